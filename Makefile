@@ -1,0 +1,38 @@
+# Two commands on a fresh clone: `make run` and `make test`. Each creates or reuses .venv and installs what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test check-data chromium bench clean help
+
+help:
+	@echo "make run         start the dashboard on http://localhost:$(PORT)"
+	@echo "make test        run the whole test suite (installs Chromium from Debian if missing)"
+	@echo "make check-data  validate data/ and print a report (exit 1 on any error)"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
+
+check-data: $(STAMP)
+	$(PY) -m scripts.check_data
+
+# Browser tests drive Debian's Chromium; install it when it is missing (root, or sudo where available).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+test: $(STAMP) chromium
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache

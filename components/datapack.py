@@ -1,0 +1,315 @@
+"""Read and validate the data pack (``data/``) into typed DataFrames, collecting every problem found.
+
+No Streamlit here: ``dashboard/data.py`` caches ``load_datapack`` for the app, and ``python -m scripts.check_data``
+prints its report. A problem names the file, the row (counting the header as row 1, as a spreadsheet does), the
+column, the value and the rule. Rows with errors are left out of the tables and listed; a file that cannot be read
+at all leaves an empty table; the other tables still load. Source files are only ever read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from components import schema
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+METADATA_FILE = "metadata.json"
+# Load order: a table is checked against the ids of the tables loaded before it.
+TABLE_ORDER = ("sources", "regions", "policies", "events", "banned_organisations", "statistics", "phases",
+               "contradictions")
+ID_COLUMNS = {"sources": "source_id", "regions": "region", "policies": "policy_id", "events": "event_id",
+              "banned_organisations": "ban_id", "statistics": "stat_id", "phases": "phase_id",
+              "contradictions": "contradiction_id"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data pack, located as precisely as possible."""
+
+    severity: str  # "error" (row or table left out) or "warning" (loaded, but look at it)
+    file: str
+    message: str
+    row: int | None = None  # spreadsheet row: the header is row 1, the first data row is row 2
+    column: str | None = None
+    value: str | None = None
+    rule: str | None = None
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        value = f" value {self.value!r}:" if self.value is not None else ""
+        rule = f" [rule: {self.rule}]" if self.rule else ""
+        return f"{self.severity.upper()} {self.location()}:{value} {self.message}{rule}"
+
+
+@dataclass
+class TableStatus:
+    rows_read: int = 0
+    rows_loaded: int = 0
+    loaded: bool = False  # False when the file could not be read at all
+
+
+@dataclass
+class DataPack:
+    tables: dict[str, pd.DataFrame]
+    status: dict[str, TableStatus]
+    problems: list[Problem]
+    metadata: dict
+    boundaries: dict | None = None
+    data_dir: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def sources_by_id(self) -> dict[str, dict]:
+        return {r["source_id"]: r for r in self.tables["sources"].to_dict("records")}
+
+
+@dataclass
+class _Reader:
+    data_dir: Path
+    metadata: dict
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, file: str, message: str, **where) -> None:
+        self.problems.append(Problem("error", file, message, **where))
+
+    def warn(self, file: str, message: str, **where) -> None:
+        self.problems.append(Problem("warning", file, message, **where))
+
+    def read_text(self, table: str) -> str | None:
+        """The file as text, or None (with a problem recorded) when it cannot be read."""
+        spec = self.metadata["tables"][table]
+        file = spec["file"]
+        path = self.data_dir / file
+        expected = ", ".join(spec["columns"])
+        if not path.is_file():
+            self.error(file, f"file is missing; expected a CSV with the columns: {expected}", rule="file_exists")
+            return None
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.error(file, f"is not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte {exc.start}; save the file as "
+                             "UTF-8", row=line, value=raw[max(0, exc.start - 20): exc.start + 1].decode("utf-8", "replace"),
+                       rule="utf8")
+            return None
+        text = text.removeprefix("\ufeff")  # a byte-order mark is harmless; drop it
+        if not text.strip():
+            self.error(file, f"file is empty; expected a header row with the columns: {expected}", rule="not_empty")
+            return None
+        return text
+
+    def parse(self, table: str, text: str) -> pd.DataFrame | None:
+        spec = self.metadata["tables"][table]
+        file = spec["file"]
+        header = next(csv.reader(io.StringIO(text)))
+        dupes = sorted({c for c in header if header.count(c) > 1})
+        if dupes:
+            self.error(file, "the header names a column twice: " + ", ".join(dupes), row=1, rule="unique_header")
+            return None
+        try:
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
+                             skip_blank_lines=True)
+        except (pd.errors.ParserError, ValueError) as exc:
+            self.error(file, f"cannot be read as CSV: {exc}", rule="csv_syntax")
+            return None
+        df.index = df.index + 2  # spreadsheet rows: header is row 1
+        return df
+
+    def check(self, table: str, df: pd.DataFrame, sch: pa.DataFrameSchema,
+              known: dict[str, set[str]] | None = None) -> tuple[pd.DataFrame | None, set[int]]:
+        """Validate; return (validated frame or None if the table is unusable, rows that failed)."""
+        file = self.metadata["tables"][table]["file"]
+        try:
+            return sch.validate(df, lazy=True), set()
+        except pa.errors.SchemaErrors as exc:
+            fc = exc.failure_cases
+        bad_rows: set[int] = set()
+        table_level = False
+        for case in fc.itertuples(index=False):
+            column = case.column if isinstance(case.column, str) else None
+            check = str(case.check)
+            value = None if pd.isna(case.failure_case) else str(case.failure_case)
+            if check == "column_in_schema":
+                self.error(file, f"has a column that is not in the data dictionary: '{value}'; remove it or describe "
+                                 "it in data/metadata.json", row=1, column=value, rule="no_extra_columns")
+                table_level = True
+                continue
+            if check == "column_in_dataframe":
+                self.error(file, f"is missing the column '{value}'", row=1, column=value, rule="required_columns")
+                table_level = True
+                continue
+            row = None if case.index is None or pd.isna(case.index) else int(case.index)
+            message, rule = _describe(sch, column, check, value, known)
+            if row is None:
+                self.error(file, message, column=column, value=value, rule=rule)
+                table_level = True
+            else:
+                bad_rows.add(row)
+                self.error(file, message + "; row left out", row=row, column=column, value=value, rule=rule)
+        if table_level:
+            return None, bad_rows
+        return sch.validate(df.drop(index=sorted(bad_rows)), lazy=False), bad_rows
+
+
+def _describe(sch: pa.DataFrameSchema, column: str | None, check: str, value: str | None,
+              known: dict[str, set[str]] | None) -> tuple[str, str]:
+    """(message, rule name) for a pandera failure case."""
+    if check == "not_nullable":
+        return "is blank but required", "required"
+    if check == "field_uniqueness":
+        return "duplicate id: the same value appears in another row", "unique_id"
+    checks = sch.columns[column].checks if column in sch.columns else []
+    for chk in [*checks, *sch.checks]:
+        if check in (chk.name, chk.error):
+            message = chk.error or chk.name
+            if chk.name.startswith("known_") and known and value is not None:
+                pool = known.get(chk.name.removeprefix("known_"), set())
+                unknown = [i for i in schema.split_ids(value) if i not in pool]
+                message += f" (unknown: {', '.join(unknown)})" if unknown else ""
+            return message, chk.name
+    if check.startswith(("dtype(", "coerce_dtype(")):
+        return f"has the wrong type ({check})", "dtype"
+    return check, check
+
+
+def _empty_typed(columns: dict[str, dict]) -> pd.DataFrame:
+    frame = pd.DataFrame({name: pd.Series(dtype="str") for name in columns})
+    return schema.convert(frame, columns)
+
+
+def load_datapack(data_dir: str | Path = DEFAULT_DATA_DIR) -> DataPack:
+    """Read every table of the data pack; never raises on bad data (problems are collected instead)."""
+    data_dir = Path(data_dir)
+    meta_path = data_dir / METADATA_FILE
+    try:
+        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        # Without the dictionary nothing can be checked: fall back to the shipped one for the shapes.
+        metadata = json.loads((DEFAULT_DATA_DIR / METADATA_FILE).read_text(encoding="utf-8"))
+        reader = _Reader(data_dir, metadata)
+        reader.error(METADATA_FILE, f"cannot be read ({exc}); the shipped data dictionary is used instead",
+                     rule="metadata")
+    else:
+        reader = _Reader(data_dir, metadata)
+
+    tables: dict[str, pd.DataFrame] = {}
+    status: dict[str, TableStatus] = {}
+    known: dict[str, set[str]] = {}
+    for table in TABLE_ORDER:
+        columns = metadata["tables"][table]["columns"]
+        st_ = status[table] = TableStatus()
+        tables[table] = _empty_typed(columns)
+        text = reader.read_text(table)
+        raw = reader.parse(table, text) if text is not None else None
+        if raw is None:
+            _unchecked_references(reader, table, known)
+            continue
+        st_.rows_read = len(raw)
+        if raw.empty:
+            reader.error(metadata["tables"][table]["file"], "has a header but no data rows", rule="has_rows")
+        formatted, bad_format = reader.check(table, raw, schema.format_schema(table, columns))
+        if formatted is None:
+            _unchecked_references(reader, table, known)
+            continue
+        typed = schema.convert(formatted, columns)
+        sch = schema.typed_schemas(metadata, known)[table]
+        final, _ = reader.check(table, typed, sch, known)
+        if final is None:
+            _unchecked_references(reader, table, known)
+            continue
+        st_.loaded = True
+        st_.rows_loaded = len(final)
+        tables[table] = final.reset_index(drop=True)
+        known[table] = set(final[ID_COLUMNS[table]].astype(str))
+
+    boundaries = _load_boundaries(reader, data_dir, metadata)
+    if boundaries is not None and status["events"].loaded:
+        _check_points_in_regions(reader, tables["events"], boundaries)
+    _check_undescribed_files(reader, data_dir, metadata)
+    return DataPack(tables=tables, status=status, problems=reader.problems, metadata=metadata,
+                    boundaries=boundaries, data_dir=str(data_dir))
+
+
+def _unchecked_references(reader: _Reader, table: str, known: dict[str, set[str]]) -> None:
+    """Note which later checks cannot run because this table did not load."""
+    dependants = {"sources": "source ids", "regions": "event regions", "policies": "policy links of bans",
+                  "events": "event links of statistics"}
+    if table in dependants:
+        file = reader.metadata["tables"][table]["file"]
+        reader.warn(file, f"did not load, so {dependants[table]} in other tables were not checked",
+                    rule="references_unchecked")
+
+
+def _load_boundaries(reader: _Reader, data_dir: Path, metadata: dict) -> dict | None:
+    file = metadata["boundaries"]["file"]
+    path = data_dir / file
+    try:
+        gj = json.loads(path.read_text(encoding="utf-8"))
+        names = {f["properties"]["region"] for f in gj["features"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        reader.error(file, f"cannot be read as GeoJSON with a 'region' property per feature ({exc}); the map draws "
+                           "no regions", rule="boundaries")
+        return None
+    return gj if names else None
+
+
+def _check_points_in_regions(reader: _Reader, events: pd.DataFrame, boundaries: dict) -> None:
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
+    polygons = {f["properties"]["region"]: shape(f["geometry"]) for f in boundaries["features"]}
+    prepared = {name: prep(geom) for name, geom in polygons.items()}
+    file = reader.metadata["tables"]["events"]["file"]
+    for row in events.itertuples():
+        if pd.isna(row.latitude) or row.region not in prepared:
+            continue
+        point = Point(row.longitude, row.latitude)
+        if prepared[row.region].contains(point):
+            continue
+        inside = next((name for name, g in prepared.items() if g.contains(point)), None)
+        where = f"inside the '{inside}' polygon" if inside else "outside every region polygon"
+        reader.warn(file, f"the point of {row.event_id} lies {where}, not in its region '{row.region}'"
+                          + (" (explained in geo_note)" if isinstance(row.geo_note, str) else ""),
+                    column="latitude", value=f"{row.latitude}, {row.longitude}", rule="point_in_region")
+
+
+def _check_undescribed_files(reader: _Reader, data_dir: Path, metadata: dict) -> None:
+    described = {spec["file"] for spec in metadata["tables"].values()}
+    for path in sorted(data_dir.glob("*.csv")):
+        if path.name not in described:
+            reader.warn(path.name, "is not described in metadata.json and is not loaded", rule="described")
+
+
+def report(pack: DataPack) -> str:
+    """A plain-text report: each table with its row counts, then every problem."""
+    lines = [f"Data pack: {pack.data_dir}", ""]
+    width = max(len(t) for t in pack.tables)
+    for table, st_ in pack.status.items():
+        state = "ok" if st_.loaded and st_.rows_loaded == st_.rows_read else (
+            "NOT LOADED" if not st_.loaded else f"{st_.rows_read - st_.rows_loaded} row(s) left out")
+        lines.append(f"  {table:<{width}}  {st_.rows_loaded:>4} rows  {state}")
+    lines.append("")
+    lines.append(f"{len(pack.errors)} error(s), {len(pack.warnings)} warning(s)")
+    lines.extend(f"  {p}" for p in pack.problems)
+    return "\n".join(lines)

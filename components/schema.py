@@ -1,0 +1,296 @@
+"""Schemas of the data-pack tables, declared with pandera.
+
+Validation runs in two stages so that every bad cell is reported with its row:
+1. ``format_schema``: every cell is still text; checks that it can be read as its declared type (integer, number,
+   ISO date, True/False). Generated from the column types in ``data/metadata.json``.
+2. ``typed_schemas``: after conversion, the rules of each table: required values, ranges, allowed categories,
+   unique ids and references to other tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+import pandera.pandas as pa
+
+PERIOD_START = pd.Timestamp("1991-01-01")
+PERIOD_END = pd.Timestamp("2016-12-31")
+# Kazakhstan's extent with a small margin (WGS84).
+LAT_RANGE = (40.5, 55.5)
+LON_RANGE = (46.4, 87.4)
+
+INTEGER_RE = r"^-?\d+$"
+NUMBER_RE = r"^-?\d+(\.\d+)?$"
+DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+PARTIAL_DATE_RE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+BOOLEAN_VALUES = ("True", "False")
+ID_SEPARATOR = ";"
+
+
+def split_ids(value: object) -> list[str]:
+    """Ids in a ';'-separated cell, stripped; [] for a blank cell."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return []
+    return [part.strip() for part in str(value).split(ID_SEPARATOR) if part.strip()]
+
+
+# ---------------------------------------------------------------- stage 1: can each cell be read as its type?
+
+def _valid_date(series: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
+    return series.isna() | parsed.notna()
+
+
+_FORMAT_CHECKS: dict[str, list[pa.Check]] = {
+    "integer": [pa.Check.str_matches(INTEGER_RE, error="must be a whole number (digits only, blank if unknown)")],
+    "number": [pa.Check.str_matches(NUMBER_RE, error="must be a number with a '.' decimal point")],
+    "date": [
+        pa.Check.str_matches(DATE_RE, error="must be a date written YYYY-MM-DD"),
+        pa.Check(_valid_date, name="calendar_date", error="must be a real calendar date"),
+    ],
+    "boolean": [pa.Check.isin(BOOLEAN_VALUES, error="must be True or False")],
+}
+
+
+def format_schema(table: str, columns: dict[str, dict]) -> pa.DataFrameSchema:
+    """Stage 1 for one table: exactly the declared columns, each cell readable as its declared type."""
+    return pa.DataFrameSchema(
+        {name: pa.Column(str, checks=_FORMAT_CHECKS.get(spec["type"], []), nullable=True)
+         for name, spec in columns.items()},
+        strict=True,
+        name=table,
+    )
+
+
+def convert(df: pd.DataFrame, columns: dict[str, dict]) -> pd.DataFrame:
+    """Convert checked text columns to their types. Blank stays missing (pd.NA / NaN / NaT), never 0."""
+    out = pd.DataFrame(index=df.index)
+    for name, spec in columns.items():
+        s = df[name]
+        kind = spec["type"]
+        if kind == "integer":
+            out[name] = pd.to_numeric(s).astype("Int64")
+        elif kind == "number":
+            out[name] = pd.to_numeric(s).astype("float64")
+        elif kind == "date":
+            out[name] = pd.to_datetime(s, format="%Y-%m-%d")
+        elif kind == "boolean":
+            out[name] = s.map({"True": True, "False": False}).astype("boolean")
+        else:
+            out[name] = s
+    return out
+
+
+# ---------------------------------------------------------------- stage 2: the rules of each table
+
+def _known(ids: Callable[[], Iterable[str]] | Iterable[str], what: str, name: str) -> pa.Check:
+    """Every ';'-separated id in the cell exists in ``ids``."""
+    known = set(ids)
+    return pa.Check(
+        lambda s: s.map(lambda v: all(i in known for i in split_ids(v))).astype(bool),
+        name=name,
+        error=f"every id must exist in {what}",
+    )
+
+
+def _isin(values: Iterable[str]) -> pa.Check:
+    values = list(values)
+    return pa.Check.isin(values, error="must be one of: " + ", ".join(values))
+
+
+def _text(required: bool = False, checks: list[pa.Check] | None = None, unique: bool = False) -> pa.Column:
+    return pa.Column(str, checks=checks or [], nullable=not required, unique=unique)
+
+
+def _count() -> pa.Column:
+    return pa.Column("Int64", pa.Check.ge(0, error="a count cannot be negative"), nullable=True)
+
+
+def _date(required: bool = True) -> pa.Column:
+    return pa.Column(
+        "datetime64[ns]",
+        pa.Check.in_range(PERIOD_START, PERIOD_END, error="must fall within 1991-01-01 to 2016-12-31"),
+        nullable=not required,
+    )
+
+
+def _id(pattern: str) -> pa.Column:
+    return pa.Column(str, pa.Check.str_matches(pattern, error=f"must match the id pattern {pattern}"),
+                     nullable=False, unique=True)
+
+
+def _category(allowed: Iterable[str], required: bool = True) -> pa.Column:
+    return pa.Column(str, _isin(allowed), nullable=not required)
+
+
+def _coords_together(df: pd.DataFrame) -> pd.Series:
+    return df["latitude"].isna() == df["longitude"].isna()
+
+
+def _deaths_add_up(df: pd.DataFrame) -> pd.Series:
+    parts = df["killed"].fillna(0) + df["perpetrators_killed"].fillna(0)
+    known = df["total_deaths"].notna()
+    return ~known | (df["total_deaths"] >= parts)
+
+
+def _range_ordered(df: pd.DataFrame) -> pd.Series:
+    return df["value_low"].isna() | df["value_high"].isna() | (df["value_low"] <= df["value_high"])
+
+
+def _value_or_range(df: pd.DataFrame) -> pd.Series:
+    single = df["value"].notna() & df["value_low"].isna() & df["value_high"].isna()
+    ranged = df["value"].isna() & df["value_low"].notna() & df["value_high"].notna()
+    return single | ranged
+
+
+def _years_ordered(df: pd.DataFrame) -> pd.Series:
+    return df["start_year"] <= df["end_year"]
+
+
+def typed_schemas(meta: dict, known: dict[str, set[str]]) -> dict[str, pa.DataFrameSchema]:
+    """Stage 2 schemas. ``known`` holds the ids loaded so far (``sources``, ``regions``, ``policies``,
+    ``events``); a reference to a table that did not load is not checked (the loader says so)."""
+
+    def allowed(table: str, column: str) -> list[str]:
+        return meta["tables"][table]["columns"][column]["values"]
+
+    def refs(kind: str, what: str) -> list[pa.Check]:
+        return [_known(known[kind], what, f"known_{kind}")] if kind in known else []
+
+    source_ref = refs("sources", "sources.csv (source_id)")
+    return {
+        "sources": pa.DataFrameSchema({
+            "source_id": _id(r"^[a-z0-9][a-z0-9-]*$"),
+            "title": _text(required=True),
+            "author": _text(),
+            "publisher": _text(required=True),
+            "date_published": _text(checks=[pa.Check.str_matches(PARTIAL_DATE_RE, error="must be YYYY, YYYY-MM or YYYY-MM-DD")]),
+            "url": _text(checks=[pa.Check.str_matches(r"^https?://\S+$", error="must be an http(s) address")]),
+            "date_accessed": _text(checks=[pa.Check.str_matches(DATE_RE, error="must be a date written YYYY-MM-DD")]),
+            "kind": _category(allowed("sources", "kind")),
+            "core_document": pa.Column("boolean", nullable=False),
+            "reliability": _text(),
+        }, strict=True, name="sources"),
+        "regions": pa.DataFrameSchema({
+            "region": _text(required=True, unique=True),
+            "iso_code": pa.Column(str, pa.Check.str_matches(r"^KZ-[A-Z]{3}$", error="must be an ISO 3166-2 code like KZ-AKT"),
+                                  unique=True),
+            "unit_type": _category(allowed("regions", "unit_type")),
+            "admin_centre_2016": _text(required=True),
+            "admin_centre_current": _text(),
+            "centroid_lat": pa.Column(float, pa.Check.in_range(*LAT_RANGE, error="must lie inside Kazakhstan")),
+            "centroid_lon": pa.Column(float, pa.Check.in_range(*LON_RANGE, error="must lie inside Kazakhstan")),
+            "notes": _text(),
+            "source_ids": _text(required=True, checks=source_ref),
+        }, strict=True, name="regions"),
+        "policies": pa.DataFrameSchema({
+            "policy_id": _id(r"^po-\d{4}-\d{2}-\d{2}-[a-z0-9-]+$"),
+            "date": _date(),
+            "date_precision": _category(allowed("policies", "date_precision")),
+            "date_note": _text(),
+            "category": _category(allowed("policies", "category")),
+            "title": _text(required=True),
+            "description": _text(required=True),
+            "source_ids": _text(required=True, checks=source_ref),
+            "notes": _text(),
+        }, strict=True, name="policies"),
+        "events": pa.DataFrameSchema({
+            "event_id": _id(r"^ev-\d{4}-\d{2}-\d{2}-[a-z0-9-]+$"),
+            "date": _date(),
+            "date_precision": _category(allowed("events", "date_precision")),
+            "date_note": _text(),
+            "place": _text(required=True),
+            "region": _text(required=True, checks=refs("regions", "regions.csv (region)")),
+            "latitude": pa.Column(float, pa.Check.in_range(*LAT_RANGE, error="must lie inside Kazakhstan (40.5-55.5 N)"),
+                                  nullable=True),
+            "longitude": pa.Column(float, pa.Check.in_range(*LON_RANGE, error="must lie inside Kazakhstan (46.4-87.4 E)"),
+                                   nullable=True),
+            "coord_precision": _category(allowed("events", "coord_precision"), required=False),
+            "coord_uncertainty_km": _count(),
+            "coord_source": _text(),
+            "event_type": _category(allowed("events", "event_type")),
+            "attack_type": _category(allowed("events", "attack_type")),
+            "attack_description": _text(required=True),
+            "target_type": _category(allowed("events", "target_type")),
+            "perpetrator_group": _text(required=True),
+            "perpetrator": _text(),
+            "killed": _count(),
+            "injured": _count(),
+            "perpetrators_killed": _count(),
+            "total_deaths": _count(),
+            "classification": _category(allowed("events", "classification")),
+            "classification_note": _text(),
+            "summary": _text(required=True),
+            "source_ids": _text(required=True, checks=source_ref),
+            "disagreements": _text(),
+            "geo_note": _text(),
+        }, checks=[
+            pa.Check(_coords_together, name="coordinates_paired", error="latitude and longitude must both be given or both be blank"),
+            pa.Check(_deaths_add_up, name="deaths_add_up", error="total_deaths must be at least killed + perpetrators_killed"),
+        ], strict=True, name="events"),
+        "banned_organisations": pa.DataFrameSchema({
+            "ban_id": _id(r"^ban-\d{4}-\d{2}-\d{2}-[a-z0-9-]+$"),
+            "organisation": _text(required=True),
+            "name_in_source": _text(required=True),
+            "court": _text(required=True),
+            "decision_date": _date(),
+            "designation": _category(allowed("banned_organisations", "designation")),
+            "designation_note": _text(),
+            "policy_id": _text(required=True, checks=refs("policies", "policies.csv (policy_id)")),
+            "source_ids": _text(required=True, checks=source_ref),
+            "notes": _text(),
+        }, strict=True, name="banned_organisations"),
+        "statistics": pa.DataFrameSchema({
+            "stat_id": _id(r"^st-[a-z0-9-]+$"),
+            "topic": _category(allowed("statistics", "topic")),
+            "metric": _text(required=True),
+            "value": pa.Column(float, nullable=True),
+            "value_low": pa.Column(float, nullable=True),
+            "value_high": pa.Column(float, nullable=True),
+            "qualifier": _category(allowed("statistics", "qualifier")),
+            "unit": _text(required=True),
+            "period": _text(),
+            "comparator": pa.Column("boolean", nullable=False),
+            "event_id": _text(checks=refs("events", "events.csv (event_id)")),
+            "source_ids": _text(required=True, checks=source_ref),
+            "quote": _text(required=True),
+            "caveat": _text(),
+        }, checks=[
+            pa.Check(_value_or_range, name="value_or_range", error="give either value, or value_low and value_high"),
+            pa.Check(_range_ordered, name="range_ordered", error="value_low must not exceed value_high"),
+        ], strict=True, name="statistics"),
+        "phases": pa.DataFrameSchema({
+            "phase_id": _id(r"^ph-[a-z]+-\d+$"),
+            "phase_set": _category(allowed("phases", "phase_set")),
+            "order": pa.Column("Int64", pa.Check.ge(1)),
+            "label": _text(required=True),
+            "start_year": pa.Column("Int64", pa.Check.in_range(1985, 2016, error="must be a year up to 2016")),
+            "end_year": pa.Column("Int64", pa.Check.in_range(1985, 2020, error="must be a year")),
+            "description": _text(required=True),
+            "quote": _text(required=True),
+            "source_ids": _text(required=True, checks=source_ref),
+        }, checks=[pa.Check(_years_ordered, name="years_ordered", error="start_year must not be after end_year")],
+            strict=True, name="phases"),
+        "contradictions": pa.DataFrameSchema({
+            "contradiction_id": _id(r"^c-\d{2}$"),
+            "topic": _text(required=True),
+            "table": _category(allowed("contradictions", "table")),
+            "record_ids": _text(),
+            "value_used": _text(required=True),
+            "alternatives": _text(required=True),
+            "source_ids": _text(checks=source_ref),
+        }, checks=[pa.Check(lambda df: _records_exist(df, known), name="known_record_ids",
+                            error="every record id must exist in the table named in 'table'")],
+            strict=True, name="contradictions"),
+    }
+
+
+def _records_exist(df: pd.DataFrame, known: dict[str, set[str]]) -> pd.Series:
+    def ok(row) -> bool:
+        ids = split_ids(row["record_ids"])
+        table = row["table"]
+        if table not in known:  # table did not load, or 'none': cannot check
+            return not ids or table != "none"
+        return all(i in known[table] for i in ids)
+    return df.apply(ok, axis=1).astype(bool)

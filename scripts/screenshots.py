@@ -1,0 +1,44 @@
+"""Screenshot every page in headless Chromium: python -m scripts.screenshots [OUT_DIR] [WIDTHxHEIGHT ...]
+
+Look at the PNGs before calling a page done.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from scripts.serve import CHROMIUM, CHROMIUM_ARGS, running_app
+
+PAGES = {"data": "data", "overview": "", "map": "map", "timeline": "timeline", "statistics": "statistics",
+         "sources": "sources"}
+
+
+def main(out_dir: str = "screenshots", sizes: list[str] | None = None, query: str = "") -> None:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sizes = sizes or ["1280x720", "1920x1080"]
+    with running_app() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for size in sizes:
+            w, h = map(int, size.split("x"))
+            page = browser.new_page(viewport={"width": w, "height": h})
+            for name, path in PAGES.items():
+                response = page.goto(f"{url}/{path}{query}")
+                if response is None or response.status >= 400:
+                    continue
+                page.wait_for_selector("[data-testid='stApp']")
+                page.wait_for_timeout(2500)
+                if page.get_by_text("Page not found").count():
+                    continue
+                target = out / f"{name}-{size}.png"
+                page.screenshot(path=str(target), full_page=True)
+                print(target)
+        browser.close()
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    main(args[0] if args else "screenshots", args[1:] or None)

@@ -1,0 +1,53 @@
+"""Shared fixtures: the shipped data pack, and writable copies of it to break."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from components.datapack import DEFAULT_DATA_DIR, DataPack, load_datapack
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture(scope="session")
+def pack() -> DataPack:
+    return load_datapack(DEFAULT_DATA_DIR)
+
+
+@pytest.fixture
+def pack_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped data pack."""
+    dest = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, dest)
+    return dest
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def edit_table(data_dir: Path, file: str, change: Callable[[list[str], list[dict[str, str]]], tuple[list[str], list[dict[str, str]]] | None]) -> None:
+    """Rewrite data_dir/file after ``change(header, rows)`` edited them in place (or returned new ones)."""
+    path = data_dir / file
+    header, rows = read_rows(path)
+    result = change(header, rows)
+    if result is not None:
+        header, rows = result
+    write_rows(path, header, rows)

@@ -1,0 +1,66 @@
+"""The first page renders the data pack in AppTest: tables, counts, problems as a list, data as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.data import DATA_DIR_ENV
+from tests.conftest import APP, edit_table
+
+
+def _run(monkeypatch, data_dir: Path | None = None) -> AppTest:
+    if data_dir is not None:
+        monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+def _frames(at: AppTest):
+    return [el.value for el in at.dataframe]
+
+
+def test_data_page_lists_every_table_with_its_rows(monkeypatch, pack):
+    at = _run(monkeypatch)
+    assert not at.exception
+    assert at.title[0].value == "Data pack"
+    assert at.success, "a clean pack says so"
+    overview = _frames(at)[0]
+    for name, spec in pack.metadata["tables"].items():
+        row = overview[overview["File"] == spec["file"]].iloc[0]
+        assert row["Rows loaded"] == pack.status[name].rows_loaded > 0
+        assert row["Status"] == "ok"
+
+
+def test_broken_pack_shows_problems_as_a_list_not_a_traceback(monkeypatch, pack_copy):
+    def break_it(header, rows):
+        rows[0]["date"] = "2011-02-30"
+        rows[1]["region"] = "Atlantis"
+    edit_table(pack_copy, "events.csv", break_it)
+    (pack_copy / "phases.csv").write_bytes(b"")
+    at = _run(monkeypatch, pack_copy)
+    assert not at.exception
+    assert "3 error(s)" in at.error[0].value
+    problems = next(f for f in _frames(at) if "Problem" in f.columns)
+    located = problems[(problems["File"] == "events.csv") & (problems["Column"] == "region")].iloc[0]
+    assert located["Row"] == 3 and located["Value"] == "Atlantis"
+    assert (problems["File"] == "phases.csv").any()
+    overview = _frames(at)[0]
+    assert overview.loc[overview["File"] == "phases.csv", "Status"].item() == "not loaded"
+    assert overview.loc[overview["File"] == "events.csv", "Status"].item() == "2 row(s) left out"
+
+
+@pytest.mark.parametrize("payload", ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>", "**bold** [l](javascript:alert(1))"])
+def test_markup_in_data_stays_text(monkeypatch, pack_copy, payload):
+    def inject(header, rows):
+        rows[0]["title"] = payload
+    edit_table(pack_copy, "sources.csv", inject)
+    at = _run(monkeypatch, pack_copy)
+    assert not at.exception
+    sources = _frames(at)[-1]
+    assert payload in set(sources["title"])
+    rendered = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert payload not in rendered
