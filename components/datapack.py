@@ -240,13 +240,16 @@ def load_datapack(data_dir: str | Path = DEFAULT_DATA_DIR) -> DataPack:
             continue
         st_.loaded = True
         st_.rows_loaded = len(final)
-        tables[table] = final.reset_index(drop=True)
-        known[table] = set(final[ID_COLUMNS[table]].astype(str))
+        tables[table] = final  # keeps spreadsheet row numbers as the index until all checks have run
+        # Ids of every row in the file, loaded or not: a row that links to a row left out for its own error is
+        # itself fine (the error is reported once, where it is) and must not be dropped too.
+        known[table] = set(raw[ID_COLUMNS[table]].dropna().astype(str))
 
     boundaries = _load_boundaries(reader, data_dir, metadata)
     if boundaries is not None and status["events"].loaded:
         _check_points_in_regions(reader, tables["events"], boundaries)
     _check_undescribed_files(reader, data_dir, metadata)
+    tables = {name: df.reset_index(drop=True) for name, df in tables.items()}
     return DataPack(tables=tables, status=status, problems=reader.problems, metadata=metadata,
                     boundaries=boundaries, data_dir=str(data_dir))
 
@@ -291,7 +294,8 @@ def _check_points_in_regions(reader: _Reader, events: pd.DataFrame, boundaries: 
         where = f"inside the '{inside}' polygon" if inside else "outside every region polygon"
         reader.warn(file, f"the point of {row.event_id} lies {where}, not in its region '{row.region}'"
                           + (" (explained in geo_note)" if isinstance(row.geo_note, str) else ""),
-                    column="latitude", value=f"{row.latitude}, {row.longitude}", rule="point_in_region")
+                    row=int(row.Index), column="latitude", value=f"{row.latitude}, {row.longitude}",
+                    rule="point_in_region")
 
 
 def _check_undescribed_files(reader: _Reader, data_dir: Path, metadata: dict) -> None:

@@ -1,4 +1,4 @@
-"""Entry point and router: page config, the shared frame, and the pages."""
+"""Entry point and router: page config, the shared frame (filters, notices), and the pages."""
 
 import sys
 from pathlib import Path
@@ -10,6 +10,9 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from dashboard import frame  # noqa: E402
+from dashboard.data import data_dir, get_pack  # noqa: E402
+
 st.set_page_config(
     page_title="Kazakhstan Terrorism & Counter-Terrorism Dashboard",
     page_icon=":material/query_stats:",
@@ -18,7 +21,23 @@ st.set_page_config(
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 pages = [
-    st.Page(PAGES_DIR / "data_pack.py", title="Data pack", icon=":material/table_view:", url_path="data",
+    st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
             default=True),
+    st.Page(PAGES_DIR / "map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page(PAGES_DIR / "timeline.py", title="Policy timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page(PAGES_DIR / "statistics.py", title="Statistics", icon=":material/bar_chart:", url_path="statistics"),
+    st.Page(PAGES_DIR / "sources.py", title="Sources and data", icon=":material/menu_book:", url_path="sources"),
+    st.Page(PAGES_DIR / "data_pack.py", title="Data pack checks", icon=":material/fact_check:", url_path="data"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+
+pack = get_pack(data_dir())
+st.session_state["filters"] = frame.sidebar_filters(pack)
+with st.sidebar:
+    st.caption("Kazakhstan Terrorism & Counter-Terrorism Dashboard, 1991-2016. Every figure cites its sources; "
+               "blank means unknown, never zero.")
+if pack.errors:
+    st.error(f"The data pack has {len(pack.errors)} error(s); the rows concerned are left out. "
+             "See 'Data pack checks'.", icon=":material/error:")
+frame.url_notices(pack)
+page.run()

@@ -16,7 +16,7 @@ from pathlib import Path
 from shapely.geometry import mapping, shape
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "boundaries" / "kazakhstan_adm1_simplified.geojson"
-TOLERANCE_DEG = 0.01  # about 1 km at these latitudes
+TOLERANCE_DEG = 0.002  # about 200 m: coarser tolerances moved the Ile-Alatau point (2012) into Almaty city
 
 
 def _round(obj, ndigits=4):

@@ -16,7 +16,8 @@ PAGES = {"data": "data", "overview": "", "map": "map", "timeline": "timeline", "
          "sources": "sources"}
 
 
-def main(out_dir: str = "screenshots", sizes: list[str] | None = None, query: str = "") -> None:
+def main(out_dir: str = "screenshots", sizes: list[str] | None = None, query: str = "", full: bool = True,
+         pages: list[str] | None = None) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sizes = sizes or ["1280x720", "1920x1080"]
@@ -26,6 +27,8 @@ def main(out_dir: str = "screenshots", sizes: list[str] | None = None, query: st
             w, h = map(int, size.split("x"))
             page = browser.new_page(viewport={"width": w, "height": h})
             for name, path in PAGES.items():
+                if pages and name not in pages:
+                    continue
                 response = page.goto(f"{url}/{path}{query}")
                 if response is None or response.status >= 400:
                     continue
@@ -34,11 +37,20 @@ def main(out_dir: str = "screenshots", sizes: list[str] | None = None, query: st
                 if page.get_by_text("Page not found").count():
                     continue
                 target = out / f"{name}-{size}.png"
-                page.screenshot(path=str(target), full_page=True)
+                page.screenshot(path=str(target))
                 print(target)
+                if full:
+                    # Streamlit scrolls inside its main container: grow the viewport to its height instead.
+                    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+                    page.set_viewport_size({"width": w, "height": max(h, min(int(height) + 40, 6000))})
+                    page.wait_for_timeout(1500)
+                    page.screenshot(path=str(out / f"{name}-{size}-full.png"))
+                    page.set_viewport_size({"width": w, "height": h})
         browser.close()
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    main(args[0] if args else "screenshots", args[1:] or None)
+    only = [a.removeprefix("--page=") for a in args if a.startswith("--page=")]
+    args = [a for a in args if not a.startswith("--page=")]
+    main(args[0] if args else "screenshots", args[1:] or None, pages=only or None)

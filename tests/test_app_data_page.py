@@ -16,6 +16,7 @@ def _run(monkeypatch, data_dir: Path | None = None) -> AppTest:
         monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
+    at.switch_page("app_pages/data_pack.py").run()
     return at
 
 
@@ -27,7 +28,8 @@ def test_data_page_lists_every_table_with_its_rows(monkeypatch, pack):
     at = _run(monkeypatch)
     assert not at.exception
     assert at.title[0].value == "Data pack"
-    assert at.success, "a clean pack says so"
+    assert not at.error
+    assert at.warning[0].value.startswith(f"The data pack loaded with {len(pack.warnings)} warning(s)")
     overview = _frames(at)[0]
     for name, spec in pack.metadata["tables"].items():
         row = overview[overview["File"] == spec["file"]].iloc[0]
@@ -43,7 +45,7 @@ def test_broken_pack_shows_problems_as_a_list_not_a_traceback(monkeypatch, pack_
     (pack_copy / "phases.csv").write_bytes(b"")
     at = _run(monkeypatch, pack_copy)
     assert not at.exception
-    assert "3 error(s)" in at.error[0].value
+    assert any("3 error(s)" in e.value for e in at.error)
     problems = next(f for f in _frames(at) if "Problem" in f.columns)
     located = problems[(problems["File"] == "events.csv") & (problems["Column"] == "region")].iloc[0]
     assert located["Row"] == 3 and located["Value"] == "Atlantis"

@@ -1,0 +1,82 @@
+"""Overview figure: incidents and victims per year with the policy milestones on the same time axis. Pure code."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components import style
+
+
+def milestones(policies: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    """Policy milestones within the years, with their lane (context rows excluded: they are not policy)."""
+    rows = policies[policies["date"].dt.year.between(*years) & (policies["category"] != "context")].copy()
+    rows["lane"] = rows["category"].map(style.POLICY_LANES)
+    return rows.sort_values("date")
+
+
+def yearly_label(incidents: int, known: int, unknown: int) -> str:
+    """Bar label of a year's victims: '' (no incident), '7' (all known), '≥7' (some unknown), '?' (none known)."""
+    if not incidents:
+        return ""
+    if unknown and unknown == incidents:
+        return "?"
+    return f"≥{known}" if unknown else str(known)
+
+
+YEARLY_NOTE = ("≥ marks a year where some incidents have no victim figure (the bar shows the known ones); ? marks a "
+               "year where none has. Hover a bar for the count.")
+
+
+def make_yearly_figure(per_year: pd.DataFrame, policy_rows: pd.DataFrame) -> go.Figure:
+    """Three rows sharing the year axis: policy milestones (top strip), incidents per year, victims killed per
+    year. Years whose victims are partly unknown carry a '+N unknown' label, so a low bar never reads as a full
+    count."""
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09, row_heights=[0.22, 0.39, 0.39],
+                        subplot_titles=("Policy milestones", "Incidents per year", "Victims killed per year "
+                                        "(excluding perpetrators)"))
+    for lane in [lane for lane in style.LANE_ORDER if lane in set(policy_rows.get("lane", []))]:
+        rows = policy_rows[policy_rows["lane"] == lane]
+        x = rows["date"].dt.year + (rows["date"].dt.dayofyear - 1) / 366 - 0.5
+        fig.add_trace(go.Scatter(
+            x=x, y=[lane] * len(rows), mode="markers", name=lane, legendgroup="policy",
+            marker=dict(symbol=style.LANE_SYMBOLS[lane], size=11, color=style.LANE_COLOURS[lane],
+                        line=dict(width=1, color="#333")),
+            customdata=rows[["policy_id"]].to_numpy(),
+            hovertext=[f"{html.escape(t)}<br>{d:%d %b %Y} · {html.escape(c)}"
+                       for t, d, c in zip(rows["title"], rows["date"], rows["category"])],
+            hovertemplate="%{hovertext}<extra></extra>",
+        ), row=1, col=1)
+    fig.add_trace(go.Bar(
+        x=per_year["year"], y=per_year["incidents"], name="Incidents", marker_color=style.OKABE_ITO["blue"],
+        text=[str(v) if v else "" for v in per_year["incidents"]], textposition="outside", cliponaxis=False,
+        textfont_size=14,
+        hovertemplate="%{x}: %{y} incident(s)<extra></extra>", showlegend=False,
+    ), row=2, col=1)
+    unknown = per_year["killed_unknown"]
+    labels = [yearly_label(n, k, u) for n, k, u in zip(per_year["incidents"], per_year["killed_known"], unknown)]
+    fig.add_trace(go.Bar(
+        x=per_year["year"], y=per_year["killed_known"], name="Victims killed",
+        marker=dict(color=style.OKABE_ITO["vermillion"]), text=labels, textposition="outside", cliponaxis=False,
+        textfont_size=14,
+        customdata=unknown, showlegend=False,
+        hovertemplate="%{x}: %{y} victims killed where known; %{customdata} incident(s) with no figure"
+                      "<extra></extra>",
+    ), row=3, col=1)
+    lo, hi = int(per_year["year"].min()), int(per_year["year"].max())
+    fig.update_xaxes(range=[lo - 0.6, hi + 0.6], dtick=1 if hi - lo <= 12 else 2, tickangle=0)
+    fig.update_yaxes(showticklabels=False, showgrid=False, row=1, col=1)
+    fig.update_yaxes(rangemode="tozero", row=2, col=1)
+    fig.update_yaxes(rangemode="tozero", row=3, col=1)
+    ymax2 = max(int(per_year["incidents"].max()), 1) * 1.25
+    ymax3 = max(int(per_year["killed_known"].max()), 1) * 1.3
+    fig.update_yaxes(range=[0, ymax2], row=2, col=1)
+    fig.update_yaxes(range=[0, ymax3], row=3, col=1)
+    fig.update_layout(**style.plotly_layout(height=600, bargap=0.25, uniformtext=dict(minsize=13, mode="show"),
+                                            margin=dict(l=10, r=10, t=40, b=10),
+                                            legend=dict(orientation="h", yanchor="top", y=-0.08, x=0)))
+    fig.update_annotations(font_size=15, yshift=6)
+    return fig

@@ -1,0 +1,84 @@
+"""Field lists for the detail panels of an incident or a policy milestone. Pure code: plain strings out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from components.schema import split_ids
+
+PRECISION_WORDS = {"day": "", "month": " (month only)", "year": " (year only)", "approximate": " (approximate)"}
+COORD_WORDS = {"site": "incident site", "settlement": "centre of the named settlement, not the exact site",
+               "area": "rough location within the area"}
+
+
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT
+
+
+def text(value: object, unknown: str = "unknown") -> str:
+    return unknown if _blank(value) else str(value)
+
+
+def date_text(value: pd.Timestamp, precision: str) -> str:
+    if _blank(value):
+        return "unknown"
+    fmt = {"month": "%B %Y", "year": "%Y"}.get(precision, "%d %B %Y").replace("%d", str(value.day))
+    return value.strftime(fmt) + PRECISION_WORDS.get(precision, "")
+
+
+def count_text(value: object) -> str:
+    return "unknown (no figure in the sources)" if _blank(value) else str(int(value))
+
+
+def source_entries(cell: object, sources: Mapping[str, Mapping]) -> list[dict[str, str]]:
+    """Citations of a row: id, a readable citation and the URL (may be empty)."""
+    out = []
+    for sid in split_ids(cell):
+        src = sources.get(sid)
+        if src is None:
+            out.append({"id": sid, "citation": f"{sid} (not in the sources table)", "url": ""})
+            continue
+        parts = [text(src.get("author"), ""), text(src.get("title"), ""), text(src.get("publisher"), ""),
+                 text(src.get("date_published"), "")]
+        out.append({"id": sid, "citation": ", ".join(p for p in parts if p), "url": text(src.get("url"), ""),
+                    "core": bool(src.get("core_document")) if not _blank(src.get("core_document")) else False})
+    return out
+
+
+def event_fields(row: Mapping) -> list[tuple[str, str]]:
+    """(label, value) pairs of an incident, in reading order. Unknowns say 'unknown', never 0."""
+    coords = ("not given" if _blank(row.get("latitude"))
+              else f"{row['latitude']:.4f}, {row['longitude']:.4f} — {COORD_WORDS.get(row.get('coord_precision'), '')}"
+              + (f", ±{int(row['coord_uncertainty_km'])} km" if not _blank(row.get("coord_uncertainty_km")) else ""))
+    fields = [
+        ("Date", date_text(row["date"], row["date_precision"])),
+        ("Date note", text(row.get("date_note"), "")),
+        ("Place", f"{row['place']} ({row['region']})"),
+        ("Coordinates", coords),
+        ("Coordinates from", text(row.get("coord_source"), "")),
+        ("Kind", text(row.get("event_type"))),
+        ("Attack type (GTD)", f"{row['attack_type']} — {text(row.get('attack_description'), '')}"),
+        ("Target type (GTD)", text(row.get("target_type"))),
+        ("Perpetrator", text(row.get("perpetrator"), text(row.get("perpetrator_group")))),
+        ("Victims killed (excl. perpetrators)", count_text(row.get("killed"))),
+        ("Injured", count_text(row.get("injured"))),
+        ("Perpetrators killed", count_text(row.get("perpetrators_killed"))),
+        ("All deaths", count_text(row.get("total_deaths"))),
+        ("Classification", f"{row['classification']} — {text(row.get('classification_note'), '')}".rstrip(" —")),
+        ("Where sources disagree", text(row.get("disagreements"), "no disagreement recorded")),
+        ("Location note", text(row.get("geo_note"), "")),
+    ]
+    return [(label, value) for label, value in fields if value]
+
+
+def policy_fields(row: Mapping) -> list[tuple[str, str]]:
+    fields = [
+        ("Date", date_text(row["date"], row["date_precision"])),
+        ("Date note", text(row.get("date_note"), "")),
+        ("Category", text(row.get("category"))),
+        ("What it did", text(row.get("description"), "")),
+        ("Notes and disagreements", text(row.get("notes"), "")),
+    ]
+    return [(label, value) for label, value in fields if value]

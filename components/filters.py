@@ -1,0 +1,151 @@
+"""The shared filters: their state, applying them to the incidents, and stating them in words. Pure code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+YEAR_MIN, YEAR_MAX = 1991, 2016
+
+# URL parameter (and widget key) of each filter. Short, stable: they appear in shared links.
+KEY_YEARS = "years"
+KEY_REGIONS = "region"
+KEY_ATTACK_TYPES = "type"
+KEY_EVENT_TYPES = "kind"
+KEY_CLASSIFICATIONS = "class"
+KEY_PERPETRATORS = "perp"
+FILTER_KEYS = (KEY_YEARS, KEY_REGIONS, KEY_ATTACK_TYPES, KEY_EVENT_TYPES, KEY_CLASSIFICATIONS, KEY_PERPETRATORS)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user asked to see. Empty region / attack-type / perpetrator lists mean 'all'; classifications and
+    event types list what is included (all of them by default)."""
+
+    years: tuple[int, int] = (YEAR_MIN, YEAR_MAX)
+    regions: tuple[str, ...] = ()
+    attack_types: tuple[str, ...] = ()
+    event_types: tuple[str, ...] | None = None  # None: all
+    classifications: tuple[str, ...] | None = None  # None: all
+    perpetrators: tuple[str, ...] = ()
+    vocab: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object], vocab: Mapping[str, tuple[str, ...]] | None = None) -> Filters:
+        """Build from widget values keyed by the URL keys; missing keys take the defaults."""
+        years = values.get(KEY_YEARS) or (YEAR_MIN, YEAR_MAX)
+        lo, hi = sorted((int(years[0]), int(years[1])))  # type: ignore[index]
+
+        def tup(key: str) -> tuple[str, ...]:
+            return tuple(values.get(key) or ())  # type: ignore[arg-type]
+
+        def included(key: str) -> tuple[str, ...] | None:
+            return None if values.get(key) is None else tup(key)
+
+        return cls(years=(max(lo, YEAR_MIN), min(hi, YEAR_MAX)), regions=tup(KEY_REGIONS),
+                   attack_types=tup(KEY_ATTACK_TYPES), event_types=included(KEY_EVENT_TYPES),
+                   classifications=included(KEY_CLASSIFICATIONS), perpetrators=tup(KEY_PERPETRATORS),
+                   vocab=dict(vocab or {}))
+
+    def is_default(self) -> bool:
+        return self == Filters()  # vocab is not compared
+
+    # -------------------------------------------------------------- applying
+    def mask(self, events: pd.DataFrame) -> pd.Series:
+        years = events["date"].dt.year
+        m = years.between(*self.years)
+        if self.regions:
+            m &= events["region"].isin(self.regions)
+        if self.attack_types:
+            m &= events["attack_type"].isin(self.attack_types)
+        if self.event_types is not None:
+            m &= events["event_type"].isin(self.event_types)
+        if self.classifications is not None:
+            m &= events["classification"].isin(self.classifications)
+        if self.perpetrators:
+            m &= events["perpetrator_group"].isin(self.perpetrators)
+        return m.fillna(False).astype(bool)
+
+    def apply(self, events: pd.DataFrame) -> pd.DataFrame:
+        return events[self.mask(events)]
+
+    def apply_years(self, df: pd.DataFrame, column: str = "date") -> pd.DataFrame:
+        """Rows of a dated table (policies, bans) within the year range; the other filters concern incidents."""
+        return df[df[column].dt.year.between(*self.years)]
+
+    # -------------------------------------------------------------- words
+    def describe(self, n_incidents: int | None = None) -> str:
+        """The filter in words, e.g. 'Jambyl Region, 2011-2016: 1 incident'."""
+        place = _join(self.regions) if self.regions else "All Kazakhstan"
+        lo, hi = self.years
+        span = str(lo) if lo == hi else f"{lo}-{hi}"
+        parts = [f"{place}, {span}"]
+        if self.attack_types:
+            parts.append(f"attack type {_join(self.attack_types)}")
+        if self.perpetrators:
+            parts.append(f"perpetrator {_join(self.perpetrators)}")
+        for chosen, key, noun in ((self.event_types, KEY_EVENT_TYPES, "incidents"),
+                                  (self.classifications, KEY_CLASSIFICATIONS, "classified")):
+            if chosen is None or set(chosen) >= set(self.vocab.get(key, chosen)):
+                continue
+            parts.append(("only " + _join(chosen)) if chosen else f"no {noun} category selected")
+        text = "; ".join(parts)
+        if n_incidents is not None:
+            text += f": {n_incidents} incident" + ("" if n_incidents == 1 else "s")
+        return text
+
+
+def _join(items: Iterable[str]) -> str:
+    items = list(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def vocabulary(events: pd.DataFrame, regions: pd.DataFrame, metadata: dict) -> dict[str, tuple[str, ...]]:
+    """Options of every filter: allowed values from the data dictionary, regions from the regions table,
+    perpetrators from the incidents (most frequent first, then by name)."""
+    cols = metadata["tables"]["events"]["columns"]
+    perps = events["perpetrator_group"].value_counts()
+    perps = sorted(perps.index, key=lambda p: (-perps[p], p))
+    return {
+        KEY_REGIONS: tuple(sorted(regions["region"])),
+        KEY_ATTACK_TYPES: tuple(cols["attack_type"]["values"]),
+        KEY_EVENT_TYPES: tuple(cols["event_type"]["values"]),
+        KEY_CLASSIFICATIONS: tuple(cols["classification"]["values"]),
+        KEY_PERPETRATORS: tuple(perps),
+    }
+
+
+def url_problems(raw: Mapping[str, list[str]], vocab: Mapping[str, tuple[str, ...]],
+                 page_keys: Mapping[str, tuple[str, ...] | None]) -> list[str]:
+    """Notices for link parameters the dashboard cannot honour (they fall back to the default).
+
+    ``raw`` maps each URL parameter to its values as given; ``page_keys`` are the other known parameters with
+    their allowed values (None: any value)."""
+    notices: list[str] = []
+    for key, values in raw.items():
+        if key == KEY_YEARS:
+            ok = len(values) == 2 and all(v.strip().lstrip("-").isdigit() for v in values)
+            if ok:
+                lo, hi = sorted(int(v) for v in values)
+                ok = YEAR_MIN <= lo and hi <= YEAR_MAX
+            if not ok:
+                notices.append(f"The link's year range {', '.join(values) or '(empty)'} is not two years within "
+                               f"{YEAR_MIN}-{YEAR_MAX}; showing {YEAR_MIN}-{YEAR_MAX}.")
+        elif key in vocab:
+            bad = [v for v in values if v not in vocab[key]]
+            if bad:
+                notices.append(f"The link names unknown value(s) for '{key}': {', '.join(repr(b) for b in bad)}; "
+                               "they were ignored.")
+        elif key in page_keys:
+            allowed = page_keys[key]
+            bad = [v for v in values if allowed is not None and v not in allowed]
+            if bad:
+                notices.append(f"The link's value {', '.join(repr(b) for b in bad)} for '{key}' is not one of "
+                               f"{', '.join(allowed or ())}; the default is shown.")
+        else:
+            notices.append(f"The link parameter '{key}' is not one this dashboard uses; it was ignored.")
+    return notices

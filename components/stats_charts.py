@@ -1,0 +1,465 @@
+"""Figures and tables of the Statistics page. Pure builders: no Streamlit, no I/O.
+
+Principles: every figure is drawn exactly as the source states it (qualifier included: "at least", "more than",
+ranges as ranges); nothing is derived that the sources do not state (the 20-29 age band is shown as *not reported*,
+never as a number); public comparators from outside the five source documents are drawn as separate, visibly
+different traces labelled "comparator". Text from the data goes into plotly hover text only after ``html.escape``
+(plotly renders a subset of HTML in hover labels and tick labels).
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.details import source_entries
+from components.schema import split_ids
+from components.style import BASE_FONT_SIZE, OKABE_ITO, plotly_layout
+
+# ------------------------------------------------------------------ which rows each chart draws (stable ids)
+AGE_UNDER_20 = "st-age-under-20"
+AGE_30_39 = "st-age-30-39"
+AGE_UNDER_40 = "st-age-under-40"
+AGE_IDS = (AGE_UNDER_40, AGE_UNDER_20, AGE_30_39)
+
+# Top to bottom as drawn.
+PROSECUTION_IDS = (
+    "st-prosecution-convictions-extremism",
+    "st-prevention-plots-foiled",
+    "st-prevention-departures-prevented",
+    "st-returns-extradited-from-camps",
+    "st-returns-returned-own-accord",
+)
+PLOTS_FOILED = "st-prevention-plots-foiled"
+
+FIGHTERS_RANGE = "st-fighters-kazakhs-abroad-karaganda"
+FIGHTERS_COMPARATORS = ("st-fighters-abroad-security-council-2015", "st-fighters-syria-knb-2015")
+FIGHTERS_IDS = (FIGHTERS_RANGE, *FIGHTERS_COMPARATORS)
+
+CHARTED_IDS = frozenset(AGE_IDS + PROSECUTION_IDS + FIGHTERS_IDS)
+
+# Short readable labels for the comparator markers (the full quote is in the hover and the table).
+COMPARATOR_LABELS = {
+    "st-fighters-abroad-security-council-2015": "Comparator: Security Council secretary, July 2015",
+    "st-fighters-syria-knb-2015": "Comparator: KNB chair, April 2015",
+}
+
+DOCUMENT_COLOUR = OKABE_ITO["blue"]
+DOCUMENT_COLOUR_2 = OKABE_ITO["sky"]
+TOTAL_COLOUR = OKABE_ITO["orange"]
+COMPARATOR_COLOUR = OKABE_ITO["vermillion"]
+MISSING_COLOUR = OKABE_ITO["grey"]
+DASH = "\u2013"  # en dash for ranges
+TABLE_COLUMNS = ("Topic", "Metric", "Value", "Unit", "Period", "Source", "Quote (verbatim)", "Caveat",
+                 "Comparator", "Links", "stat_id")
+MODEBAR_CONFIG = {
+    "displaylogo": False,
+    # keep the image export (camera icon); drop the selection tools that mean nothing on these charts
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+# ------------------------------------------------------------------ text helpers
+def _esc(text: object) -> str:
+    """html.escape for plotly text: <, > and & become entities, so data text can never become markup. (Quotes
+    need no escaping outside attributes, and plotly would show their entities literally in some labels.)"""
+    return html.escape(_text(text), quote=False)
+
+
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _text(value: object) -> str:
+    return "" if _blank(value) else str(value)
+
+
+def number_text(value: float, unit: str = "") -> str:
+    """12 -> '12', 16.6 -> '16.6', 51000 -> '51,000'; years stay '2007'."""
+    if _blank(value):
+        return ""
+    v = float(value)
+    s = str(int(v)) if v.is_integer() else f"{v:g}"
+    if v.is_integer() and abs(v) >= 10000 and not unit.lower().startswith(("year", "hour")):
+        s = f"{int(v):,}"
+    return s
+
+
+def value_text(row: Mapping) -> str:
+    """The figure with its qualifier, as stated: '445', 'at least 2', 'more than 40', 'about 16.6', '200–400'."""
+    unit = _text(row.get("unit"))
+    qualifier = _text(row.get("qualifier"))
+    if qualifier == "range" or (_blank(row.get("value")) and not _blank(row.get("value_low"))):
+        return f"{number_text(row.get('value_low'), unit)}{DASH}{number_text(row.get('value_high'), unit)}"
+    number = number_text(row.get("value"), unit)
+    if qualifier in ("at least", "more than", "about"):
+        return f"{qualifier} {number}"
+    return number
+
+
+def source_text(cell: object, sources: Mapping[str, Mapping]) -> str:
+    """Readable citations (author, title, publisher, date) of a row, separated by ' | '."""
+    return " | ".join(e["citation"] for e in source_entries(cell, sources))
+
+
+def source_links(cell: object, sources: Mapping[str, Mapping]) -> str:
+    return " ".join(e["url"] for e in source_entries(cell, sources) if e["url"])
+
+
+def first_source_text(cell: object, sources: Mapping[str, Mapping]) -> str:
+    """The main (first-listed) source of a row: the document the quote comes from."""
+    entries = source_entries(cell, sources)
+    return entries[0]["citation"] if entries else ""
+
+
+def short_source(cell: object, sources: Mapping[str, Mapping]) -> str:
+    """'publisher, date' of the first-listed source (its id when the sources table does not know it)."""
+    ids = split_ids(cell)
+    if not ids:
+        return ""
+    src = sources.get(ids[0])
+    if src is None:
+        return ids[0]
+    return ", ".join(b for b in (_text(src.get("publisher")), _text(src.get("date_published"))) if b)
+
+
+def _wrap_escaped(text: str, width: int = 60) -> str:
+    """Escape for plotly (html.escape) and wrap with <br> so long quotes stay readable in a hover label."""
+    lines = textwrap.wrap(_text(text), width=width, break_long_words=True) or [""]
+    return "<br>".join(_esc(line) for line in lines)
+
+
+def hover_text(row: Mapping, sources: Mapping[str, Mapping]) -> str:
+    """Hover label of one figure: metric, value as stated, period, the verbatim quote, the source, the caveat.
+    Every piece of data text is html-escaped; only the <b>/<i>/<br> added here are markup."""
+    unit = _text(row.get("unit"))
+    parts = [
+        f"<b>{_wrap_escaped(_text(row.get('metric')))}</b>",
+        f"{_esc(value_text(row))} {_esc(unit)}".strip(),
+    ]
+    if _text(row.get("period")):
+        parts.append(f"Period: {_wrap_escaped(_text(row.get('period')))}")
+    parts.append(f"<i>\u201c{_wrap_escaped(_text(row.get('quote')))}\u201d</i>")
+    src = first_source_text(row.get("source_ids"), sources)
+    if src:
+        parts.append(f"Source: {_wrap_escaped(src)}")
+    if _text(row.get("caveat")):
+        parts.append(f"Caveat: {_wrap_escaped(_text(row.get('caveat')))}")
+    if bool(row.get("comparator")):
+        parts.append("<b>Comparator: not from the five source documents</b>")
+    return "<br>".join(parts)
+
+
+def _label(text: str) -> str:
+    """Data text for a tick or bar label: escaped (plotly reads tick labels as HTML too)."""
+    return _esc(_text(text))
+
+
+def _period_lines(text: str, width: int = 44) -> str:
+    return "<br>".join(_esc(line) for line in textwrap.wrap(_text(text), width=width))
+
+
+# ------------------------------------------------------------------ row access
+def rows_by_id(stats: pd.DataFrame, ids: Iterable[str]) -> dict[str, dict]:
+    """The rows with these stat_ids, as dicts; missing ids are simply absent."""
+    wanted = list(ids)
+    sub = stats[stats["stat_id"].isin(wanted)]
+    return {r["stat_id"]: r for r in sub.to_dict("records")}
+
+
+def _resolved_periods(rows: Sequence[Mapping]) -> list[str]:
+    """Periods in drawing order; 'same as above' takes the period of the row drawn just before it."""
+    out: list[str] = []
+    for row in rows:
+        period = _text(row.get("period"))
+        if period.strip().lower() == "same as above" and out:
+            period = out[-1]
+        out.append(period)
+    return out
+
+
+def _missing_note(fig: go.Figure, missing: Sequence[str]) -> None:
+    if missing:
+        fig.add_annotation(text="Not in the data pack: " + _esc(", ".join(missing)), xref="paper",
+                           yref="paper", x=0, y=-0.12, showarrow=False, xanchor="left",
+                           font=dict(size=BASE_FONT_SIZE - 1, color=OKABE_ITO["vermillion"]))
+
+
+# ------------------------------------------------------------------ tables
+def stat_rows(stats: pd.DataFrame, sources: Mapping[str, Mapping], ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Readable rows for the page: topic, metric, value as stated (with qualifier), unit, period, sources, the
+    verbatim quote, the caveat, whether it is a comparator, links and the row id. ``ids`` keeps that order."""
+    if ids is not None:
+        by_id = rows_by_id(stats, ids)
+        records = [by_id[i] for i in ids if i in by_id]
+    else:
+        records = stats.to_dict("records")
+    out = [
+        {
+            "Topic": _text(r.get("topic")),
+            "Metric": _text(r.get("metric")),
+            "Value": value_text(r),
+            "Unit": _text(r.get("unit")),
+            "Period": _text(r.get("period")),
+            "Source": source_text(r.get("source_ids"), sources),
+            "Quote (verbatim)": _text(r.get("quote")),
+            "Caveat": _text(r.get("caveat")),
+            "Comparator": "yes: not a source document" if bool(r.get("comparator")) else "no",
+            "Links": source_links(r.get("source_ids"), sources),
+            "stat_id": _text(r.get("stat_id")),
+        }
+        for r in records
+    ]
+    return pd.DataFrame(out, columns=list(TABLE_COLUMNS))
+
+
+def stat_cards(stats: pd.DataFrame, topic: str, sources: Mapping[str, Mapping],
+               comparator: bool | None = False) -> pd.DataFrame:
+    """The rows of one topic (by default only those from the source documents) as readable rows."""
+    sub = stats[stats["topic"] == topic]
+    if comparator is not None:
+        sub = sub[sub["comparator"].fillna(False).astype(bool) == comparator]
+    return stat_rows(sub, sources)
+
+
+def other_document_rows(stats: pd.DataFrame) -> pd.DataFrame:
+    """Rows from the source documents that no chart draws, in topic order of the data dictionary."""
+    is_comp = stats["comparator"].fillna(False).astype(bool)
+    return stats[~is_comp & ~stats["stat_id"].isin(CHARTED_IDS)]
+
+
+def comparator_rows(stats: pd.DataFrame) -> pd.DataFrame:
+    return stats[stats["comparator"].fillna(False).astype(bool)]
+
+
+def chart_source_line(stats: pd.DataFrame, ids: Iterable[str], sources: Mapping[str, Mapping],
+                      comparators: bool = False) -> str:
+    """'publisher, title, date' of the main source of the charted rows (document rows, or comparator rows)."""
+    seen: list[str] = []
+    for row in rows_by_id(stats, ids).values():
+        if bool(row.get("comparator")) != comparators:
+            continue
+        ids_ = split_ids(row.get("source_ids"))
+        if ids_ and ids_[0] not in seen:
+            seen.append(ids_[0])
+    parts = []
+    for sid in seen:
+        src = sources.get(sid)
+        if src is None:
+            parts.append(sid)
+            continue
+        bits = [_text(src.get("publisher")), f"\u201c{_text(src.get('title'))}\u201d", _text(src.get("date_published"))]
+        parts.append(", ".join(b for b in bits if b and b != "\u201c\u201d"))
+    return "; ".join(parts)
+
+
+# ------------------------------------------------------------------ figures
+def _base(fig: go.Figure, height: int, **layout) -> go.Figure:
+    fig.update_layout(**plotly_layout(height=height, **layout))
+    fig.update_xaxes(tickfont=dict(size=BASE_FONT_SIZE), title_font=dict(size=BASE_FONT_SIZE))
+    fig.update_yaxes(tickfont=dict(size=BASE_FONT_SIZE), title_font=dict(size=BASE_FONT_SIZE))
+    return fig
+
+
+AGE_ROW_U20 = "Under 20"
+AGE_ROW_2029 = "20\u201329"
+AGE_ROW_3039 = "30\u201339"
+AGE_ROW_SUM = "Under 20 + 30\u201339<br><i>(the two bands added)</i>"
+AGE_ROW_TOTAL = "Under 40<br><i>(total as reported)</i>"
+AGE_ROWS = (AGE_ROW_U20, AGE_ROW_2029, AGE_ROW_3039, AGE_ROW_SUM, AGE_ROW_TOTAL)
+
+
+def make_age_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None = None) -> go.Figure:
+    """Perpetrator age shares exactly as reported (document 004): 55% under 20, 35% aged 30-39, and the reported
+    total 90% under 40, as horizontal bars. The 20-29 band is not reported: its row is an empty dashed frame marked
+    'not reported', never a bar or a number of its own. Below the bands, the two reported bands are stacked
+    (55 + 35) next to the reported total so the reader sees that they already make up the whole 90%."""
+    sources = sources or {}
+    rows = rows_by_id(stats, AGE_IDS)
+    fig = go.Figure()
+    u20, b3039, total = rows.get(AGE_UNDER_20), rows.get(AGE_30_39), rows.get(AGE_UNDER_40)
+    text_font = dict(size=BASE_FONT_SIZE + 1)
+    if u20 is not None:
+        ys = [AGE_ROW_U20] + ([AGE_ROW_SUM] if b3039 is not None else [])
+        fig.add_bar(
+            name="Under 20 (reported)", orientation="h", y=ys, x=[u20["value"]] * len(ys),
+            marker=dict(color=DOCUMENT_COLOUR, line=dict(color="#000000", width=1)),
+            text=[f"{number_text(u20['value'])}%"] * len(ys), textposition="inside", insidetextanchor="middle",
+            textangle=0, textfont=dict(**text_font, color="#FFFFFF"),
+            hovertext=[hover_text(u20, sources)] * len(ys), hovertemplate="%{hovertext}<extra></extra>",
+            customdata=[u20["stat_id"]] * len(ys), meta="age-band",
+        )
+    if b3039 is not None:
+        ys = [AGE_ROW_3039] + ([AGE_ROW_SUM] if u20 is not None else [])
+        fig.add_bar(
+            name="30\u201339 (reported)", orientation="h", y=ys, x=[b3039["value"]] * len(ys),
+            marker=dict(color=DOCUMENT_COLOUR_2, line=dict(color="#000000", width=1),
+                        pattern=dict(shape=".", fgcolor="#000000", fgopacity=0.3, size=6)),
+            text=[f"{number_text(b3039['value'])}%"] * len(ys), textposition="inside", insidetextanchor="middle",
+            textangle=0, textfont=dict(**text_font, color="#000000"),
+            hovertext=[hover_text(b3039, sources)] * len(ys), hovertemplate="%{hovertext}<extra></extra>",
+            customdata=[b3039["stat_id"]] * len(ys), meta="age-band",
+        )
+    if total is not None:
+        fig.add_bar(
+            name="Under 40 (reported total)", orientation="h", y=[AGE_ROW_TOTAL], x=[total["value"]],
+            marker=dict(color="#FFFFFF", line=dict(color=TOTAL_COLOUR, width=3),
+                        pattern=dict(shape="/", fgcolor=TOTAL_COLOUR, size=10, solidity=0.3)),
+            text=[f"{number_text(total['value'])}% (reported total)"], textposition="outside", textangle=0,
+            cliponaxis=False, textfont=dict(**text_font, color="#000000"),
+            hovertext=[hover_text(total, sources)], hovertemplate="%{hovertext}<extra></extra>",
+            customdata=[total["stat_id"]], meta="age-total",
+        )
+    # The 20-29 row: an empty dashed grey frame with words; no bar, no number of its own.
+    fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=100, y0=0.62, y1=1.38,
+                  line=dict(color=MISSING_COLOUR, width=2, dash="dash"), fillcolor="rgba(153,153,153,0.08)",
+                  layer="below")
+    implied = ""
+    if total is not None and u20 is not None and b3039 is not None:
+        left = total["value"] - u20["value"] - b3039["value"]
+        implied = (f": {number_text(total['value'])} \u2212 {number_text(u20['value'])} \u2212 "
+                   f"{number_text(b3039['value'])} leaves {number_text(left)}% \u2014 implausible")
+    fig.add_annotation(x=50, y=AGE_ROW_2029, xref="x", yref="y", showarrow=False, align="center",
+                       text=f"<b>not reported</b>{implied}", font=dict(size=BASE_FONT_SIZE, color="#222222"))
+    # A dotted divider between the three bands and the two totals below them.
+    fig.add_hline(y=2.5, line=dict(color="#555555", width=1, dash="dot"))
+    _missing_note(fig, [i for i in AGE_IDS if i not in rows])
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(AGE_ROWS), autorange="reversed",
+                     tickmode="array", tickvals=list(AGE_ROWS), ticktext=list(AGE_ROWS), automargin=True,
+                     title_text="")
+    fig.update_xaxes(range=[0, 100], title_text="Share of terrorists (%), as reported; period and base not stated",
+                     ticksuffix="%", dtick=20)
+    return _base(fig, 400, barmode="stack", bargap=0.3, showlegend=False, margin=dict(l=10, r=10, t=10, b=10))
+
+
+def make_prosecution_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None = None) -> go.Figure:
+    """Convictions, foiled plots, prevented departures, extraditions and returns as horizontal bars, each labelled
+    with its own period (the periods differ), value labels on the bars."""
+    sources = sources or {}
+    by_id = rows_by_id(stats, PROSECUTION_IDS)
+    rows = [by_id[i] for i in PROSECUTION_IDS if i in by_id]
+    periods = _resolved_periods(rows)
+    labels = [f"<b>{_label(r['metric'])}</b><br><i>{_period_lines(p)}</i>" for r, p in zip(rows, periods)]
+    fig = go.Figure()
+    fig.add_bar(
+        name="Figure as reported (document 004)", orientation="h",
+        x=[r["value"] for r in rows], y=labels,
+        text=[f"{_esc(value_text(r))} {_esc(_text(r['unit']))}" for r in rows],
+        textposition="outside", cliponaxis=False, textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"),
+        marker=dict(color=DOCUMENT_COLOUR, line=dict(color="#000000", width=1)),
+        hovertext=[hover_text(r, sources) for r in rows], hovertemplate="%{hovertext}<extra></extra>",
+        customdata=[r["stat_id"] for r in rows],
+    )
+    top = max([r["value"] for r in rows] or [1])
+    fig.update_yaxes(autorange="reversed", automargin=True, categoryorder="array", categoryarray=labels)
+    fig.update_xaxes(range=[0, top * 1.3], title_text="Number as reported (each bar has its own period and unit)")
+    _missing_note(fig, [i for i in PROSECUTION_IDS if i not in by_id])
+    return _base(fig, 110 + 80 * max(len(rows), 1), showlegend=False, bargap=0.35,
+                 margin=dict(l=10, r=20, t=20, b=10))
+
+
+def make_foreign_fighters_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None = None) -> go.Figure:
+    """The source document's estimate as an interval (value_low to value_high), and the public comparators as
+    separate, differently shaped markers on their own rows, labelled 'comparator'."""
+    sources = sources or {}
+    by_id = rows_by_id(stats, FIGHTERS_IDS)
+    fig = go.Figure()
+    categories: list[str] = []
+    rng = by_id.get(FIGHTERS_RANGE)
+    if rng is not None:
+        y_doc = f"<b>Source document:</b><br>{_period_lines(short_source(rng['source_ids'], sources), 40)}"
+        categories.append(y_doc)
+        lo, hi = rng["value_low"], rng["value_high"]
+        fig.add_scatter(
+            name=f"Source document estimate: range {value_text(rng)} {_label(rng['unit'])}",
+            x=[lo, hi], y=[y_doc, y_doc], mode="lines+markers+text",
+            line=dict(color=DOCUMENT_COLOUR, width=14),
+            marker=dict(symbol="line-ns", size=30, line=dict(width=4, color=DOCUMENT_COLOUR), color=DOCUMENT_COLOUR),
+            text=[number_text(lo), number_text(hi)], textposition=["middle left", "middle right"],
+            textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"),
+            hovertext=[hover_text(rng, sources)] * 2, hovertemplate="%{hovertext}<extra></extra>",
+            customdata=[rng["stat_id"]] * 2, meta="range",
+        )
+        fig.add_annotation(x=(lo + hi) / 2, y=y_doc, yshift=22, showarrow=False,
+                           text=f"range {_esc(value_text(rng))} {_label(rng['unit'])}, "
+                                f"{_label(rng['period'])}",
+                           font=dict(size=BASE_FONT_SIZE, color="#000000"))
+    comps = [by_id[i] for i in FIGHTERS_COMPARATORS if i in by_id]
+    if comps:
+        ys = [f"<b>{_esc(COMPARATOR_LABELS.get(r['stat_id'], 'Comparator'))}</b>"
+              f"<br>{_period_lines(r['metric'], 50)}" for r in comps]
+        categories.extend(ys)
+        fig.add_scatter(
+            name="Comparator (public source, not one of the five source documents)",
+            x=[r["value"] for r in comps], y=ys, mode="markers+text",
+            marker=dict(symbol="diamond-open", size=20, color=COMPARATOR_COLOUR, line=dict(width=3)),
+            text=[f"{_esc(value_text(r))} {_label(r['unit'])}" for r in comps],
+            textposition="middle right", textfont=dict(size=BASE_FONT_SIZE, color="#000000"),
+            hovertext=[hover_text(r, sources) for r in comps], hovertemplate="%{hovertext}<extra></extra>",
+            customdata=[r["stat_id"] for r in comps], meta="comparator",
+        )
+    if rng is not None and comps:
+        # a divider between the source document's row and the comparators' rows
+        fig.add_hline(y=0.5, line=dict(color="#555555", width=1, dash="dot"))
+    highs = [v for v in ([rng["value_high"]] if rng is not None else []) + [r["value"] for r in comps]]
+    fig.update_xaxes(range=[0, max(highs or [1]) * 1.6], title_text="Kazakhstanis (fighters, or persons as stated)")
+    fig.update_yaxes(autorange="reversed", automargin=True, categoryorder="array", categoryarray=categories,
+                     type="category")
+    _missing_note(fig, [i for i in FIGHTERS_IDS if i not in by_id])
+    return _base(fig, 120 + 95 * max(len(categories), 1), showlegend=True,
+                 legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0,
+                             font=dict(size=BASE_FONT_SIZE)),
+                 margin=dict(l=10, r=20, t=60, b=10))
+
+
+# ------------------------------------------------------------------ disagreements and reliability
+def contradiction_notes(contradictions: pd.DataFrame, ids: Iterable[str]) -> list[dict[str, str]]:
+    """Recorded disagreements (contradictions table) touching any of these statistics rows, in table order."""
+    wanted = set(ids)
+    out = []
+    if contradictions is None or contradictions.empty:
+        return out
+    for r in contradictions.to_dict("records"):
+        if _text(r.get("table")) != "statistics":
+            continue
+        if wanted & set(split_ids(r.get("record_ids"))):
+            out.append({"id": _text(r.get("contradiction_id")), "topic": _text(r.get("topic")),
+                        "value_used": _text(r.get("value_used")), "alternatives": _text(r.get("alternatives"))})
+    return out
+
+
+def disagreement_column(contradictions: pd.DataFrame, stat_ids: Iterable[str]) -> list[str]:
+    """For each stat id: the recorded disagreements about it, as one line of text (empty when none)."""
+    return ["; ".join(f"{n['id']} {n['topic']}: {n['alternatives']}" for n in contradiction_notes(contradictions, [i]))
+            for i in stat_ids]
+
+
+def reliability_text(stats: pd.DataFrame, ids: Iterable[str], sources: Mapping[str, Mapping],
+                     comparators: bool = False) -> str:
+    """The sources table's reliability note of the main source of the charted rows."""
+    notes: list[str] = []
+    for row in rows_by_id(stats, ids).values():
+        if bool(row.get("comparator")) != comparators:
+            continue
+        sid = next(iter(split_ids(row.get("source_ids"))), None)
+        note = _text((sources.get(sid) or {}).get("reliability")) if sid else ""
+        if note and note not in notes:
+            notes.append(note)
+    return " ".join(notes)
+
+
+def age_arithmetic(stats: pd.DataFrame) -> str:
+    """'55% under 20 + 35% aged 30–39 = 90%, the reported total under 40: that leaves 0% for ages 20–29.'
+    Computed from the rows as they are; empty when a row is missing."""
+    rows = rows_by_id(stats, AGE_IDS)
+    if not all(i in rows for i in AGE_IDS):
+        return ""
+    u20, b, tot = rows[AGE_UNDER_20]["value"], rows[AGE_30_39]["value"], rows[AGE_UNDER_40]["value"]
+    left = tot - u20 - b
+    return (f"{number_text(u20)}% under 20 + {number_text(b)}% aged 30{DASH}39 = {number_text(u20 + b)}%; the "
+            f"reported total under 40 is {number_text(tot)}%. That leaves {number_text(left)}% for ages 20{DASH}29.")

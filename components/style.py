@@ -1,0 +1,93 @@
+"""Domain vocabularies for display: labels, colours and symbols in one place. Colours are the Okabe-Ito palette
+(safe for the common colour-vision deficiencies); every colour is paired with a label, symbol or pattern so that
+meaning never rests on colour alone."""
+
+from __future__ import annotations
+
+OKABE_ITO = {
+    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000", "grey": "#999999",
+}
+
+ATTACK_TYPE_COLOURS = {
+    "Bombing/Explosion": OKABE_ITO["vermillion"],
+    "Armed Assault": OKABE_ITO["blue"],
+    "Assassination": OKABE_ITO["purple"],
+    "Facility/Infrastructure Attack": OKABE_ITO["orange"],
+    "Hostage Taking (Barricade Incident)": OKABE_ITO["green"],
+    "Hostage Taking (Kidnapping)": OKABE_ITO["sky"],
+    "Hijacking": OKABE_ITO["yellow"],
+    "Unarmed Assault": OKABE_ITO["black"],
+    "Unknown": OKABE_ITO["grey"],
+}
+# plotly marker symbols per attack type (shape repeats the colour's meaning)
+ATTACK_TYPE_SYMBOLS = {
+    "Bombing/Explosion": "star", "Armed Assault": "circle", "Assassination": "x", "Facility/Infrastructure Attack":
+    "square", "Hostage Taking (Barricade Incident)": "diamond", "Hostage Taking (Kidnapping)": "triangle-up",
+    "Hijacking": "triangle-down", "Unarmed Assault": "cross", "Unknown": "circle-open",
+}
+
+CLASSIFICATION_LABELS = {
+    "officially terrorism": "Officially terrorism",
+    "disputed": "Disputed",
+    "not classified as terrorism": "Not classified as terrorism",
+}
+# Filled = officially terrorism; half-filled look (open with dot) = disputed; open = not classified.
+CLASSIFICATION_SYMBOL_SUFFIX = {"officially terrorism": "", "disputed": "-open-dot", "not classified as terrorism":
+                                "-open"}
+
+POLICY_LANES = {
+    "law": "Laws, amendments and decrees",
+    "amendment": "Laws, amendments and decrees",
+    "decree": "Laws, amendments and decrees",
+    "parliamentary step": "Laws, amendments and decrees",
+    "court ban": "Court bans and rulings",
+    "court ruling": "Court bans and rulings",
+    "state programme": "State programmes",
+    "institution": "Institutions",
+    "international agreement": "International agreements",
+    "context": "Context",
+}
+LANE_ORDER = ["Context", "International agreements", "Institutions", "State programmes", "Court bans and rulings",
+              "Laws, amendments and decrees", "Incidents"]
+LANE_COLOURS = {
+    "Laws, amendments and decrees": OKABE_ITO["blue"],
+    "Court bans and rulings": OKABE_ITO["vermillion"],
+    "State programmes": OKABE_ITO["green"],
+    "Institutions": OKABE_ITO["purple"],
+    "International agreements": OKABE_ITO["orange"],
+    "Context": OKABE_ITO["grey"],
+    "Incidents": OKABE_ITO["black"],
+}
+LANE_SYMBOLS = {
+    "Laws, amendments and decrees": "square", "Court bans and rulings": "x", "State programmes": "diamond",
+    "Institutions": "triangle-up", "International agreements": "circle", "Context": "circle-open",
+    "Incidents": "star",
+}
+PHASE_FILLS = {"terrorism": "rgba(213, 94, 0, 0.10)", "response": "rgba(0, 114, 178, 0.10)"}
+
+# Region shading (sequential, colour-blind safe: light to dark blue), as RGB for pydeck.
+SEQUENTIAL_BLUES = [(239, 243, 255), (198, 219, 239), (158, 202, 225), (107, 174, 214), (49, 130, 189),
+                    (8, 81, 156)]
+NO_DATA_RGB = (247, 247, 247)
+
+FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
+BASE_FONT_SIZE = 15
+
+
+def hex_to_rgb(hex_colour: str) -> tuple[int, int, int]:
+    h = hex_colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def plotly_layout(**overrides) -> dict:
+    """Common plotly layout: legible on a projector, white background, no title (the page states it)."""
+    layout = dict(
+        template="simple_white",
+        font=dict(family=FONT_FAMILY, size=BASE_FONT_SIZE, color="#14171A"),
+        margin=dict(l=10, r=10, t=30, b=10),
+        hoverlabel=dict(font_size=BASE_FONT_SIZE),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+    )
+    layout.update(overrides)
+    return layout

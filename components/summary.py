@@ -1,0 +1,85 @@
+"""Headline figures for a set of incidents, with unknowns counted and shown, never summed as zero. Pure code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+# column: (words in a sentence, full description, short label for a tile)
+MEASURES = {
+    "killed": ("victims killed", "Victims killed, excluding perpetrators", "Victims killed"),
+    "injured": ("injured", "People injured", "Injured"),
+    "perpetrators_killed": ("perpetrators killed", "Perpetrators or suspects killed", "Perpetrators killed"),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A sum over incidents where some figures may be unknown."""
+
+    column: str
+    known_sum: int
+    n_known: int
+    n_unknown: int
+
+    @property
+    def label(self) -> str:
+        return MEASURES[self.column][0]
+
+    @property
+    def value_text(self) -> str:
+        """'42', 'at least 42', or 'unknown'."""
+        if self.n_known == 0:
+            return "unknown" if self.n_unknown else "0"
+        return f"at least {self.known_sum}" if self.n_unknown else str(self.known_sum)
+
+    @property
+    def unknown_text(self) -> str:
+        """'3 incidents with no figure' (empty when every figure is known)."""
+        if not self.n_unknown:
+            return ""
+        return f"{self.n_unknown} incident{'s' if self.n_unknown != 1 else ''} with no figure"
+
+    def sentence(self) -> str:
+        """'at least 42 victims killed; 3 incidents with no figure'."""
+        text = f"{self.value_text} {self.label}"
+        return f"{text}; {self.unknown_text}" if self.unknown_text else text
+
+
+def figure(events: pd.DataFrame, column: str) -> Figure:
+    values = events[column]
+    known = values.dropna()
+    return Figure(column, int(known.sum()), int(known.size), int(values.isna().sum()))
+
+
+def headline(events: pd.DataFrame) -> dict[str, Figure]:
+    return {col: figure(events, col) for col in MEASURES}
+
+
+def disputed_count(events: pd.DataFrame) -> int:
+    """Incidents whose figures or facts the sources disagree on."""
+    return int(events["disagreements"].notna().sum())
+
+
+def per_year(events: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    """Incidents and victims per year over the whole range (years without incidents appear with 0 incidents),
+    with the count of incidents whose victim figure is unknown."""
+    index = pd.RangeIndex(years[0], years[1] + 1, name="year")
+    by_year = events.assign(year=events["date"].dt.year).groupby("year")
+    out = pd.DataFrame(index=index)
+    out["incidents"] = by_year.size().reindex(index, fill_value=0).astype(int)
+    out["killed_known"] = by_year["killed"].sum(min_count=0).reindex(index, fill_value=0).astype(int)
+    out["killed_unknown"] = by_year["killed"].apply(lambda s: int(s.isna().sum())).reindex(index, fill_value=0)
+    out["injured_known"] = by_year["injured"].sum(min_count=0).reindex(index, fill_value=0).astype(int)
+    out["injured_unknown"] = by_year["injured"].apply(lambda s: int(s.isna().sum())).reindex(index, fill_value=0)
+    return out.reset_index()
+
+
+def display_counts(df: pd.DataFrame, columns=("killed", "injured", "perpetrators_killed", "total_deaths")) -> pd.DataFrame:
+    """A copy for display where unknown counts read 'unknown' (a table would otherwise show 'None' or blank)."""
+    out = df.copy()
+    for col in columns:
+        if col in out:
+            out[col] = out[col].map(lambda v: "unknown" if pd.isna(v) else str(int(v))).astype("str")
+    return out

@@ -1,0 +1,548 @@
+"""Builders of the policy timeline page: the lane chart, its 'view as table' alternative and the table of banned
+organisations. Pure code: DataFrames in, a plotly Figure or DataFrames out; no Streamlit, no I/O.
+
+Honesty rules carried by the figure:
+- a date that is only known to the month or year, or is approximate, is drawn with an open marker with a dot and
+  says so in its hover ("May 2007 (month only)");
+- an incident whose victims are unknown is drawn as an open star of fixed size, never as a marker of size 0;
+- phases are approximate readings of the 2018 Karaganda article and are labelled "approx.";
+- notes and disagreements between sources are in the hover of the item they concern;
+- every text from the data is HTML-escaped before it reaches plotly (which renders some tags in hovers).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components import style
+from components.details import date_text
+
+INCIDENTS = "Incidents"
+PHASE_SETS = ("terrorism", "response")
+PHASE_ROW_NAMES = {"terrorism": "Terrorism phases (approx.)", "response": "Response phases (approx.)"}
+PHASE_LINES = {"terrorism": "rgba(213, 94, 0, 0.55)", "response": "rgba(0, 114, 178, 0.55)"}
+IMPRECISE = ("month", "year", "approximate")
+
+# Unicode stand-ins of the plotly symbols, shown before each lane name so that the axis doubles as a legend.
+SYMBOL_GLYPHS = {"square": "■", "x": "✕", "diamond": "◆", "triangle-up": "▲", "circle": "●", "circle-open": "○",
+                 "star": "★"}
+
+# Geometry. The narrowest plot area expected (1280 px wide screen with the sidebar open) sets how far apart two
+# markers must be, in days, before they can share a row of their lane.
+PLOT_PX = 700
+MARKER_PX = 16
+CHAR_PX = 8  # average width of a character of the 14-15 px font
+LANE_HEIGHT = 1.0
+INCIDENT_LANE_HEIGHT = 2.4
+PHASE_SUBROW_HEIGHT = 0.5
+MAX_SLOTS = {INCIDENTS: 8}
+DEFAULT_MAX_SLOTS = 5
+POLICY_MARKER_SIZE = 14
+UNKNOWN_VICTIMS_SIZE = 13
+HOVER_WRAP = 70
+HOVER_MAX_CHARS = 420
+
+
+# ---------------------------------------------------------------------------------------------------- text helpers
+def _blank(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _esc(value: object) -> str:
+    """Data text made safe for plotly: HTML-escaped (plotly renders <b>, <a>, <br> ... in hovers and labels)."""
+    return "" if _blank(value) else html.escape(str(value), quote=True)
+
+
+def _wrap(value: object, width: int = HOVER_WRAP, limit: int | None = None) -> str:
+    """Wrap data text into escaped hover lines joined by <br> (escaping after wrapping keeps entities whole)."""
+    if _blank(value):
+        return ""
+    s = " ".join(str(value).split())
+    if limit is not None and len(s) > limit:
+        s = s[:limit].rsplit(" ", 1)[0] + " … (full text in the details)"
+    return "<br>".join(html.escape(line, quote=True) for line in textwrap.wrap(s, width)) or ""
+
+
+def _plain(value: object) -> str:
+    return "" if _blank(value) else str(value)
+
+
+def precise_date(value: pd.Timestamp, precision: str) -> str:
+    """Sortable date text no more precise than known: 2004-10-15, 2007-05, 2007 or 2016-06-10 (approx.)."""
+    if _blank(value):
+        return "unknown"
+    if precision == "month":
+        return value.strftime("%Y-%m")
+    if precision == "year":
+        return value.strftime("%Y")
+    if precision == "approximate":
+        return value.strftime("%Y-%m-%d") + " (approx.)"
+    return value.strftime("%Y-%m-%d")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def lane_of(category: object) -> str:
+    return style.POLICY_LANES.get(str(category), "Context")
+
+
+def _lane_label(name: str, colour: str | None = None, symbol: str | None = None) -> str:
+    """Axis label of a lane: its marker glyph in its colour, then the name (wrapped after ~18 characters)."""
+    words = name.split()
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= 18:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    text = "<br>".join(lines)
+    if colour and symbol in SYMBOL_GLYPHS:
+        text = f'<span style="color:{colour}">{SYMBOL_GLYPHS[symbol]}</span> ' + text
+    return text
+
+
+def plain_label(label: str) -> str:
+    """An axis label without its glyph and line breaks (for tests and alt text)."""
+    import re
+    text = re.sub(r"<span[^>]*>.*?</span>\s*", "", label).replace("<br>", " ")
+    return html.unescape(text).strip()
+
+
+# ---------------------------------------------------------------------------------------------------- bans
+def bans_by_policy(bans: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    if bans is None or bans.empty:
+        return {}
+    return {str(pid): grp for pid, grp in bans.groupby("policy_id", sort=False)}
+
+
+def ban_sentence(rows: pd.DataFrame) -> str:
+    """Plain text, e.g. 'Supreme Court of the Republic of Kazakhstan bans 4 organisations: Al-Qaeda, ...'."""
+    courts = list(dict.fromkeys(str(c) for c in rows["court"] if not _blank(c)))
+    court = " / ".join(courts) if courts else "A court"
+    orgs = [str(o) for o in rows["organisation"]]
+    return f"{court} bans {plural(len(orgs), 'organisation')}: {', '.join(orgs)}"
+
+
+# ---------------------------------------------------------------------------------------------------- filtering
+def _in_years(df: pd.DataFrame, years: tuple[int, int], column: str = "date") -> pd.DataFrame:
+    if df is None or df.empty:
+        return df.iloc[0:0] if df is not None else pd.DataFrame()
+    y = df[column].dt.year
+    return df[y.between(*years).fillna(False).astype(bool)]
+
+
+def _x_range(years: tuple[int, int]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    start, end = pd.Timestamp(years[0], 1, 1), pd.Timestamp(years[1], 12, 31)
+    pad = pd.Timedelta(days=max(10, round((end - start).days * 0.012)))
+    return start - pad, end + pad
+
+
+def _days_per_px(years: tuple[int, int]) -> float:
+    lo, hi = _x_range(years)
+    return (hi - lo).days / PLOT_PX
+
+
+# ---------------------------------------------------------------------------------------------------- layout
+def _slots(dates: Iterable[pd.Timestamp], min_gap_days: float, max_slots: int) -> list[int]:
+    """Sub-row of each marker (dates in drawing order): the first sub-row whose last marker is far enough away;
+    when none is, the one whose last marker is furthest away."""
+    last: list[pd.Timestamp] = []
+    out: list[int] = []
+    for d in dates:
+        chosen = next((i for i, prev in enumerate(last) if (d - prev).days >= min_gap_days), None)
+        if chosen is None:
+            if len(last) < max_slots:
+                last.append(d)
+                chosen = len(last) - 1
+            else:
+                chosen = min(range(len(last)), key=lambda i: last[i])
+        last[chosen] = d
+        out.append(chosen)
+    return out
+
+
+def _slot_offsets(slots: list[int], height: float) -> list[float]:
+    """Vertical offset of each sub-row, filling from the lane's centre outwards (0, +1, -1, +2, -2 ...)."""
+    n = max(slots, default=0) + 1
+    if n == 1:
+        return [0.0 for _ in slots]
+    steps = math.ceil((n - 1) / 2)
+    step = 0.36 * height / steps
+    def offset(k: int) -> float:
+        return 0.0 if k == 0 else (1 if k % 2 else -1) * step * ((k + 1) // 2)
+    return [offset(k) for k in slots]
+
+
+def _row_layout(n_phase_subrows: dict[str, int], lanes: list[str]) -> dict[str, tuple[float, float]]:
+    """Centre and height of every row, top to bottom (y decreases downwards)."""
+    rows: list[tuple[str, float]] = []
+    for s in PHASE_SETS:
+        if n_phase_subrows.get(s):
+            rows.append((f"phase:{s}", max(LANE_HEIGHT, PHASE_SUBROW_HEIGHT * n_phase_subrows[s])))
+    rows += [(lane, INCIDENT_LANE_HEIGHT if lane == INCIDENTS else LANE_HEIGHT) for lane in lanes]
+    out: dict[str, tuple[float, float]] = {}
+    cursor = 0.0
+    for name, h in rows:
+        out[name] = (-(cursor + h / 2), h)
+        cursor += h
+    return out
+
+
+def _phase_items(phases: pd.DataFrame, years: tuple[int, int]) -> dict[str, list[dict]]:
+    """Phases overlapping the years, clipped to them, with their label position and sub-row."""
+    out: dict[str, list[dict]] = {s: [] for s in PHASE_SETS}
+    if phases is None or phases.empty:
+        return out
+    x_lo, x_hi = _x_range(years)
+    dpp = _days_per_px(years)
+    for s in PHASE_SETS:
+        rows = phases[phases["phase_set"] == s].sort_values(["start_year", "order"])
+        items = []
+        for r in rows.to_dict("records"):
+            if _blank(r["start_year"]) or _blank(r["end_year"]):
+                continue
+            if int(r["end_year"]) < years[0] or int(r["start_year"]) > years[1]:
+                continue
+            x0 = max(pd.Timestamp(int(r["start_year"]), 1, 1), x_lo)
+            x1 = min(pd.Timestamp(int(r["end_year"]), 12, 31), x_hi)
+            half = pd.Timedelta(days=(len(str(r["label"])) * CHAR_PX + 12) * dpp / 2)
+            centre = x0 + (x1 - x0) / 2
+            lx0, lx1 = centre - half, centre + half
+            if lx0 < x_lo:  # keep the label inside the plot
+                lx0, lx1 = x_lo, x_lo + 2 * half
+            if lx1 > x_hi:
+                lx0, lx1 = x_hi - 2 * half, x_hi
+            items.append({**r, "x0": x0, "x1": x1, "label_x": lx0 + (lx1 - lx0) / 2,
+                          "extent": (min(x0, lx0), max(x1, lx1))})
+        last_end: list[pd.Timestamp] = []
+        for it in items:  # greedy sub-rows so that neither bars nor labels overlap
+            lo, hi = it["extent"]
+            slot = next((i for i, end in enumerate(last_end) if end < lo), None)
+            if slot is None:
+                last_end.append(hi)
+                slot = len(last_end) - 1
+            last_end[slot] = hi
+            it["slot"] = slot
+        out[s] = items
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- hover texts
+def policy_hover(row: dict, bans: pd.DataFrame | None = None) -> str:
+    lane = lane_of(row.get("category"))
+    lines = [f"<b>{_wrap(row.get('title'))}</b>",
+             _esc(date_text(row["date"], row["date_precision"])),
+             f"{_esc(row.get('category')).capitalize()} · lane: {_esc(lane)}"]
+    if not _blank(row.get("date_note")):
+        lines.append("Date: " + _wrap(row["date_note"]))
+    if bans is not None and not bans.empty:
+        lines.append(_wrap(ban_sentence(bans)))
+    if not _blank(row.get("notes")):
+        lines.append("<i>Notes and disagreements:</i> " + _wrap(row["notes"], limit=HOVER_MAX_CHARS))
+    lines.append("Click for the full record and its sources.")
+    return "<br>".join(lines)
+
+
+def victims_text(value: object) -> str:
+    return "unknown (no figure in the sources)" if _blank(value) else str(int(value))
+
+
+def event_hover(row: dict) -> str:
+    lines = [f"<b>Incident: {_esc(row.get('place'))} ({_esc(row.get('region'))})</b>",
+             _esc(date_text(row["date"], row["date_precision"]))]
+    if not _blank(row.get("date_note")):
+        lines.append("Date: " + _wrap(row["date_note"]))
+    kind = _esc(row.get("event_type")).capitalize()
+    desc = _esc(row.get("attack_description"))
+    lines.append(f"{kind}: {desc}" if desc else kind)
+    lines.append(f"Victims killed (excl. perpetrators): {_esc(victims_text(row.get('killed')))}")
+    lines.append(f"Classification: {_esc(row.get('classification'))}")
+    if not _blank(row.get("disagreements")):
+        lines.append("<i>Sources disagree:</i> " + _wrap(row["disagreements"], limit=HOVER_MAX_CHARS))
+    lines.append("Click for the full record and its sources.")
+    return "<br>".join(lines)
+
+
+def phase_hover(row: dict) -> str:
+    kind = "Terrorism phase" if row["phase_set"] == "terrorism" else "Phase of the state's response"
+    lines = [f"<b>{_esc(row['label'])}</b>",
+             f"{kind} {int(row['order'])}, approx. {int(row['start_year'])}-{int(row['end_year'])}",
+             "Years are approximate readings of the 2018 Karaganda article.",
+             _wrap(row.get("description"))]
+    return "<br>".join(line for line in lines if line)
+
+
+def victims_size(value: object) -> float:
+    """Marker size of an incident with a known number of victims killed (area grows with the count)."""
+    return 9 + 3.5 * math.sqrt(max(0, int(value)))
+
+
+# ---------------------------------------------------------------------------------------------------- figure
+def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFrame, bans: pd.DataFrame,
+                         years: tuple[int, int] = (1991, 2016)) -> go.Figure:
+    """Lanes of policy milestones (style.LANE_ORDER), an incidents lane and the approximate phases of the 2018
+    Karaganda article as labelled bars, over the years given. customdata of every marker is [record id]."""
+    years = (int(min(years)), int(max(years)))
+    pol = _in_years(policies, years).copy()
+    ev = _in_years(events, years).copy()
+    x_lo, x_hi = _x_range(years)
+    gap_days = _days_per_px(years) * MARKER_PX
+    phase_items = _phase_items(phases, years)
+    n_sub = {s: (max((it["slot"] for it in items), default=-1) + 1) for s, items in phase_items.items()}
+    lanes = list(style.LANE_ORDER)
+    rows = _row_layout(n_sub, lanes)
+    ban_groups = bans_by_policy(bans)
+
+    fig = go.Figure()
+    shapes: list[dict] = []
+    annotations: list[dict] = []
+
+    # Phases: one bar per phase in its set's row, labelled; invisible markers along the bar carry the hover.
+    for s in PHASE_SETS:
+        if not n_sub[s]:
+            continue
+        centre, height = rows[f"phase:{s}"]
+        sub_h = height / n_sub[s]
+        top = centre + height / 2
+        hx, hy, htext, hid = [], [], [], []
+        for it in phase_items[s]:
+            y_mid = top - sub_h * (it["slot"] + 0.5)
+            shapes.append(dict(type="rect", xref="x", yref="y", x0=it["x0"], x1=it["x1"], y0=y_mid - sub_h * 0.42,
+                               y1=y_mid + sub_h * 0.42, fillcolor=style.PHASE_FILLS[s], layer="below",
+                               line=dict(color=PHASE_LINES[s], width=1)))
+            annotations.append(dict(x=it["label_x"], y=y_mid, xref="x", yref="y", text=_esc(it["label"]),
+                                    showarrow=False, font=dict(size=14), xanchor="center", yanchor="middle"))
+            n_pts = max(2, int((it["x1"] - it["x0"]).days / max(gap_days, 1)) + 1)
+            for k in range(n_pts):
+                hx.append(it["x0"] + (it["x1"] - it["x0"]) * (k / (n_pts - 1)))
+                hy.append(y_mid)
+                htext.append(phase_hover(it))
+                hid.append([it["phase_id"]])
+        fig.add_trace(go.Scatter(
+            x=hx, y=hy, mode="markers", name=PHASE_ROW_NAMES[s], showlegend=False, hovertext=htext,
+            hovertemplate="%{hovertext}<extra></extra>", customdata=hid,
+            marker=dict(size=14, opacity=0, color=PHASE_LINES[s]), meta={"kind": "phase", "phase_set": s},
+            unselected=dict(marker=dict(opacity=0)), selected=dict(marker=dict(opacity=0)),
+        ))
+
+    # Policy lanes.
+    pol["lane"] = pol["category"].map(lane_of)
+    pol = pol.sort_values(["date", "policy_id"])
+    for lane in lanes:
+        if lane == INCIDENTS:
+            continue
+        sub = pol[pol["lane"] == lane]
+        centre, height = rows[lane]
+        colour, symbol = style.LANE_COLOURS[lane], style.LANE_SYMBOLS[lane]
+        slots = _slots(sub["date"], gap_days, MAX_SLOTS.get(lane, DEFAULT_MAX_SLOTS))
+        offsets = _slot_offsets(slots, height)
+        records = sub.to_dict("records")
+        symbols = [_imprecise_symbol(symbol) if r["date_precision"] in IMPRECISE else symbol for r in records]
+        fig.add_trace(go.Scatter(
+            x=list(sub["date"]), y=[centre + o for o in offsets], mode="markers", name=lane, showlegend=False,
+            customdata=[[r["policy_id"]] for r in records],
+            hovertext=[policy_hover(r, ban_groups.get(r["policy_id"])) for r in records],
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker=dict(color=colour, symbol=symbols, size=POLICY_MARKER_SIZE, line=dict(color=colour, width=2)),
+            hoverlabel=dict(bordercolor=colour), meta={"kind": "policy", "lane": lane},
+            unselected=dict(marker=dict(opacity=0.35)),
+        ))
+
+    # Incidents: filled stars sized by victims killed; open stars of fixed size where the number is unknown.
+    centre, height = rows[INCIDENTS]
+    ev = ev.sort_values(["date", "event_id"])
+    slots = _slots(ev["date"], gap_days * 1.2, MAX_SLOTS[INCIDENTS])
+    ev["_y"] = [centre + o for o in _slot_offsets(slots, height)]
+    colour = style.LANE_COLOURS[INCIDENTS]
+    known = ev[ev["killed"].notna()]
+    unknown = ev[ev["killed"].isna()]
+    for part, name, is_known in ((known, "Incident (star size: victims killed)", True),
+                                 (unknown, "Incident, victims killed unknown (open star)", False)):
+        records = part.to_dict("records")
+        base = style.LANE_SYMBOLS[INCIDENTS] + ("" if is_known else "-open")
+        symbols = [base + ("-dot" if r["date_precision"] in IMPRECISE and not is_known else "") for r in records]
+        fig.add_trace(go.Scatter(
+            x=list(part["date"]), y=list(part["_y"]), mode="markers", name=name, legendgroup="incidents",
+            customdata=[[r["event_id"]] for r in records],
+            hovertext=[event_hover(r) for r in records], hovertemplate="%{hovertext}<extra></extra>",
+            marker=dict(color=colour, symbol=symbols or base,
+                        size=[victims_size(r["killed"]) for r in records] if is_known else UNKNOWN_VICTIMS_SIZE,
+                        line=dict(color=colour if not is_known else "white", width=2 if not is_known else 0.5)),
+            meta={"kind": "event", "victims_known": is_known}, unselected=dict(marker=dict(opacity=0.35)),
+        ))
+
+    # Key of the open-with-dot marker (precision), drawn in the legend only.
+    fig.add_trace(go.Scatter(
+        x=[None], y=[None], mode="markers", name="Open marker with a dot: date month-only or approximate",
+        marker=dict(symbol="circle-open-dot", size=POLICY_MARKER_SIZE, color="#444", line=dict(width=2)),
+        hoverinfo="skip", meta={"kind": "key"},
+    ))
+
+    # Lane separators and axis labels.
+    tickvals, ticktext = [], []
+    ordered = sorted(rows.items(), key=lambda kv: -kv[1][0])
+    for name, (c, h) in ordered:
+        tickvals.append(c)
+        if name.startswith("phase:"):
+            ticktext.append(_lane_label(PHASE_ROW_NAMES[name.split(":", 1)[1]]))
+        else:
+            ticktext.append(_lane_label(name, style.LANE_COLOURS[name], style.LANE_SYMBOLS[name]))
+        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=c - h / 2, y1=c - h / 2,
+                           line=dict(color="#D0D4D9", width=1), layer="below"))
+    phase_bottom = min((rows[f"phase:{s}"][0] - rows[f"phase:{s}"][1] / 2 for s in PHASE_SETS if n_sub[s]),
+                       default=None)
+    if phase_bottom is not None:
+        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=phase_bottom, y1=phase_bottom,
+                           line=dict(color="#7A828C", width=1.5), layer="below"))
+    bottom = min(c - h / 2 for c, h in rows.values())
+
+    span = years[1] - years[0] + 1
+    if span >= 14:
+        xaxis_ticks = dict(dtick="M24", tick0="1991-01-01", tickformat="%Y", minor=dict(dtick="M12", showgrid=True))
+    elif span >= 6:
+        xaxis_ticks = dict(dtick="M12", tickformat="%Y")
+    elif span >= 3:
+        xaxis_ticks = dict(dtick="M6", tickformat="%b %Y")
+    else:
+        xaxis_ticks = dict(dtick="M3", tickformat="%b %Y")
+
+    fig.update_layout(**style.plotly_layout(
+        height=int(110 + 46 * (-bottom)),
+        margin=dict(l=10, r=20, t=40, b=40),
+        shapes=shapes,
+        annotations=annotations,
+        hovermode="closest",
+        hoverlabel=dict(font_size=14, align="left", bgcolor="white"),
+        showlegend=True,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font=dict(size=14)),
+        dragmode="zoom",
+        clickmode="event+select",
+        xaxis=dict(type="date", range=[x_lo, x_hi], showgrid=True, gridcolor="#E3E6EA", title=None,
+                   tickfont=dict(size=14), **xaxis_ticks),
+        yaxis=dict(range=[bottom, 0], tickvals=tickvals, ticktext=ticktext, fixedrange=True, showgrid=False,
+                   zeroline=False, tickfont=dict(size=14), ticks="", showline=False, title=None),
+    ))
+    return fig
+
+
+def _imprecise_symbol(symbol: str) -> str:
+    base = symbol.removesuffix("-open")
+    return f"{base}-open-dot"
+
+
+def figure_alt(policies: pd.DataFrame, events: pd.DataFrame, years: tuple[int, int]) -> str:
+    lo, hi = years
+    return (f"Timeline {lo}-{hi} with one row per kind of policy milestone ({', '.join(style.LANE_ORDER[:-1])}) "
+            f"and a row of incidents: {plural(len(policies), 'milestone')} and {plural(len(events), 'incident')}. "
+            "Two rows of bars above show the approximate phases of terrorism and of the state's response from the "
+            "2018 Karaganda article. The same items are listed in 'View as table'.")
+
+
+# ---------------------------------------------------------------------------------------------------- tables
+TABLE_COLUMNS = ["Date", "Date precision", "Date note", "Lane", "Category", "Title", "Organisations banned",
+                 "Notes and disagreements", "Sources", "Record id"]
+
+
+def timeline_table(policies: pd.DataFrame, events: pd.DataFrame | None = None, bans: pd.DataFrame | None = None,
+                   years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """The items of the figure as rows, in date order: dates only as precise as known (2007-05 for May 2007)."""
+    if years is not None:
+        policies = _in_years(policies, years)
+        events = _in_years(events, years) if events is not None else None
+    groups = bans_by_policy(bans) if bans is not None else {}
+    lane_rank = {lane: i for i, lane in enumerate(style.LANE_ORDER)}
+    rows = []
+    for r in policies.to_dict("records"):
+        grp = groups.get(r["policy_id"])
+        rows.append({
+            "_date": r["date"], "_rank": lane_rank.get(lane_of(r["category"]), 99),
+            "Date": precise_date(r["date"], r["date_precision"]), "Date precision": r["date_precision"],
+            "Lane": lane_of(r["category"]), "Category": r["category"], "Title": r["title"],
+            "Organisations banned": ban_sentence(grp) if grp is not None and not grp.empty else "",
+            "Date note": _plain(r.get("date_note")), "Notes and disagreements": _plain(r.get("notes")),
+            "Sources": "" if _blank(r.get("source_ids")) else str(r["source_ids"]).replace(";", "; "),
+            "Record id": r["policy_id"],
+        })
+    for r in ([] if events is None else events.to_dict("records")):
+        what = r.get("attack_description") if not _blank(r.get("attack_description")) else r.get("attack_type")
+        rows.append({
+            "_date": r["date"], "_rank": lane_rank[INCIDENTS],
+            "Date": precise_date(r["date"], r["date_precision"]), "Date precision": r["date_precision"],
+            "Lane": INCIDENTS, "Category": r["event_type"],
+            "Title": f"{r['place']} ({r['region']}): {what}; victims killed: {victims_text(r.get('killed'))}",
+            "Organisations banned": "",
+            "Date note": _plain(r.get("date_note")), "Notes and disagreements": _plain(r.get("disagreements")),
+            "Sources": "" if _blank(r.get("source_ids")) else str(r["source_ids"]).replace(";", "; "),
+            "Record id": r["event_id"],
+        })
+    if not rows:
+        return pd.DataFrame(columns=TABLE_COLUMNS)
+    out = pd.DataFrame(rows).sort_values(["_date", "_rank", "Record id"], kind="stable")
+    return out[TABLE_COLUMNS].reset_index(drop=True)
+
+
+BANS_COLUMNS = ["Decision date", "Court", "Organisation", "Name as written in the source", "Designation",
+                "Designation note", "Notes", "Decision (policy timeline)", "Record id"]
+
+
+def bans_table(bans: pd.DataFrame, policies: pd.DataFrame) -> pd.DataFrame:
+    """Banned organisations grouped by court decision (decision date, then court), in the order the data lists
+    them within a decision."""
+    if bans is None or bans.empty:
+        return pd.DataFrame(columns=BANS_COLUMNS)
+    titles = dict(zip(policies["policy_id"], policies["title"])) if policies is not None else {}
+    b = bans.reset_index(drop=True).copy()
+    b["_pos"] = range(len(b))
+    b = b.sort_values(["decision_date", "court", "_pos"], kind="stable")
+    out = pd.DataFrame({
+        "Decision date": [precise_date(d, "day") for d in b["decision_date"]],
+        "Court": b["court"].tolist(),
+        "Organisation": b["organisation"].tolist(),
+        "Name as written in the source": b["name_in_source"].tolist(),
+        "Designation": b["designation"].astype("string").tolist(),
+        "Designation note": b["designation_note"].tolist(),
+        "Notes": b["notes"].tolist(),
+        "Decision (policy timeline)": [titles.get(p, "(not in the policy timeline)") for p in b["policy_id"]],
+        "Record id": b["ban_id"].tolist(),
+    })
+    return out.reset_index(drop=True)
+
+
+def decisions_count(bans: pd.DataFrame) -> int:
+    if bans is None or bans.empty:
+        return 0
+    return int(bans[["decision_date", "court"]].drop_duplicates().shape[0])
+
+
+def phases_covering(phases: pd.DataFrame, years: tuple[int, int]) -> list[str]:
+    """Plain-text names of the phases overlapping the years, e.g. 'Threat seen as external (response, approx.
+    1990-2011)'."""
+    if phases is None or phases.empty:
+        return []
+    hit = phases[(phases["end_year"] >= years[0]) & (phases["start_year"] <= years[1])]
+    return [f"{r['label']} ({r['phase_set']}, approx. {int(r['start_year'])}-{int(r['end_year'])})"
+            for r in hit.sort_values(["phase_set", "order"], ascending=[False, True]).to_dict("records")]
+
+
+def ban_count_disagreement(contradictions: pd.DataFrame) -> dict | None:
+    """The contradiction row on the number of banned organisations (21 listed vs 23 stated), if the data has it."""
+    if contradictions is None or contradictions.empty:
+        return None
+    topic = contradictions["topic"].fillna("").str.lower()
+    ids = contradictions["record_ids"].fillna("").str.lower()
+    hit = contradictions[(topic.str.contains("banned organisations") & topic.str.contains("number"))
+                         | ids.str.contains("banned-orgs")]
+    return None if hit.empty else hit.iloc[0].to_dict()

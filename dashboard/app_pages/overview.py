@@ -1,0 +1,74 @@
+"""Overview: headline figures for the current filter, incidents and victims per year against policy milestones,
+and the most recent incidents."""
+
+import streamlit as st
+
+from components import charts, summary
+from dashboard import details, frame
+from dashboard.data import data_dir, get_pack
+
+pack = get_pack(data_dir())
+filters = st.session_state["filters"]
+events = filters.apply(pack.tables["events"])
+
+st.title("Terrorism and counter-terrorism in Kazakhstan, 1991-2016")
+frame.filter_statement(filters, len(events))
+
+figures = summary.headline(events)
+cols = st.columns(4)
+cols[0].metric("Incidents", len(events), help="Attacks, security operations and premature explosions in the "
+               "filter. See 'Incident kind' in the sidebar.", border=True)
+for col, key in zip(cols[1:], ("killed", "injured", "perpetrators_killed")):
+    fig_ = figures[key]
+    col.metric(summary.MEASURES[key][2], fig_.value_text, border=True,
+               help=summary.MEASURES[key][1] + ". Sum of the figures the sources give; incidents with no figure "
+                    "are counted below, not added as 0.")
+    col.caption(fig_.unknown_text or "every incident has a figure")
+disputed = summary.disputed_count(events)
+if disputed:
+    st.caption(f"Sources disagree on {disputed} of these {len(events)} incidents (casualties, dates or "
+               "classification); the figures above use the data pack's values. Open an incident to see the "
+               "alternatives.")
+
+st.subheader("Incidents and victims per year, with policy milestones")
+per_year = summary.per_year(events, filters.years)
+policy_rows = charts.milestones(pack.tables["policies"], filters.years)
+fig = charts.make_yearly_figure(per_year, policy_rows)
+state = st.plotly_chart(
+    fig, key="overview_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False},
+    alt="Three stacked charts over the same years: policy milestones by kind, incidents per year, and victims "
+        "killed per year; labels mark years with incidents whose victims are unknown.",
+)
+points = (state or {}).get("selection", {}).get("points", []) if state else []
+policy_ids = [p["customdata"][0] for p in points if isinstance(p.get("customdata"), list) and p["customdata"]]
+details.open_once("policy", policy_ids[0] if policy_ids else None, pack)
+st.caption(charts.YEARLY_NOTE)
+frame.source_line("incidents and policy milestones from the data pack (events and policies tables), each row "
+                  "citing its own sources; see 'Sources and data'. Click a milestone for its detail.")
+with st.expander("View as table"):
+    st.dataframe(per_year.rename(columns={"killed_known": "victims killed (known)",
+                                          "killed_unknown": "incidents with unknown victims",
+                                          "injured_known": "injured (known)",
+                                          "injured_unknown": "incidents with unknown injured"}),
+                 hide_index=True, width="stretch")
+    st.dataframe(policy_rows[["date", "category", "title"]], hide_index=True, width="stretch",
+                 column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
+
+st.subheader("Most recent incidents")
+if events.empty:
+    st.info("No incident matches these filters. Widen the years or clear a filter in the sidebar.",
+            icon=":material/filter_alt_off:")
+else:
+    recent = events.sort_values("date", ascending=False).head(8)
+    shown = summary.display_counts(recent[["date", "place", "region", "attack_type", "killed", "injured",
+                                           "classification"]])
+    table = st.dataframe(
+        shown, hide_index=True, width="stretch", key="recent", on_select="rerun", selection_mode="single-row",
+        column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "place": "Place",
+                       "region": "Region", "attack_type": "Attack type", "classification": "Classification",
+                       "killed": st.column_config.TextColumn("Killed", help="Victims, excluding perpetrators"),
+                       "injured": st.column_config.TextColumn("Injured")},
+    )
+    rows = table["selection"]["rows"] if table else []
+    details.open_once("event", recent.iloc[rows[0]]["event_id"] if rows else None, pack)
+    st.caption("Select a row to see every field, the disagreements between sources and the sources themselves.")

@@ -1,0 +1,76 @@
+"""Sources and data: the sources, the column dictionary, the contradictions between sources, and downloads."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components import details, exports
+from dashboard import frame
+from dashboard.data import data_dir, get_pack
+
+pack = get_pack(data_dir())
+meta = pack.metadata
+filters = st.session_state["filters"]
+tables = exports.filtered_tables(pack.tables, filters)
+filter_text = filters.describe(len(tables["events"]))
+
+st.title("Sources and data")
+frame.filter_statement(filters, len(tables["events"]))
+
+st.subheader("Downloads")
+st.caption("Both downloads follow the filters in the sidebar. The zip adds a README with the citation, the licences, "
+           "the filters used and the date. Cells that begin with =, +, - or @ get a leading apostrophe so that a "
+           "spreadsheet does not run them as formulas.")
+c1, c2 = st.columns(2)
+c1.download_button(
+    "Incidents (CSV)", data=lambda: exports.to_csv_bytes(tables["events"]), file_name="kz_incidents_filtered.csv",
+    mime="text/csv", icon=":material/download:", key="dl_events", on_click="ignore", width="stretch",
+)
+c2.download_button(
+    "All tables for this view (zip)",
+    data=lambda: exports.zip_bytes(tables, exports.readme_text(meta, filter_text, tables, date.today())),
+    file_name="kz_terrorism_datapack_filtered.zip", mime="application/zip", icon=":material/folder_zip:",
+    key="dl_zip", on_click="ignore", width="stretch",
+)
+
+st.subheader("Sources")
+sources = pack.tables["sources"]
+core = sources[sources["core_document"]]
+st.markdown(f"**{len(sources)} documents** are cited: the **{len(core)} source documents** the project started "
+            "from, and the public material used to check and complete them.")
+st.dataframe(
+    sources[["source_id", "core_document", "title", "author", "publisher", "date_published", "date_accessed", "kind",
+             "reliability", "url"]],
+    hide_index=True, width="stretch", key="sources_table",
+    column_config={"url": st.column_config.LinkColumn("URL"), "core_document": st.column_config.CheckboxColumn(
+        "Source document", help="One of the five documents the project started from")},
+)
+
+st.subheader("Where sources disagree")
+st.caption("Every known disagreement between sources and every factual error found in them, with the value the data "
+           "pack uses and the alternatives. The same notes appear beside the figures they concern.")
+sources_by_id = pack.sources_by_id()
+for row in pack.tables["contradictions"].itertuples():
+    with st.expander(f"{row.contradiction_id} · {frame.escape_md(row.topic)}"):
+        st.markdown(f"**Value used:** {frame.escape_md(row.value_used)}")
+        st.markdown(f"**Alternatives:** {frame.escape_md(row.alternatives)}")
+        if isinstance(row.record_ids, str):
+            st.markdown(f"**Rows:** {frame.escape_md(row.table)}: {frame.escape_md(row.record_ids.replace(';', ', '))}")
+        cited = [e["citation"] for e in details.source_entries(row.source_ids, sources_by_id)]
+        if cited:
+            st.markdown("**Sources:** " + "; ".join(frame.escape_md(c) for c in cited))
+
+st.subheader("Column dictionary")
+table = st.selectbox("Table", list(meta["tables"]), format_func=lambda n: meta["tables"][n]["title"],
+                     key="dictionary_table")
+spec = meta["tables"][table]
+st.caption(f"{spec['description']} File: data/{spec['file']}. Licence: {spec['license']}.")
+st.dataframe(
+    pd.DataFrame([{"Column": col, "Meaning": info["description"], "Type": info["type"], "Unit": info.get("unit", ""),
+                   "Allowed values": ", ".join(info.get("values", []))} for col, info in spec["columns"].items()]),
+    hide_index=True, width="stretch",
+)
+
+frame.source_line(f"{meta['title']} (version {meta['version']}). Licence: {meta['license']}. "
+                  f"{meta['boundaries']['attribution']}.")

@@ -1,0 +1,172 @@
+"""Statistics: the figures stated in the five source documents, exactly as reported, each with its period, source,
+verbatim quote and caveat; the caveats sit beside the charts they qualify; public comparators are set apart."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import stats_charts as sc
+from components.exports import to_csv_bytes
+from dashboard.data import data_dir, get_pack
+from dashboard.frame import escape_md, source_line
+
+pack = get_pack(data_dir())
+stats = pack.tables["statistics"]
+contradictions = pack.tables["contradictions"]
+sources = pack.sources_by_id()
+filters = st.session_state.get("filters")
+
+TOPIC_ORDER = pack.metadata["tables"]["statistics"]["columns"]["topic"].get("values", [])
+
+st.title("Statistics")
+st.caption("Figures stated in the five source documents, exactly as reported: with their qualifier (“at least”, "
+           "“more than”, ranges as ranges), period, source, verbatim quote and caveat. Hover over a bar for the "
+           "quote; open “View as table” under a chart for the rows behind it. Public comparators from other "
+           "sources are kept apart at the bottom of the page.")
+note = ("These figures are national totals as reported; the region and year filters do not apply to them.")
+if filters is not None and not filters.is_default():
+    note += f" The current filter ({escape_md(filters.describe())}) applies to the incidents on the other pages."
+st.info(note, icon=":material/public:")
+
+if stats.empty:
+    st.warning("The statistics table could not be loaded, so there is nothing to show here. See “Data pack "
+               "checks” for the problems found.", icon=":material/warning:")
+    st.stop()
+
+
+# ------------------------------------------------------------------ helpers
+COLUMN_CONFIG = {
+    "Metric": st.column_config.TextColumn(width="medium"),
+    "Value": st.column_config.TextColumn(help="As stated, with its qualifier (at least, more than, about, range)"),
+    "Quote (verbatim)": st.column_config.TextColumn(width="large", help="The source's words, verbatim"),
+    "Caveat": st.column_config.TextColumn(width="large", help="Where the figure does not add up or is contradicted"),
+    "Where sources disagree": st.column_config.TextColumn(width="large", help="From the contradictions table"),
+    "Source": st.column_config.TextColumn(width="medium"),
+    "Links": st.column_config.TextColumn(help="Addresses of the sources, where known"),
+    "stat_id": st.column_config.TextColumn("Row id", help="stat_id in statistics.csv"),
+}
+
+
+def table_of(ids_or_rows, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Readable rows (value as stated, quote, caveat, disagreements), given stat ids or a slice of the table."""
+    if isinstance(ids_or_rows, pd.DataFrame):
+        df = sc.stat_rows(ids_or_rows, sources)
+    else:
+        df = sc.stat_rows(stats, sources, list(ids_or_rows))
+    df.insert(df.columns.get_loc("Caveat") + 1, "Where sources disagree",
+              sc.disagreement_column(contradictions, df["stat_id"]))
+    return df.drop(columns=list(drop))
+
+
+def show_table(df: pd.DataFrame, key: str, filename: str) -> None:
+    st.dataframe(df, hide_index=True, width="stretch", column_config=COLUMN_CONFIG, key=key)
+    st.download_button("Download these rows (CSV)", to_csv_bytes(df), file_name=filename, mime="text/csv",
+                       icon=":material/download:", key=f"{key}-csv")
+
+
+def chart(fig, ids: tuple[str, ...], key: str, alt: str, with_comparators: bool = False) -> None:
+    """A figure with its source line, the reliability of that source, and the exact rows in an expander."""
+    st.plotly_chart(fig, theme=None, config=sc.MODEBAR_CONFIG, key=key, alt=alt)
+    line = sc.chart_source_line(stats, ids, sources)
+    if with_comparators:
+        comp = sc.chart_source_line(stats, ids, sources, comparators=True)
+        line = f"{line} (source document); comparators: {comp}" if comp else line
+    source_line(line)
+    reliability = sc.reliability_text(stats, ids, sources)
+    if reliability:
+        st.caption(f"About this source: {escape_md(reliability)}")
+    with st.expander("View as table"):
+        show_table(table_of(ids), key=f"{key}-table", filename=f"statistics-{key}.csv")
+
+
+def caveat_list(ids: tuple[str, ...]) -> str:
+    """The caveats of the charted rows as a markdown list (data text escaped)."""
+    lines = []
+    for row in sc.stat_rows(stats, sources, list(ids)).to_dict("records"):
+        if row["Caveat"]:
+            lines.append(f"- **{escape_md(row['Metric'])} ({escape_md(row['Value'])})**: {escape_md(row['Caveat'])}")
+    return "\n".join(lines)
+
+
+def disagreement_list(ids: tuple[str, ...]) -> str:
+    return "\n".join(f"- **{escape_md(n['topic'])}**: {escape_md(n['alternatives'])} *Data pack uses:* "
+                     f"{escape_md(n['value_used'])}" for n in sc.contradiction_notes(contradictions, ids))
+
+
+# ------------------------------------------------------------------ perpetrators' ages
+st.header("Perpetrators' ages")
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    chart(sc.make_age_figure(stats, sources), sc.AGE_IDS, key="age",
+          alt="Bar chart of the shares of terrorists by age as reported in September 2016: 55% under 20 and 35% "
+              "aged 30 to 39, which together make the reported total of 90% under 40; the 20 to 29 band is not "
+              "reported and is shown empty.")
+with right:
+    age_rows = sc.rows_by_id(stats, sc.AGE_IDS)
+    caveat = next((r["caveat"] for r in age_rows.values() if isinstance(r.get("caveat"), str)), "")
+    st.warning("**Caveat: the age shares do not add up.**\n\n" + escape_md(caveat or sc.age_arithmetic(stats)),
+               icon=":material/warning:")
+    st.markdown("**What the source says** (verbatim)")
+    quote = age_rows.get(sc.AGE_UNDER_40, {}).get("quote", "")
+    st.markdown("> " + escape_md(quote))
+    st.caption("The chart shows the three shares exactly as quoted. No 20–29 share is derived or drawn: that band "
+               "is marked “not reported”.")
+
+# ------------------------------------------------------------------ prosecution and prevention
+st.header("Prosecution and prevention")
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    chart(sc.make_prosecution_figure(stats, sources), sc.PROSECUTION_IDS, key="prosecution",
+          alt="Horizontal bar chart of figures given by officials in September 2016: 445 defendants convicted, "
+              "73 extremist plots foiled, 559 citizens prevented from leaving, 45 citizens extradited from "
+              "terrorist camps and 33 who returned of their own accord; each covers a different period.")
+with right:
+    st.warning("**The periods differ.** Each bar covers its own period (under its label), so the bars are not a "
+               "series and must not be added up.\n\n" + caveat_list(sc.PROSECUTION_IDS),
+               icon=":material/warning:")
+    disagreements = disagreement_list(sc.PROSECUTION_IDS)
+    if disagreements:
+        st.markdown("**Other figures under other definitions**\n\n" + disagreements)
+
+# ------------------------------------------------------------------ foreign fighters
+st.header("Foreign fighters")
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    chart(sc.make_foreign_fighters_figure(stats, sources), sc.FIGHTERS_IDS, key="fighters", with_comparators=True,
+          alt="Range chart: the 2018 Karaganda article estimates 200 to 400 Kazakh fighters with jihadist groups, "
+              "drawn as an interval; two official 2015 comparators are drawn as separate diamond markers: 400 "
+              "fighting abroad (July 2015) and 350 in Syria, of whom 150 fighters (April 2015).")
+with right:
+    st.warning("**An estimate, not a count.** The source document gives a range, drawn as a range; the diamond "
+               "markers are public comparators from outside the five source documents.\n\n"
+               + caveat_list((sc.FIGHTERS_RANGE,)), icon=":material/warning:")
+    disagreements = disagreement_list(sc.FIGHTERS_IDS)
+    if disagreements:
+        st.markdown("**Where sources disagree**\n\n" + disagreements)
+
+# ------------------------------------------------------------------ other figures
+st.header("Other figures from the source documents")
+st.caption("Every other figure stated in the five source documents, grouped by topic, exactly as reported. Incident "
+           "figures are the documents' own numbers; the incident table (Map and Overview pages) holds the final "
+           "tallies and where sources disagree.")
+others = sc.other_document_rows(stats)
+topics = [t for t in TOPIC_ORDER if t in set(others["topic"])] + sorted(set(others["topic"]) - set(TOPIC_ORDER))
+for topic in topics:
+    rows = others[others["topic"] == topic]
+    st.subheader(f"{escape_md(topic[:1].upper() + topic[1:])} ({len(rows)})")
+    show_table(table_of(rows, drop=("Topic", "Comparator")), key=f"other-{topic}",
+               filename=f"statistics-{topic.replace(' ', '-')}.csv")
+
+# ------------------------------------------------------------------ comparators, set apart
+comparators = sc.comparator_rows(stats)
+with st.container(border=True):
+    st.header("Comparators from other sources — not from the five source documents")
+    st.markdown("Public figures (officials via the US State Department, news agencies, the government, an almanac) "
+                "kept for comparison with the source documents. They are **not** among the five source documents "
+                "and are never mixed into the figures above, except as separately marked comparators in the "
+                "foreign-fighters chart.")
+    if comparators.empty:
+        st.caption("No comparators in the data pack.")
+    else:
+        show_table(table_of(comparators, drop=("Comparator",)), key="comparators", filename="statistics-comparators.csv")

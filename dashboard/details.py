@@ -1,0 +1,85 @@
+"""Detail dialogs of an incident or a policy milestone: every field, disagreements, sources as links."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import details
+from components.datapack import DataPack
+from dashboard.frame import escape_md
+
+
+def _fields(pairs: list[tuple[str, str]]) -> None:
+    for label, value in pairs:
+        st.markdown(f"**{escape_md(label)}:** {escape_md(value)}")
+
+
+def _sources(cell: object, pack: DataPack) -> None:
+    st.markdown("**Sources**")
+    for entry in details.source_entries(cell, pack.sources_by_id()):
+        line = escape_md(entry["citation"])
+        if entry["url"].startswith(("http://", "https://")):
+            line += f" — [link]({entry['url'].replace(')', '%29').replace(' ', '%20')})"
+        st.markdown(f"- {line}")
+
+
+def _bans_of(pack: DataPack, policy_id: str) -> pd.DataFrame:
+    bans = pack.tables["banned_organisations"]
+    return bans[bans["policy_id"] == policy_id]
+
+
+@st.dialog("Incident", width="large")
+def event_dialog(pack: DataPack, event_id: str) -> None:
+    render_event(pack, event_id)
+
+
+def render_event(pack: DataPack, event_id: str) -> None:
+    events = pack.tables["events"]
+    match = events[events["event_id"] == event_id]
+    if match.empty:
+        st.warning(f"No incident with id {escape_md(event_id)}.")
+        return
+    row = match.iloc[0].to_dict()
+    st.subheader(f"{escape_md(row['place'])}, {details.date_text(row['date'], row['date_precision'])}")
+    st.markdown(escape_md(row["summary"]))
+    if isinstance(row.get("disagreements"), str):
+        st.info("Sources disagree on this incident: see 'Where sources disagree' below.", icon=":material/balance:")
+    _fields(details.event_fields(row))
+    _sources(row["source_ids"], pack)
+    st.caption(f"Record id: {escape_md(event_id)}")
+
+
+@st.dialog("Policy milestone", width="large")
+def policy_dialog(pack: DataPack, policy_id: str) -> None:
+    render_policy(pack, policy_id)
+
+
+def render_policy(pack: DataPack, policy_id: str) -> None:
+    policies = pack.tables["policies"]
+    match = policies[policies["policy_id"] == policy_id]
+    if match.empty:
+        st.warning(f"No policy milestone with id {escape_md(policy_id)}.")
+        return
+    row = match.iloc[0].to_dict()
+    st.subheader(escape_md(row["title"]))
+    _fields(details.policy_fields(row))
+    bans = _bans_of(pack, policy_id)
+    if not bans.empty:
+        st.markdown("**Organisations banned by this decision**")
+        st.dataframe(bans[["organisation", "name_in_source", "court", "designation", "notes"]], hide_index=True,
+                     width="stretch")
+    _sources(row["source_ids"], pack)
+    st.caption(f"Record id: {escape_md(policy_id)}")
+
+
+def open_once(kind: str, record_id: str | None, pack: DataPack) -> None:
+    """Open the dialog for a newly selected record (a selection that persists across reruns opens it once)."""
+    marker = f"_opened_{kind}"
+    if not record_id:
+        st.session_state.pop(marker, None)
+        return
+    if st.session_state.get(marker) == record_id:
+        return
+    st.session_state[marker] = record_id
+    (event_dialog if kind == "event" else policy_dialog)(pack, record_id)

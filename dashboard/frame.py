@@ -1,0 +1,90 @@
+"""The shared frame of every page: sidebar filters bound to the URL, notices about bad links, the filter in
+words, source lines. Streamlit code; the logic lives in components.filters."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import filters as flt
+from components.datapack import DataPack
+
+# Page-level parameters that may appear in a link, with their allowed values (None: free). Pages register here so
+# the frame can tell a known parameter from a stray one.
+PAGE_KEYS: dict[str, tuple[str, ...] | None] = {
+    "shade": ("incidents", "victims"),
+    "basemap": ("true", "false"),
+}
+_INITIAL_URL = "_initial_url"
+_NOTICES_SHOWN = "_url_notices_shown"
+
+
+def _snapshot_url() -> None:
+    """Keep the link as it arrived (before widgets rewrite it) for the first run of the session."""
+    if _INITIAL_URL not in st.session_state:
+        st.session_state[_INITIAL_URL] = {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _reset_filters(vocab: dict[str, tuple[str, ...]]) -> None:
+    st.session_state[flt.KEY_YEARS] = (flt.YEAR_MIN, flt.YEAR_MAX)
+    for key in (flt.KEY_REGIONS, flt.KEY_ATTACK_TYPES, flt.KEY_PERPETRATORS):
+        st.session_state[key] = []
+    for key in (flt.KEY_EVENT_TYPES, flt.KEY_CLASSIFICATIONS):
+        st.session_state[key] = list(vocab[key])
+
+
+def sidebar_filters(pack: DataPack) -> flt.Filters:
+    """Draw the filters in the sidebar (bound to the URL) and return what they select."""
+    _snapshot_url()
+    events = pack.tables["events"]
+    vocab = flt.vocabulary(events, pack.tables["regions"], pack.metadata)
+    with st.sidebar:
+        st.markdown("### Filters")
+        st.slider("Years", flt.YEAR_MIN, flt.YEAR_MAX, (flt.YEAR_MIN, flt.YEAR_MAX), key=flt.KEY_YEARS,
+                  bind="query-params")
+        st.multiselect("Regions", vocab[flt.KEY_REGIONS], key=flt.KEY_REGIONS, bind="query-params",
+                       placeholder="All regions")
+        st.multiselect("Attack type (GTD)", vocab[flt.KEY_ATTACK_TYPES], key=flt.KEY_ATTACK_TYPES,
+                       bind="query-params", placeholder="All attack types")
+        st.pills("Incident kind", vocab[flt.KEY_EVENT_TYPES], selection_mode="multi",
+                 default=list(vocab[flt.KEY_EVENT_TYPES]), key=flt.KEY_EVENT_TYPES, bind="query-params",
+                 help="Attacks, security operations started by the authorities, and premature or accidental "
+                      "explosions. All are included by default.")
+        st.pills("Classification", vocab[flt.KEY_CLASSIFICATIONS], selection_mode="multi",
+                 default=list(vocab[flt.KEY_CLASSIFICATIONS]), key=flt.KEY_CLASSIFICATIONS, bind="query-params",
+                 help="How officials and sources classified each incident. Disputed and not-classified incidents "
+                      "are included by default; deselect them to see only officially recognised terrorism.")
+        st.multiselect("Perpetrator", vocab[flt.KEY_PERPETRATORS], key=flt.KEY_PERPETRATORS, bind="query-params",
+                       placeholder="All perpetrators")
+        st.button("Reset filters", icon=":material/restart_alt:", on_click=_reset_filters, args=(vocab,),
+                  width="stretch")
+    values = {key: st.session_state.get(key) for key in flt.FILTER_KEYS}
+    return flt.Filters.from_values(values, vocab)
+
+
+def url_notices(pack: DataPack) -> None:
+    """Say once, at the top of the page, which parts of the link could not be honoured."""
+    if st.session_state.get(_NOTICES_SHOWN):
+        return
+    st.session_state[_NOTICES_SHOWN] = True
+    vocab = flt.vocabulary(pack.tables["events"], pack.tables["regions"], pack.metadata)
+    for notice in flt.url_problems(st.session_state.get(_INITIAL_URL, {}), vocab, PAGE_KEYS):
+        st.warning(notice, icon=":material/link_off:")
+
+
+def filter_statement(filters: flt.Filters, n_incidents: int) -> None:
+    """The current filter in words, at the top of a view."""
+    st.markdown(f"**{escape_md(filters.describe(n_incidents))}**")
+
+
+def source_line(text: str) -> None:
+    st.caption(f"Source: {escape_md(text)}")
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=&\"'")
+
+
+def escape_md(text: object) -> str:
+    """Text from the data, made safe for st.markdown: every markdown, HTML, LaTeX and emoji-shortcode character
+    is backslash-escaped, so it shows as typed and never as markup."""
+    s = "" if text is None else str(text)
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
