@@ -40,7 +40,7 @@ def make_yearly_figure(per_year: pd.DataFrame, policy_rows: pd.DataFrame) -> go.
                                         "(excluding perpetrators)"))
     for lane in [lane for lane in style.LANE_ORDER if lane in set(policy_rows.get("lane", []))]:
         rows = policy_rows[policy_rows["lane"] == lane]
-        x = rows["date"].dt.year + (rows["date"].dt.dayofyear - 1) / 366 - 0.5
+        x = rows["date"].dt.year + (rows["date"].dt.day_of_year - 1) / 366 - 0.5
         fig.add_trace(go.Scatter(
             x=x, y=[lane] * len(rows), mode="markers", name=lane, legendgroup="policy",
             marker=dict(symbol=style.LANE_SYMBOLS[lane], size=11, color=style.LANE_COLOURS[lane],

@@ -310,7 +310,7 @@ def make_age_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None =
             name="Under 40 (reported total)", orientation="h", y=[AGE_ROW_TOTAL], x=[total["value"]],
             marker=dict(color="#FFFFFF", line=dict(color=TOTAL_COLOUR, width=3),
                         pattern=dict(shape="/", fgcolor=TOTAL_COLOUR, size=10, solidity=0.3)),
-            text=[f"{number_text(total['value'])}% (reported total)"], textposition="outside", textangle=0,
+            text=[f"{number_text(total['value'])}% (reported total)"], textposition="inside", textangle=0,
             cliponaxis=False, textfont=dict(**text_font, color="#000000"),
             hovertext=[hover_text(total, sources)], hovertemplate="%{hovertext}<extra></extra>",
             customdata=[total["stat_id"]], meta="age-total",

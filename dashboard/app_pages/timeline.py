@@ -1,6 +1,130 @@
-"""Placeholder: being built."""
+"""Policy timeline: milestones of counter-terrorism policy in lanes by kind, the incidents, and the approximate
+phases of the 2018 Karaganda article; the same as a table; the banned organisations by court decision."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("timeline")
-st.info("This view is being built.")
+from components import details as details_text
+from components import timeline as tl
+from dashboard import details, frame
+from dashboard.data import data_dir, get_pack
+
+pack = get_pack(data_dir())
+filters = st.session_state["filters"]
+tables = pack.tables
+policies = filters.apply_years(tables["policies"])
+events = filters.apply(tables["events"])
+bans_all = tables["banned_organisations"]
+phases = tables["phases"]
+lo, hi = filters.years
+span = str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def selected_ids(state: object) -> list[str]:
+    """Record ids of the selected points, read dict-style: state["selection"]["points"][i]["customdata"]."""
+    try:
+        points = state["selection"]["points"]  # type: ignore[index]
+    except (KeyError, TypeError, AttributeError):
+        return []
+    ids: list[str] = []
+    for point in points or []:
+        data = point.get("customdata") if hasattr(point, "get") else None
+        if isinstance(data, (list, tuple)):
+            data = data[0] if data else None
+        if isinstance(data, str):
+            ids.append(data)
+    return ids
+
+
+st.title("Policy timeline, 1991-2016")
+frame.filter_statement(filters, len(events))
+st.markdown("Laws, court bans, programmes, institutions and international agreements, one row per kind, set "
+            "against the incidents and the phases of terrorism and of the state's response described in a 2018 "
+            "article from Karaganda. Point at a marker for its date and notes; click it for the full record and "
+            "its sources.")
+
+if policies.empty and events.empty:
+    covering = tl.phases_covering(phases, filters.years)
+    message = f"No policy milestone and no incident in {span} matches the filters."
+    if covering:
+        message += " The article's phases covering these years: " + "; ".join(covering) + "."
+    st.info(frame.escape_md(message) + " Widen the years in the sidebar to see the timeline.",
+            icon=":material/filter_alt_off:")
+else:
+    fig = tl.make_timeline_figure(policies, phases, events, bans_all, years=filters.years)
+    state = st.plotly_chart(
+        fig, key="timeline", on_select="rerun", selection_mode="points", alt=tl.figure_alt(policies, events,
+                                                                                           filters.years),
+        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": f"kz-policy-timeline-{span}",
+                                                               "scale": 2}},
+    )
+    ids = selected_ids(state)
+    policy_ids = set(tables["policies"]["policy_id"])
+    event_ids = set(tables["events"]["event_id"])
+    chosen = next((i for i in ids if i in policy_ids or i in event_ids), None)
+    details.open_once("policy", chosen if chosen in policy_ids else None, pack)
+    details.open_once("event", chosen if chosen in event_ids else None, pack)
+
+    imprecise = policies[policies["date_precision"].isin(tl.IMPRECISE)]
+    imprecise_ev = events[events["date_precision"].isin(tl.IMPRECISE)]
+    unknown = int(events["killed"].isna().sum())
+    key_bits = [f"{tl.plural(len(policies), 'milestone')} and {tl.plural(len(events), 'incident')} shown."]
+    n_imprecise = len(imprecise) + len(imprecise_ev)
+    key_bits.append(f"Open markers with a dot: date known only to the month or approximate ({n_imprecise} here; "
+                    "the hover says which)." if n_imprecise else "Every date shown is known to the day.")
+    if len(events):
+        key_bits.append("Filled stars: incidents, larger for more victims killed"
+                        + (f"; open stars: {tl.plural(unknown, 'incident')} whose victims killed are unknown, "
+                           "not zero." if unknown else "."))
+    key_bits.append("Markers close in time are spread up and down within their row; that position has no meaning. "
+                    "Drag across the chart to zoom into a period, double-click to zoom out.")
+    st.caption(" ".join(key_bits))
+    if policies.empty:
+        st.info(f"No policy milestone falls in {span}; only incidents are shown.", icon=":material/filter_alt_off:")
+
+phase_sources = details_text.source_entries(";".join(sorted(set(";".join(phases["source_ids"].dropna()).split(";"))
+                                                            - {""})), pack.sources_by_id())
+article = "; ".join(e["citation"] for e in phase_sources) or "the 2018 Karaganda article"
+frame.source_line(f"phases and the list of banned organisations: {article}. Policy rows and incidents cite their "
+                  "own sources: see details (click a marker) or the table below.")
+st.caption("Phases: their start and end years are approximate readings of the article's text (it gives periods "
+           "such as 'the end of the 1990s - the beginning of the 2000s'), so neighbouring phases overlap.")
+
+with st.expander("View as table"):
+    table = tl.timeline_table(policies, events, bans_all)
+    if table.empty:
+        st.write(f"No milestone or incident in {span}.")
+    else:
+        st.caption("Dates are written only as precisely as known: 2007-05 is May 2007 (day unknown); "
+                   "'(approx.)' marks an approximate date.")
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={"Sources": st.column_config.TextColumn(help="Ids in the sources table "
+                                                                                   "('Sources and data' page)")})
+
+st.subheader("Banned organisations")
+bans_table_all = tl.bans_table(bans_all, tables["policies"])
+n_all, d_all = len(bans_all), tl.decisions_count(bans_all)
+bans_shown = filters.apply_years(bans_all, "decision_date")
+lead = (f"The data pack lists {tl.plural(n_all, 'organisation')} banned by {tl.plural(d_all, 'court decision')}, "
+        "as the 2018 Karaganda article does; one row per organisation, grouped by decision in date order.")
+if len(bans_shown) != n_all:
+    lead += (f" {tl.plural(len(bans_shown), 'organisation')} under "
+             f"{tl.plural(tl.decisions_count(bans_shown), 'decision')} fall in {span}.")
+st.markdown(frame.escape_md(lead))
+disagreement = tl.ban_count_disagreement(tables["contradictions"])
+if disagreement:
+    st.warning(frame.escape_md(
+        f"Sources disagree on the total (contradiction {disagreement['contradiction_id']}): "
+        f"{disagreement['value_used']} Alternative: {disagreement['alternatives']} The organisations missing "
+        "from the article's list are not identified."), icon=":material/balance:")
+if bans_shown.empty:
+    st.info(f"No court ban in {span}. Widen the years in the sidebar to see the list.",
+            icon=":material/filter_alt_off:")
+else:
+    shown = bans_table_all[bans_table_all["Record id"].isin(set(bans_shown["ban_id"]))]
+    st.dataframe(shown, hide_index=True, width="stretch", key="bans_table",
+                 column_config={"Designation": st.column_config.TextColumn(
+                     help="terrorist, extremist, disputed (sources differ) or not stated (no source says)")})
+    st.caption("Name as written in the source: exactly as the Karaganda article spells it. Open a court-ban marker "
+               "on the timeline for the decision's sources.")

@@ -1,0 +1,114 @@
+"""Overview and Sources pages in AppTest: figures equal the tables, links set filters, bad links get notices."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import summary
+from components.filters import Filters
+from tests.conftest import APP
+
+
+def run(query: dict | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+FILTER_SETS = [
+    {},
+    {"region": "Jambyl Region", "years": ["2011", "2016"]},
+    {"class": "officially terrorism"},
+    {"region": "Pavlodar Region"},  # matches nothing
+    {"type": "Bombing/Explosion", "kind": ["attack", "premature or accidental explosion"]},
+]
+
+
+@pytest.mark.parametrize("query", FILTER_SETS, ids=lambda q: ",".join(q) or "default")
+def test_overview_renders_and_headline_equals_the_table(pack, query):
+    at = run(query)
+    assert not at.exception
+    values = {k: [v] if isinstance(v, str) else v for k, v in query.items()}
+    f = Filters.from_values({**values, **({"years": tuple(map(int, values["years"]))} if "years" in values else {})})
+    expected = f.apply(pack.tables["events"])
+    shown = metrics(at)
+    assert shown["Incidents"] == str(len(expected))
+    for col, (_, _, label) in summary.MEASURES.items():
+        assert shown[label] == summary.figure(expected, col).value_text
+    statement = at.markdown[0].value.replace("\\", "")
+    assert statement.endswith(f"{len(expected)} incident" + ("" if len(expected) == 1 else "s") + "**")
+
+
+def test_link_reproduces_the_stated_view():
+    at = run({"region": "Jambyl Region", "years": ["2011", "2016"]})
+    assert "Jambyl Region, 2011-2016: 1 incident" in at.markdown[0].value.replace("\\", "")
+    assert at.multiselect(key="region").value == ["Jambyl Region"]
+    assert at.slider(key="years").value == (2011, 2016)
+
+
+def test_nothing_matching_says_so():
+    at = run({"region": "Pavlodar Region"})
+    assert not at.exception
+    assert any("No incident matches" in i.value for i in at.info)
+    assert metrics(at)["Victims killed"] == "0"
+
+
+@pytest.mark.parametrize("query,fragment", [
+    ({"region": "Atlantis"}, "'Atlantis'"),
+    ({"years": "abc"}, "year range"),
+    ({"bogus": "1"}, "'bogus' is not one"),
+])
+def test_bad_link_falls_back_with_a_notice(pack, query, fragment):
+    at = run(query)
+    assert not at.exception
+    assert any(fragment in w.value for w in at.warning)
+    assert metrics(at)["Incidents"] == str(len(pack.tables["events"]))
+
+
+def test_reset_filters_restores_the_default_view(pack):
+    at = run({"region": "Jambyl Region"})
+    assert metrics(at)["Incidents"] == "1"
+    at.button[0].click().run()
+    assert metrics(at)["Incidents"] == str(len(pack.tables["events"]))
+    assert at.multiselect(key="region").value == []
+
+
+def test_selecting_a_recent_incident_opens_its_detail(pack):
+    at = run()
+    latest = pack.tables["events"].sort_values("date").iloc[-1]
+    at.session_state["recent"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert latest["event_id"] in " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Where sources disagree" in text or "no disagreement recorded" in text
+
+
+def test_selecting_a_milestone_opens_the_policy_detail(pack):
+    at = run()
+    policy = pack.tables["policies"].query("category == 'court ban'").iloc[0]
+    at.session_state["overview_chart"] = {"selection": {"points": [{"customdata": [policy["policy_id"]]}],
+                                                        "point_indices": [0], "box": [], "lasso": []}}
+    at.run()
+    assert not at.exception
+    assert policy["policy_id"] in " ".join(c.value for c in at.caption).replace("\\", "")
+    assert any(df.value["organisation"].size for df in at.dataframe if "organisation" in df.value)
+
+
+def test_sources_page_lists_sources_contradictions_and_offers_downloads(pack):
+    at = run(page="app_pages/sources.py")
+    assert not at.exception
+    sources = next(df.value for df in at.dataframe if "source_id" in df.value)
+    assert set(sources["source_id"]) == set(pack.tables["sources"]["source_id"])
+    labels = [e.label for e in at.expander]
+    assert sum(lbl.startswith("c-") for lbl in labels) == len(pack.tables["contradictions"])
+    assert len(at.get("download_button")) == 2
