@@ -12,6 +12,7 @@ help:
 	@echo "make run         start the dashboard on http://localhost:$(PORT)"
 	@echo "make test        run the whole test suite (installs Chromium from Debian if missing)"
 	@echo "make check-data  validate data/ and print a report (exit 1 on any error)"
+	@echo "make bench       print rerun and page-draw timings"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,3 +37,6 @@ test: $(STAMP) chromium
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+bench: $(STAMP) chromium
+	$(PY) -m scripts.bench

@@ -35,8 +35,9 @@ LAYER_LABELS = "labels"
 SHADE_OPTIONS = {"incidents": "Incidents", "victims": "Victims killed"}
 DEFAULT_SHADE = "incidents"
 
-# Fits Kazakhstan (lon 46.5-87.3, lat 40.6-55.4) in a map about 700 px wide and 560 px high.
-VIEW = {"latitude": 48.2, "longitude": 66.9, "zoom": 3.4}
+# Fits Kazakhstan (lon 46.5-87.3, lat 40.6-55.4: about 590 px wide at this zoom) in a map 560 px high and at
+# least 640 px wide (the map column of a 1280 px wide window with the sidebar open).
+VIEW = {"latitude": 48.3, "longitude": 67.2, "zoom": 3.3}
 
 # Point sizes, in screen pixels. Radius grows with the square root of victims killed (area ~ victims).
 RADIUS_MIN_PX = 3.5
@@ -44,8 +45,9 @@ RADIUS_PER_SQRT_KILLED_PX = 4.0
 RADIUS_MAX_PX = 24.0
 UNKNOWN_RADIUS_PX = 7.0  # victims unknown: a ring of fixed size, not to scale
 RING_WIDTH_PX = 2.5
-POINT_OUTLINE_RGB = (255, 255, 255)
-POINT_ALPHA = 225
+POINT_OUTLINE_RGB = (25, 25, 25)  # dark rim: points stay visible on every shade of blue
+POINT_ALPHA = 235
+RING_FILL = (255, 255, 255, 235)  # the unknown-victims ring has a white centre, visible on any shade
 
 REGION_OUTLINE_RGB = (60, 60, 60)
 NO_INCIDENT_RGB = style.NO_DATA_RGB  # no incident in the filtered set
@@ -57,7 +59,7 @@ CARTO_LIGHT = pdk.map_styles.CARTO_LIGHT
 
 TOOLTIP = {"text": "{tooltip}",
            "style": {"backgroundColor": "#FFFFFF", "color": "#14171A", "border": "1px solid #767676",
-                     "fontFamily": style.FONT_FAMILY, "fontSize": "14px", "maxWidth": "360px",
+                     "fontFamily": style.FONT_FAMILY, "fontSize": "13px", "maxWidth": "260px",
                      "whiteSpace": "pre-line"}}
 
 
@@ -84,7 +86,8 @@ def radius_px(killed: object) -> float:
     return float(min(RADIUS_MAX_PX, max(RADIUS_MIN_PX, RADIUS_PER_SQRT_KILLED_PX * math.sqrt(int(killed)))))
 
 
-def _count(value: object) -> str:
+def count_text(value: object) -> str:
+    """A casualty figure as text: 'unknown' when blank, never 0."""
     return "unknown" if _blank(value) else str(int(value))
 
 
@@ -109,14 +112,79 @@ def colocated_sentence(groups: list[dict]) -> str:
     return "; ".join(f"{g['place']}: {g['n']} incidents at one point" for g in groups)
 
 
+# Points closer than this (in degrees of longitude; latitude scaled by 1/cos) overlap at the starting zoom.
+OVERLAP_DEG = 0.6
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def nearby_clusters(events: pd.DataFrame, threshold_deg: float = OVERLAP_DEG) -> list[dict]:
+    """Groups of two or more located incidents that overlap on the map at the starting zoom (same point, or points
+    closer than ``threshold_deg``; single linkage), largest first. Each: place (the point with most incidents),
+    latitude/longitude of that point, n incidents, points (distinct coordinates), at_anchor (incidents at that
+    point), radius_km (farthest point from it). Coordinates are never changed: this only describes the overlap."""
+    located = events[located_mask(events)]
+    if located.empty:
+        return []
+    pts = (located.groupby(["latitude", "longitude"], sort=True)
+           .agg(n=("event_id", "size"), place=("place", lambda s: s.value_counts().index[0])).reset_index()
+           .to_dict("records"))
+    parent = list(range(len(pts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(pts):
+        for j in range(i + 1, len(pts)):
+            b = pts[j]
+            scale = math.cos(math.radians((a["latitude"] + b["latitude"]) / 2))
+            d = math.hypot(a["longitude"] - b["longitude"], (a["latitude"] - b["latitude"]) / scale)
+            if d < threshold_deg:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[dict]] = {}
+    for i, pt in enumerate(pts):
+        groups.setdefault(find(i), []).append(pt)
+    out = []
+    for members in groups.values():
+        n = sum(m["n"] for m in members)
+        if n < 2:
+            continue
+        anchor = sorted(members, key=lambda m: (-m["n"], m["place"]))[0]
+        radius = max(_km(anchor["latitude"], anchor["longitude"], m["latitude"], m["longitude"]) for m in members)
+        out.append({"place": anchor["place"], "latitude": float(anchor["latitude"]),
+                    "longitude": float(anchor["longitude"]), "n": int(n), "points": len(members),
+                    "at_anchor": int(anchor["n"]), "radius_km": radius})
+    return sorted(out, key=lambda c: (-c["n"], c["place"]))
+
+
+def nearby_sentence(clusters: list[dict]) -> str:
+    """'9 incidents within 20 km of Almaty (5 at one point)' for the clusters of several points (empty if none)."""
+    parts = []
+    for c in clusters:
+        if c["points"] < 2:
+            continue
+        km = max(5, int(math.ceil(c["radius_km"] / 5.0) * 5))
+        at_one = f" ({c['at_anchor']} at one point)" if c["at_anchor"] > 1 else ""
+        parts.append(f"{c['n']} incidents within {km} km of {c['place']}{at_one}")
+    return "; ".join(parts)
+
+
 def incident_tooltip(row: Mapping, n_at_point: int = 1) -> str:
     """Plain text (never HTML) shown on hover over an incident."""
     lines = [
         f"{row['place']} ({details.text(row.get('region'))})",
         details.date_text(row["date"], row["date_precision"]),
         f"{details.text(row.get('attack_type'))} ({details.text(row.get('event_type'))})",
-        f"Victims killed: {_count(row.get('killed'))}; injured: {_count(row.get('injured'))}",
-        f"Perpetrators killed: {_count(row.get('perpetrators_killed'))}",
+        f"Victims killed: {count_text(row.get('killed'))}; injured: {count_text(row.get('injured'))}",
+        f"Perpetrators killed: {count_text(row.get('perpetrators_killed'))}",
         "Point: " + details.COORD_WORDS.get(row.get("coord_precision"), "precision not stated"),
     ]
     if n_at_point > 1:
@@ -149,9 +217,9 @@ def point_data(events: pd.DataFrame, shown: pd.DataFrame | None = None) -> list[
             "killed": None if unknown else int(row["killed"]),
             "killed_known": not unknown,
             "radius": radius_px(row["killed"]),
-            "fill": [*rgb, 0 if unknown else POINT_ALPHA],
+            "fill": list(RING_FILL) if unknown else [*rgb, POINT_ALPHA],
             "line": [*rgb, 255] if unknown else [*POINT_OUTLINE_RGB, 255],
-            "line_width": RING_WIDTH_PX if unknown else 1.0,
+            "line_width": RING_WIDTH_PX if unknown else 1.2,
             "in_filter": 1 if row["event_id"] in shown_ids else 0,
             "tooltip": incident_tooltip(row, n_here),
         })
@@ -196,17 +264,19 @@ class RegionFigure:
 
     @property
     def killed_text(self) -> str:
-        """'12', 'at least 12 killed; 2 incidents with no figure', 'unknown (no figure for its 3 incidents)'."""
+        """'12 victims killed', 'at least 12 victims killed; 2 incidents with no figure', 'victims killed: unknown
+        (no figure for any of its 3 incidents)', 'no incident'."""
         if not self.incidents:
             return "no incident"
         k = self.n_killed_unknown
-        plural = "s" if k != 1 else ""
         if not self.n_killed_known:
-            return (f"unknown (no figure for its incident)" if k == 1
-                    else f"unknown (no figure for any of its {k} incidents)")
+            return ("victims killed: unknown (no figure for its incident)" if k == 1
+                    else f"victims killed: unknown (no figure for any of its {k} incidents)")
+        noun = "victim" if self.killed_known == 1 else "victims"
         if k:
-            return f"at least {self.killed_known} killed; {k} incident{plural} with no figure"
-        return str(self.killed_known)
+            return (f"at least {self.killed_known} {noun} killed; {k} incident{'s' if k != 1 else ''} "
+                    "with no figure")
+        return f"{self.killed_known} {noun} killed"
 
 
 def region_figures(events: pd.DataFrame, regions: Collection[str],
@@ -224,16 +294,18 @@ def region_figures(events: pd.DataFrame, regions: Collection[str],
 
 
 def shade_classes(values: Collection[int], shade_by: str = DEFAULT_SHADE) -> list[ShadeClass]:
-    """Classes for the shading, from the values present: at most 5 (incidents) or 4 (victims, above the 0 class)
+    """Classes for the shading, from the values present: at most 4 (incidents) or 3 (victims, above the 0 class)
     equal-width integer steps. Victims killed = 0 has its own class."""
     vals = [int(v) for v in values if v is not None]
     blues = style.SEQUENTIAL_BLUES
     classes: list[ShadeClass] = []
-    available = list(range(1, len(blues)))  # indices of blues for positive values
+    # The darkest blue is left out: Okabe-Ito blue points must stay visible on every region. The lightest is left
+    # out too: it cannot be told from the grey of 'no incident'.
+    available = list(range(1, len(blues) - 1))  # indices of blues for positive values
     if shade_by == "victims":
         if 0 in vals:
             classes.append(ShadeClass(0, 0, blues[1]))
-        available = list(range(2, len(blues)))
+        available = available[1:]
     top = max([v for v in vals if v > 0], default=0)
     if top == 0:
         return classes
@@ -261,7 +333,7 @@ def region_tooltip(fig: RegionFigure) -> str:
     noun = "incident" if fig.incidents == 1 else "incidents"
     lines = [fig.region, f"{fig.incidents} {noun} in the current filter"]
     if fig.incidents:
-        lines.append(f"Victims killed: {fig.killed_text}")
+        lines.append(fig.killed_text[0].upper() + fig.killed_text[1:])
     lines.append("Click to show only this region.")
     return "\n".join(lines)
 
@@ -309,10 +381,61 @@ def region_layer_data(events: pd.DataFrame, boundaries: Mapping | None, shade_by
 
 # ------------------------------------------------------------------ the deck
 
+LABEL_OFFSET_PX = 16
+LABEL_CHAR_PX, LABEL_LINE_PX = 7.3, 15.0  # rough size of 13 px bold text
+MAP_HALF_WIDTH_PX, MAP_HALF_HEIGHT_PX = 320, 280  # the smallest map the page draws (640 x 560)
+# Where a label may go, in order of preference: (text anchor, baseline, pixel offset).
+_LABEL_SPOTS = (("start", "center", (LABEL_OFFSET_PX, 0)), ("end", "center", (-LABEL_OFFSET_PX, 0)),
+                ("middle", "bottom", (0, -LABEL_OFFSET_PX)), ("middle", "top", (0, LABEL_OFFSET_PX)))
+
+
+def _pixels(lat: float, lon: float) -> tuple[float, float]:
+    """Web Mercator pixel position at the starting view, relative to its centre (y down)."""
+    scale = 512 * 2 ** VIEW["zoom"]
+
+    def y(la: float) -> float:
+        return scale / (2 * math.pi) * math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
+
+    return (lon - VIEW["longitude"]) * scale / 360, y(VIEW["latitude"]) - y(lat)
+
+
+def _label_box(x: float, y: float, text: str, spot: tuple) -> tuple[float, float, float, float]:
+    anchor, baseline, (dx, dy) = spot
+    lines = text.split("\n")
+    w, h = max(len(line) for line in lines) * LABEL_CHAR_PX + 6, len(lines) * LABEL_LINE_PX + 2
+    x0 = {"start": x + dx, "end": x + dx - w, "middle": x + dx - w / 2}[anchor]
+    y0 = {"center": y + dy - h / 2, "bottom": y + dy - h, "top": y + dy}[baseline]
+    return x0, y0, x0 + w, y0 + h
+
+
 def label_data(events: pd.DataFrame) -> list[dict]:
-    """Labels of the points where several incidents overlap: 'Almaty: 5'."""
-    return [{"longitude": g["longitude"], "latitude": g["latitude"], "text": f"{g['place']}: {g['n']}"}
-            for g in colocated(events)]
+    """Labels of the places where several incidents overlap at the starting zoom: 'Aktobe: 4 incidents',
+    'Almaty area: 9 incidents' (on two lines). Each goes right, left, above or below its point, whichever covers
+    the fewest other points and labels and stays inside the map; labels are drawn under the points, so a label
+    never hides one."""
+    located = events[located_mask(events)]
+    points = [(*_pixels(lat, lon), radius_px(k)) for lat, lon, k in
+              zip(located["latitude"], located["longitude"], located["killed"], strict=True)]
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for c in nearby_clusters(events):
+        name = c["place"] if c["points"] == 1 else f"{c['place']} area"
+        text = f"{name}:\n{c['n']} incidents"
+        x, y = _pixels(c["latitude"], c["longitude"])
+
+        def cost(spot: tuple, x: float = x, y: float = y, text: str = text) -> float:
+            x0, y0, x1, y1 = _label_box(x, y, text, spot)
+            hits = sum(1 for px, py, r in points if x0 - r < px < x1 + r and y0 - r < py < y1 + r)
+            hits += sum(3 for a in placed if x0 < a[2] and a[0] < x1 and y0 < a[3] and a[1] < y1)
+            outside = x0 < -MAP_HALF_WIDTH_PX or x1 > MAP_HALF_WIDTH_PX or y0 < -MAP_HALF_HEIGHT_PX \
+                or y1 > MAP_HALF_HEIGHT_PX
+            return hits + (10 if outside else 0)
+
+        spot = min(_LABEL_SPOTS, key=cost)  # min keeps the first of equal costs: the preferred spot
+        placed.append(_label_box(x, y, text, spot))
+        out.append({"longitude": c["longitude"], "latitude": c["latitude"], "text": text, "anchor": spot[0],
+                    "baseline": spot[1], "offset": list(spot[2])})
+    return out
 
 
 def make_map(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = DEFAULT_SHADE,
@@ -327,33 +450,32 @@ def make_map(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = D
     regions = pdk.Layer(
         "GeoJsonLayer", id=LAYER_REGIONS, data=region_layer_data(events, boundaries, shade_by, region_filter, basemap),
         pickable=True, auto_highlight=True, highlight_color=[0, 0, 0, 40], stroked=True, filled=True,
-        get_fill_color="properties.fill", get_line_color=[*REGION_OUTLINE_RGB, 255], line_width_units="pixels",
+        get_fill_color="properties.fill", get_line_color=[*REGION_OUTLINE_RGB, 255], line_width_units="'pixels'",
         get_line_width=1, line_width_min_pixels=1,
     )
     points = pdk.Layer(
         "ScatterplotLayer", id=LAYER_INCIDENTS, data=point_data(all_events, events),
         pickable=True, auto_highlight=True, highlight_color=[0, 0, 0, 60], stroked=True, filled=True,
-        get_position=["longitude", "latitude"], get_radius="radius", radius_units="pixels",
+        get_position=["longitude", "latitude"], get_radius="radius", radius_units="'pixels'",
         radius_min_pixels=RADIUS_MIN_PX, radius_max_pixels=RADIUS_MAX_PX,
-        get_fill_color="fill", get_line_color="line", get_line_width="line_width", line_width_units="pixels",
+        get_fill_color="fill", get_line_color="line", get_line_width="line_width", line_width_units="'pixels'",
         get_filter_value="in_filter", filter_range=[1, 1],
         extensions=[{"@@type": "DataFilterExtension", "filterSize": 1}],
     )
     labels = pdk.Layer(
         "TextLayer", id=LAYER_LABELS, data=label_data(events), pickable=False,
-        get_position=["longitude", "latitude"], get_text="text", get_size=13, size_units="pixels",
-        get_color=[20, 23, 26, 255], get_text_anchor="'start'", get_alignment_baseline="'center'",
-        get_pixel_offset=[RADIUS_MAX_PX * 0.6, 0], character_set="auto", font_family="'Arial', sans-serif",
-        font_weight=600, outline_width=3, outline_color=[255, 255, 255, 255],
-        font_settings={"sdf": True},
+        get_position=["longitude", "latitude"], get_text="text", get_size=13, size_units="'pixels'",
+        get_color=[20, 23, 26, 255], get_text_anchor="anchor", get_alignment_baseline="baseline",
+        get_pixel_offset="offset", character_set="'auto'", font_family='"Arial, Helvetica, sans-serif"',
+        font_weight=600, background=True, get_background_color=[255, 255, 255, 220], background_padding=[3, 1],
     )
-    return pdk.Deck(
-        layers=[regions, points, labels],
-        initial_view_state=pdk.ViewState(**VIEW),
-        map_provider="carto" if basemap else None,
-        map_style=CARTO_LIGHT if basemap else None,
-        tooltip=TOOLTIP,
-    )
+    if basemap:
+        return pdk.Deck(layers=[regions, labels, points], initial_view_state=pdk.ViewState(**VIEW),
+                        map_provider="carto", map_style=CARTO_LIGHT, tooltip=TOOLTIP)
+    # No basemap: pydeck then writes its placeholder style, which Streamlit reads as "no basemap". (Passing
+    # map_style=None instead would make Streamlit fetch a Carto style that follows the theme.)
+    return pdk.Deck(layers=[regions, labels, points], initial_view_state=pdk.ViewState(**VIEW),
+                    map_provider=None, tooltip=TOOLTIP)
 
 
 # ------------------------------------------------------------------ legend
@@ -381,19 +503,19 @@ def legend_items(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str
     for attack_type, hex_colour in style.ATTACK_TYPE_COLOURS.items():
         if attack_type in counts:
             n = int(counts[attack_type])
-            items.append(LegendItem("Incident, by attack type (GTD)", "point", f"{attack_type} ({n})",
+            items.append(LegendItem("Colour: attack type (GTD)", "point", f"{attack_type} ({n})",
                                     style.hex_to_rgb(hex_colour), radius=6.0, outline=POINT_OUTLINE_RGB))
     for attack_type in counts.index:
         if attack_type not in style.ATTACK_TYPE_COLOURS:
-            items.append(LegendItem("Incident, by attack type (GTD)", "point",
+            items.append(LegendItem("Colour: attack type (GTD)", "point",
                                     f"{attack_type} ({int(counts[attack_type])})",
                                     style.hex_to_rgb(style.OKABE_ITO["grey"]), outline=POINT_OUTLINE_RGB))
-    size_group = "Size: victims killed (area)"
+    size_group = "Size: victims killed"
     for k in (0, 1, 5, 10, 20):
         items.append(LegendItem(size_group, "size", str(k), (110, 110, 110), radius=radius_px(k),
                                 outline=POINT_OUTLINE_RGB))
     n_unknown = int(located["killed"].isna().sum())
-    items.append(LegendItem(size_group, "ring", f"unknown ({n_unknown}): ring, not to scale", (90, 90, 90),
+    items.append(LegendItem(size_group, "ring", f"unknown ({n_unknown}): ring, fixed size", (110, 110, 110),
                             radius=UNKNOWN_RADIUS_PX))
     group = f"Region: {SHADE_OPTIONS[shade_by].lower()}"
     data = region_layer_data(events, boundaries, shade_by, region_filter)
@@ -414,38 +536,68 @@ def _rgb(rgb: tuple[int, int, int]) -> str:
     return "rgb({},{},{})".format(*rgb)
 
 
-def legend_svg(items: list[LegendItem], width: int = 300, note: str = "") -> str:
-    """The legend as a standalone SVG (all text escaped), to show as an image."""
-    row_h, head_h, pad = 22, 24, 8
+LEGEND_WIDTH_PX = 210
+
+
+def legend_svg(items: list[LegendItem], width: int = LEGEND_WIDTH_PX, note: str = "") -> str:
+    """The legend as a standalone SVG (all text escaped), to show as an image. Point sizes are drawn side by side
+    in one row; long labels wrap."""
+    pad, line_h = 6, 16
+    chars = max(12, (width - 2 * pad - 34) // 7)
     parts: list[str] = []
-    y = pad
-    group = None
+    y = float(pad)
+
+    def text(x: float, y_: float, content: str, **attrs: str) -> None:
+        extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+        parts.append(f'<text x="{x}" y="{y_:.1f}"{extra}>{escape(content)}</text>')
+
+    groups: dict[str, list[LegendItem]] = {}
     for item in items:
-        if item.group != group:
-            group = item.group
-            y += 6 if parts else 0
-            parts.append(f'<text x="{pad}" y="{y + 15}" font-weight="700" font-size="14">{escape(group)}</text>')
-            y += head_h
-        h = max(row_h, int(2 * item.radius + 6)) if item.kind in ("size", "ring") else row_h
-        cx, cy = pad + 14, y + h / 2
-        if item.kind == "area":
-            parts.append(f'<rect x="{pad + 4}" y="{cy - 8}" width="20" height="16" fill="{_rgb(item.rgb)}" '
-                         f'stroke="{_rgb(item.outline)}" stroke-width="1"/>')
-        elif item.kind == "ring":
-            parts.append(f'<circle cx="{cx}" cy="{cy}" r="{item.radius}" fill="none" stroke="{_rgb(item.rgb)}" '
-                         f'stroke-width="{RING_WIDTH_PX}"/>')
-        else:
-            parts.append(f'<circle cx="{cx}" cy="{cy}" r="{item.radius}" fill="{_rgb(item.rgb)}" '
-                         f'stroke="rgb(60,60,60)" stroke-width="0.8"/>')
-        parts.append(f'<text x="{pad + 40}" y="{cy + 5}" font-size="13.5">{escape(item.label)}</text>')
-        y += h
-    if note:
-        for line in _wrap(note, 44):
+        groups.setdefault(item.group, []).append(item)
+    for g_index, (group, members) in enumerate(groups.items()):
+        y += 8 if g_index else 0
+        for line in _wrap(group, (width - 2 * pad) // 8):
+            text(pad, y + 13, line, font_weight="700", font_size="14")
             y += 18
-            parts.append(f'<text x="{pad}" y="{y}" font-size="12.5" fill="rgb(70,70,70)">{escape(line)}</text>')
+        y += 2
+        sizes = [m for m in members if m.kind == "size"]
+        if sizes:
+            r_max = max(m.radius for m in sizes)
+            step = (width - 2 * pad) / len(sizes)
+            cy = y + r_max + 1
+            for i, m in enumerate(sizes):
+                cx = pad + step * (i + 0.5)
+                parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{m.radius:.2f}" fill="{_rgb(m.rgb)}" '
+                             f'stroke="{_rgb(m.outline)}" stroke-width="1.2"/>')
+                text(cx, cy + r_max + 15, m.label, font_size="13", text_anchor="middle")
+            y = cy + r_max + 22
+        for m in members:
+            if m.kind == "size":
+                continue
+            lines = _wrap(m.label, chars)
+            h = max(20.0, 2 * m.radius + 6, line_h * len(lines) + 4)
+            cx, cy = pad + 12, y + 10
+            if m.kind == "area":
+                parts.append(f'<rect x="{pad + 2}" y="{cy - 8}" width="20" height="16" fill="{_rgb(m.rgb)}" '
+                             f'stroke="{_rgb(m.outline)}" stroke-width="1"/>')
+            elif m.kind == "ring":
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="{m.radius}" fill="white" stroke="{_rgb(m.rgb)}" '
+                             f'stroke-width="{RING_WIDTH_PX}"/>')
+            else:
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="{m.radius}" fill="{_rgb(m.rgb)}" '
+                             f'stroke="{_rgb(m.outline)}" stroke-width="1.2"/>')
+            for k, line in enumerate(lines):
+                text(pad + 32, cy + 5 + k * line_h, line, font_size="13.5")
+            y += h
+    if note:
+        y += 6
+        for line in _wrap(note, (width - 2 * pad) // 6):
+            y += 16
+            text(pad, y, line, font_size="12.5", fill="rgb(70,70,70)")
     height = int(y + pad + 4)
+    font = escape(style.FONT_FAMILY, {'"': "&quot;"})
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-family="{escape(style.FONT_FAMILY)}" fill="rgb(20,23,26)">'
+            f'viewBox="0 0 {width} {height}" font-family="{font}" fill="rgb(20,23,26)">'
             f'<rect width="{width}" height="{height}" fill="white"/>' + "".join(parts) + "</svg>")
 
 

@@ -34,7 +34,6 @@ PROSECUTION_IDS = (
     "st-returns-extradited-from-camps",
     "st-returns-returned-own-accord",
 )
-PLOTS_FOILED = "st-prevention-plots-foiled"
 
 FIGHTERS_RANGE = "st-fighters-kazakhs-abroad-karaganda"
 FIGHTERS_COMPARATORS = ("st-fighters-abroad-security-council-2015", "st-fighters-syria-knb-2015")
@@ -54,7 +53,8 @@ TOTAL_COLOUR = OKABE_ITO["orange"]
 COMPARATOR_COLOUR = OKABE_ITO["vermillion"]
 MISSING_COLOUR = OKABE_ITO["grey"]
 DASH = "\u2013"  # en dash for ranges
-TABLE_COLUMNS = ("Topic", "Metric", "Value", "Unit", "Period", "Source", "Quote (verbatim)", "Caveat",
+# Caveat right after the figure it qualifies, then the quote and the source.
+TABLE_COLUMNS = ("Topic", "Metric", "Value", "Unit", "Period", "Caveat", "Quote (verbatim)", "Source",
                  "Comparator", "Links", "stat_id")
 MODEBAR_CONFIG = {
     "displaylogo": False,
@@ -134,34 +134,31 @@ def _wrap_escaped(text: str, width: int = 60) -> str:
     return "<br>".join(_esc(line) for line in lines)
 
 
-def hover_text(row: Mapping, sources: Mapping[str, Mapping]) -> str:
-    """Hover label of one figure: metric, value as stated, period, the verbatim quote, the source, the caveat.
-    Every piece of data text is html-escaped; only the <b>/<i>/<br> added here are markup."""
+HOVER_WIDTH = 46  # characters per hover line: the label must fit a half-width chart
+
+
+def hover_text(row: Mapping, sources: Mapping[str, Mapping], caveat: bool = False) -> str:
+    """Hover label of one figure: metric, value as stated, period, the verbatim quote and the source (the caveat
+    only on request: the page shows it beside the chart). Every piece of data text is html-escaped; only the
+    <b>/<i>/<br> added here are markup."""
     unit = _text(row.get("unit"))
+    w = HOVER_WIDTH
+    sep = "" if unit == "%" else " "
     parts = [
-        f"<b>{_wrap_escaped(_text(row.get('metric')))}</b>",
-        f"{_esc(value_text(row))} {_esc(unit)}".strip(),
+        f"<b>{_wrap_escaped(_text(row.get('metric')), w)}</b>",
+        f"{_esc(value_text(row))}{sep}{_wrap_escaped(unit, w)}".strip(),
     ]
     if _text(row.get("period")):
-        parts.append(f"Period: {_wrap_escaped(_text(row.get('period')))}")
-    parts.append(f"<i>\u201c{_wrap_escaped(_text(row.get('quote')))}\u201d</i>")
+        parts.append(f"Period: {_wrap_escaped(_text(row.get('period')), w)}")
+    parts.append(f"<i>\u201c{_wrap_escaped(_text(row.get('quote')), w)}\u201d</i>")
     src = first_source_text(row.get("source_ids"), sources)
     if src:
-        parts.append(f"Source: {_wrap_escaped(src)}")
-    if _text(row.get("caveat")):
-        parts.append(f"Caveat: {_wrap_escaped(_text(row.get('caveat')))}")
+        parts.append(f"Source: {_wrap_escaped(src, w)}")
+    if caveat and _text(row.get("caveat")):
+        parts.append(f"Caveat: {_wrap_escaped(_text(row.get('caveat')), w)}")
     if bool(row.get("comparator")):
         parts.append("<b>Comparator: not from the five source documents</b>")
     return "<br>".join(parts)
-
-
-def _label(text: str) -> str:
-    """Data text for a tick or bar label: escaped (plotly reads tick labels as HTML too)."""
-    return _esc(_text(text))
-
-
-def _period_lines(text: str, width: int = 44) -> str:
-    return "<br>".join(_esc(line) for line in textwrap.wrap(_text(text), width=width))
 
 
 # ------------------------------------------------------------------ row access
@@ -261,6 +258,7 @@ def chart_source_line(stats: pd.DataFrame, ids: Iterable[str], sources: Mapping[
 # ------------------------------------------------------------------ figures
 def _base(fig: go.Figure, height: int, **layout) -> go.Figure:
     fig.update_layout(**plotly_layout(height=height, **layout))
+    fig.update_layout(hoverlabel=dict(align="left", font_size=BASE_FONT_SIZE - 1))
     fig.update_xaxes(tickfont=dict(size=BASE_FONT_SIZE), title_font=dict(size=BASE_FONT_SIZE))
     fig.update_yaxes(tickfont=dict(size=BASE_FONT_SIZE), title_font=dict(size=BASE_FONT_SIZE))
     return fig
@@ -322,8 +320,8 @@ def make_age_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None =
     implied = ""
     if total is not None and u20 is not None and b3039 is not None:
         left = total["value"] - u20["value"] - b3039["value"]
-        implied = (f": {number_text(total['value'])} \u2212 {number_text(u20['value'])} \u2212 "
-                   f"{number_text(b3039['value'])} leaves {number_text(left)}% \u2014 implausible")
+        implied = (f"<br>{number_text(total['value'])} \u2212 {number_text(u20['value'])} \u2212 "
+                   f"{number_text(b3039['value'])} leaves {number_text(left)}%: implausible")
     fig.add_annotation(x=50, y=AGE_ROW_2029, xref="x", yref="y", showarrow=False, align="center",
                        text=f"<b>not reported</b>{implied}", font=dict(size=BASE_FONT_SIZE, color="#222222"))
     # A dotted divider between the three bands and the two totals below them.
@@ -332,89 +330,106 @@ def make_age_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None =
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(AGE_ROWS), autorange="reversed",
                      tickmode="array", tickvals=list(AGE_ROWS), ticktext=list(AGE_ROWS), automargin=True,
                      title_text="")
-    fig.update_xaxes(range=[0, 100], title_text="Share of terrorists (%), as reported; period and base not stated",
+    fig.update_xaxes(range=[0, 101], title_text="Share of terrorists, as reported",
                      ticksuffix="%", dtick=20)
-    return _base(fig, 400, barmode="stack", bargap=0.3, showlegend=False, margin=dict(l=10, r=10, t=10, b=10))
+    return _base(fig, 400, barmode="stack", bargap=0.3, showlegend=False, margin=dict(l=10, r=30, t=10, b=10))
 
 
-def make_prosecution_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None = None) -> go.Figure:
-    """Convictions, foiled plots, prevented departures, extraditions and returns as horizontal bars, each labelled
-    with its own period (the periods differ), value labels on the bars."""
+def _row_label(fig: go.Figure, y: float, text: str) -> None:
+    """A row's label written above its bar, left-aligned across the full plot width (legible in narrow columns,
+    where tick labels would squeeze the bars)."""
+    fig.add_annotation(x=0, xref="paper", y=y, yref="y", yshift=-6, text=text, showarrow=False, xanchor="left",
+                       yanchor="bottom", align="left", font=dict(size=BASE_FONT_SIZE, color="#14171A"))
+
+
+def _wrapped(text: str, width: int) -> str:
+    return "<br>".join(_esc(line) for line in textwrap.wrap(_text(text), width=width)) or ""
+
+
+def make_prosecution_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None = None,
+                            label_width: int = 58) -> go.Figure:
+    """Convictions, foiled plots, prevented departures, extraditions and returns as horizontal bars. Each row is
+    labelled with its metric and its own period (the periods differ); the value as stated sits on the bar."""
     sources = sources or {}
     by_id = rows_by_id(stats, PROSECUTION_IDS)
     rows = [by_id[i] for i in PROSECUTION_IDS if i in by_id]
     periods = _resolved_periods(rows)
-    labels = [f"<b>{_label(r['metric'])}</b><br><i>{_period_lines(p)}</i>" for r, p in zip(rows, periods)]
+    ys = list(range(len(rows)))
     fig = go.Figure()
     fig.add_bar(
-        name="Figure as reported (document 004)", orientation="h",
-        x=[r["value"] for r in rows], y=labels,
-        text=[f"{_esc(value_text(r))} {_esc(_text(r['unit']))}" for r in rows],
-        textposition="outside", cliponaxis=False, textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"),
+        name="Figure as reported (document 004)", orientation="h", x=[r["value"] for r in rows], y=ys, width=0.38,
+        text=[f"{_esc(value_text(r))} {_esc(r['unit'])}" for r in rows], textposition="outside", textangle=0,
+        cliponaxis=False, textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"),
         marker=dict(color=DOCUMENT_COLOUR, line=dict(color="#000000", width=1)),
         hovertext=[hover_text(r, sources) for r in rows], hovertemplate="%{hovertext}<extra></extra>",
         customdata=[r["stat_id"] for r in rows],
     )
+    for y, row, period in zip(ys, rows, periods):
+        _row_label(fig, y - 0.22, f"<b>{_wrapped(row['metric'], label_width)}</b><br>"
+                                  f"<i>Period: {_wrapped(period, label_width - 8)}</i>")
     top = max([r["value"] for r in rows] or [1])
-    fig.update_yaxes(autorange="reversed", automargin=True, categoryorder="array", categoryarray=labels)
-    fig.update_xaxes(range=[0, top * 1.3], title_text="Number as reported (each bar has its own period and unit)")
+    fig.update_yaxes(autorange=False, range=[len(rows) - 0.6, -1.0], showticklabels=False, ticks="",
+                     showline=False, tickvals=ys)
+    fig.update_xaxes(range=[0, top * 1.35], title_text="Number as reported (each bar: its own period and unit)")
     _missing_note(fig, [i for i in PROSECUTION_IDS if i not in by_id])
-    return _base(fig, 110 + 80 * max(len(rows), 1), showlegend=False, bargap=0.35,
-                 margin=dict(l=10, r=20, t=20, b=10))
+    return _base(fig, 90 + 125 * max(len(rows), 1), showlegend=False, margin=dict(l=10, r=20, t=10, b=10))
 
 
-def make_foreign_fighters_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None = None) -> go.Figure:
+def make_foreign_fighters_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None = None,
+                                 label_width: int = 58) -> go.Figure:
     """The source document's estimate as an interval (value_low to value_high), and the public comparators as
     separate, differently shaped markers on their own rows, labelled 'comparator'."""
     sources = sources or {}
     by_id = rows_by_id(stats, FIGHTERS_IDS)
     fig = go.Figure()
-    categories: list[str] = []
+    y = 0
     rng = by_id.get(FIGHTERS_RANGE)
     if rng is not None:
-        y_doc = f"<b>Source document:</b><br>{_period_lines(short_source(rng['source_ids'], sources), 40)}"
-        categories.append(y_doc)
         lo, hi = rng["value_low"], rng["value_high"]
         fig.add_scatter(
-            name=f"Source document estimate: range {value_text(rng)} {_label(rng['unit'])}",
-            x=[lo, hi], y=[y_doc, y_doc], mode="lines+markers+text",
-            line=dict(color=DOCUMENT_COLOUR, width=14),
-            marker=dict(symbol="line-ns", size=30, line=dict(width=4, color=DOCUMENT_COLOUR), color=DOCUMENT_COLOUR),
-            text=[number_text(lo), number_text(hi)], textposition=["middle left", "middle right"],
-            textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"),
+            name="Source document: estimate given as a range", x=[lo, hi], y=[y, y], mode="lines+markers+text",
+            line=dict(color=DOCUMENT_COLOUR, width=12),
+            marker=dict(symbol="line-ns", size=28, line=dict(width=4, color=DOCUMENT_COLOUR), color=DOCUMENT_COLOUR),
+            text=[f"{number_text(lo)}  ", f"  {number_text(hi)}"], textposition=["middle left", "middle right"],
+            textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"), cliponaxis=False,
             hovertext=[hover_text(rng, sources)] * 2, hovertemplate="%{hovertext}<extra></extra>",
             customdata=[rng["stat_id"]] * 2, meta="range",
         )
-        fig.add_annotation(x=(lo + hi) / 2, y=y_doc, yshift=22, showarrow=False,
-                           text=f"range {_esc(value_text(rng))} {_label(rng['unit'])}, "
-                                f"{_label(rng['period'])}",
-                           font=dict(size=BASE_FONT_SIZE, color="#000000"))
+        _row_label(fig, y - 0.22, "<br>".join([
+            f"<b>Source document</b>: {_wrapped(short_source(rng['source_ids'], sources), label_width - 17)}",
+            _wrapped(rng["metric"], label_width),
+            f"<b>{_esc(value_text(rng))}</b> " + _wrapped(", ".join(p for p in (_text(rng["unit"]),
+                                                                         _text(rng["period"])) if p), label_width),
+        ]))
+        y += 1
     comps = [by_id[i] for i in FIGHTERS_COMPARATORS if i in by_id]
     if comps:
-        ys = [f"<b>{_esc(COMPARATOR_LABELS.get(r['stat_id'], 'Comparator'))}</b>"
-              f"<br>{_period_lines(r['metric'], 50)}" for r in comps]
-        categories.extend(ys)
+        ys = list(range(y, y + len(comps)))
         fig.add_scatter(
-            name="Comparator (public source, not one of the five source documents)",
+            name="Comparator: public source, not one of the five source documents",
             x=[r["value"] for r in comps], y=ys, mode="markers+text",
             marker=dict(symbol="diamond-open", size=20, color=COMPARATOR_COLOUR, line=dict(width=3)),
-            text=[f"{_esc(value_text(r))} {_label(r['unit'])}" for r in comps],
-            textposition="middle right", textfont=dict(size=BASE_FONT_SIZE, color="#000000"),
+            text=[f"  {number_text(r['value'])}" for r in comps], textposition="middle right", cliponaxis=False,
+            textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"),
             hovertext=[hover_text(r, sources) for r in comps], hovertemplate="%{hovertext}<extra></extra>",
             customdata=[r["stat_id"] for r in comps], meta="comparator",
         )
-    if rng is not None and comps:
-        # a divider between the source document's row and the comparators' rows
-        fig.add_hline(y=0.5, line=dict(color="#555555", width=1, dash="dot"))
-    highs = [v for v in ([rng["value_high"]] if rng is not None else []) + [r["value"] for r in comps]]
-    fig.update_xaxes(range=[0, max(highs or [1]) * 1.6], title_text="Kazakhstanis (fighters, or persons as stated)")
-    fig.update_yaxes(autorange="reversed", automargin=True, categoryorder="array", categoryarray=categories,
-                     type="category")
+        for yy, r in zip(ys, comps):
+            who = COMPARATOR_LABELS.get(r["stat_id"], "Comparator")
+            _row_label(fig, yy - 0.22, f"<b>{_esc(who)}</b><br>{_esc(value_text(r))} {_wrapped(r['unit'], 50)}")
+        if rng is not None:
+            # a divider between the source document's row and the comparators' rows
+            fig.add_hline(y=y - 0.68, line=dict(color="#555555", width=1.5, dash="dot"))
+        y += len(comps)
+    highs = ([rng["value_high"]] if rng is not None else []) + [r["value"] for r in comps]
+    fig.update_xaxes(range=[0, max(highs or [1]) * 1.25], title_text="Kazakhstanis (as stated in each source)")
+    fig.update_yaxes(autorange=False, range=[max(y, 1) - 0.55, -1.05], showticklabels=False, ticks="",
+                     showline=False, tickvals=list(range(y)))
     _missing_note(fig, [i for i in FIGHTERS_IDS if i not in by_id])
-    return _base(fig, 120 + 95 * max(len(categories), 1), showlegend=True,
-                 legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0,
+    return _base(fig, 130 + 140 * max(y, 1), showlegend=True,
+                 legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
                              font=dict(size=BASE_FONT_SIZE)),
-                 margin=dict(l=10, r=20, t=60, b=10))
+                 margin=dict(l=10, r=20, t=50, b=10))
 
 
 # ------------------------------------------------------------------ disagreements and reliability

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 OKABE_ITO = {
     "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000", "grey": "#999999",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000", "grey": "#767676",  # grey darkened from #999999 for 4.5:1 contrast on white
 }
 
 ATTACK_TYPE_COLOURS = {

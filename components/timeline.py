@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import textwrap
 from collections.abc import Iterable
 
@@ -26,7 +27,9 @@ from components.details import date_text
 INCIDENTS = "Incidents"
 PHASE_SETS = ("terrorism", "response")
 PHASE_ROW_NAMES = {"terrorism": "Terrorism phases (approx.)", "response": "Response phases (approx.)"}
-PHASE_LINES = {"terrorism": "rgba(213, 94, 0, 0.55)", "response": "rgba(0, 114, 178, 0.55)"}
+PHASE_LINES = {"terrorism": "rgba(213, 94, 0, 0.7)", "response": "rgba(0, 114, 178, 0.7)"}
+# Bars a little stronger than style.PHASE_FILLS (made for whole-plot bands) so that they read as bars.
+PHASE_BAR_FILLS = {"terrorism": "rgba(213, 94, 0, 0.28)", "response": "rgba(0, 114, 178, 0.24)"}
 IMPRECISE = ("month", "year", "approximate")
 
 # Unicode stand-ins of the plotly symbols, shown before each lane name so that the axis doubles as a legend.
@@ -39,12 +42,12 @@ PLOT_PX = 700
 MARKER_PX = 16
 CHAR_PX = 8  # average width of a character of the 14-15 px font
 LANE_HEIGHT = 1.0
-INCIDENT_LANE_HEIGHT = 2.4
+INCIDENT_LANE_HEIGHT = 3.2
 PHASE_SUBROW_HEIGHT = 0.5
 MAX_SLOTS = {INCIDENTS: 8}
 DEFAULT_MAX_SLOTS = 5
 POLICY_MARKER_SIZE = 14
-UNKNOWN_VICTIMS_SIZE = 13
+UNKNOWN_VICTIMS_SIZE = 16
 HOVER_WRAP = 70
 HOVER_MAX_CHARS = 420
 
@@ -71,7 +74,8 @@ def _wrap(value: object, width: int = HOVER_WRAP, limit: int | None = None) -> s
     s = " ".join(str(value).split())
     if limit is not None and len(s) > limit:
         s = s[:limit].rsplit(" ", 1)[0] + " … (full text in the details)"
-    return "<br>".join(html.escape(line, quote=True) for line in textwrap.wrap(s, width)) or ""
+    lines = textwrap.wrap(s, width, break_on_hyphens=False, break_long_words=False)
+    return "<br>".join(html.escape(line, quote=True) for line in lines)
 
 
 def _plain(value: object) -> str:
@@ -116,7 +120,6 @@ def _lane_label(name: str, colour: str | None = None, symbol: str | None = None)
 
 def plain_label(label: str) -> str:
     """An axis label without its glyph and line breaks (for tests and alt text)."""
-    import re
     text = re.sub(r"<span[^>]*>.*?</span>\s*", "", label).replace("<br>", " ")
     return html.unescape(text).strip()
 
@@ -180,7 +183,7 @@ def _slot_offsets(slots: list[int], height: float) -> list[float]:
     if n == 1:
         return [0.0 for _ in slots]
     steps = math.ceil((n - 1) / 2)
-    step = 0.36 * height / steps
+    step = (0.36 if height <= LANE_HEIGHT else 0.42) * height / steps
     def offset(k: int) -> float:
         return 0.0 if k == 0 else (1 if k % 2 else -1) * step * ((k + 1) // 2)
     return [offset(k) for k in slots]
@@ -287,7 +290,7 @@ def phase_hover(row: dict) -> str:
 
 def victims_size(value: object) -> float:
     """Marker size of an incident with a known number of victims killed (area grows with the count)."""
-    return 9 + 3.5 * math.sqrt(max(0, int(value)))
+    return 12 + 3.5 * math.sqrt(max(0, int(value)))
 
 
 # ---------------------------------------------------------------------------------------------------- figure
@@ -321,7 +324,7 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
         for it in phase_items[s]:
             y_mid = top - sub_h * (it["slot"] + 0.5)
             shapes.append(dict(type="rect", xref="x", yref="y", x0=it["x0"], x1=it["x1"], y0=y_mid - sub_h * 0.42,
-                               y1=y_mid + sub_h * 0.42, fillcolor=style.PHASE_FILLS[s], layer="below",
+                               y1=y_mid + sub_h * 0.42, fillcolor=PHASE_BAR_FILLS[s], layer="below",
                                line=dict(color=PHASE_LINES[s], width=1)))
             annotations.append(dict(x=it["label_x"], y=y_mid, xref="x", yref="y", text=_esc(it["label"]),
                                     showarrow=False, font=dict(size=14), xanchor="center", yanchor="middle"))
@@ -369,8 +372,8 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
     colour = style.LANE_COLOURS[INCIDENTS]
     known = ev[ev["killed"].notna()]
     unknown = ev[ev["killed"].isna()]
-    for part, name, is_known in ((known, "Incident (star size: victims killed)", True),
-                                 (unknown, "Incident, victims killed unknown (open star)", False)):
+    for part, name, is_known in ((known, "Incident (size: victims killed)", True),
+                                 (unknown, "Incident, victims killed unknown", False)):
         records = part.to_dict("records")
         base = style.LANE_SYMBOLS[INCIDENTS] + ("" if is_known else "-open")
         symbols = [base + ("-dot" if r["date_precision"] in IMPRECISE and not is_known else "") for r in records]
@@ -386,7 +389,7 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
 
     # Key of the open-with-dot marker (precision), drawn in the legend only.
     fig.add_trace(go.Scatter(
-        x=[None], y=[None], mode="markers", name="Open marker with a dot: date month-only or approximate",
+        x=[None], y=[None], mode="markers", name="Date month-only or approximate",
         marker=dict(symbol="circle-open-dot", size=POLICY_MARKER_SIZE, color="#444", line=dict(width=2)),
         hoverinfo="skip", meta={"kind": "key"},
     ))
@@ -420,20 +423,20 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
         xaxis_ticks = dict(dtick="M3", tickformat="%b %Y")
 
     fig.update_layout(**style.plotly_layout(
-        height=int(110 + 46 * (-bottom)),
-        margin=dict(l=10, r=20, t=40, b=40),
+        height=int(110 + 50 * (-bottom)),
+        margin=dict(l=10, r=20, t=36, b=80),
         shapes=shapes,
         annotations=annotations,
         hovermode="closest",
-        hoverlabel=dict(font_size=14, align="left", bgcolor="white"),
+        hoverlabel=dict(font=dict(size=14, color="#14171A"), align="left", bgcolor="white"),
         showlegend=True,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font=dict(size=14)),
+        legend=dict(orientation="h", yanchor="top", y=-0.07, xanchor="left", x=0, font=dict(size=14)),
         dragmode="zoom",
         clickmode="event+select",
         xaxis=dict(type="date", range=[x_lo, x_hi], showgrid=True, gridcolor="#E3E6EA", title=None,
-                   tickfont=dict(size=14), **xaxis_ticks),
+                   tickfont=dict(size=14, color="#14171A"), **xaxis_ticks),
         yaxis=dict(range=[bottom, 0], tickvals=tickvals, ticktext=ticktext, fixedrange=True, showgrid=False,
-                   zeroline=False, tickfont=dict(size=14), ticks="", showline=False, title=None),
+                   zeroline=False, tickfont=dict(size=14, color="#14171A"), ticks="", showline=False, title=None),
     ))
     return fig
 

@@ -15,7 +15,7 @@ from dashboard.data import data_dir, get_pack  # noqa: E402
 
 st.set_page_config(
     page_title="Kazakhstan Terrorism & Counter-Terrorism Dashboard",
-    page_icon=":material/query_stats:",
+    page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"),  # local: no font or CDN fetch
     layout="wide",
 )
 

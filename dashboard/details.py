@@ -67,8 +67,10 @@ def render_policy(pack: DataPack, policy_id: str) -> None:
     bans = _bans_of(pack, policy_id)
     if not bans.empty:
         st.markdown("**Organisations banned by this decision**")
-        st.dataframe(bans[["organisation", "name_in_source", "court", "designation", "notes"]], hide_index=True,
-                     width="stretch")
+        st.dataframe(bans[["organisation", "name_in_source", "court", "designation", "notes"]].fillna(""),
+                     hide_index=True, width="stretch",
+                     column_config={"organisation": "Organisation", "name_in_source": "Name as written in the source",
+                                    "court": "Court", "designation": "Designation", "notes": "Notes"})
     _sources(row["source_ids"], pack)
     st.caption(f"Record id: {escape_md(policy_id)}")
 

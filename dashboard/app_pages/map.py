@@ -1,6 +1,179 @@
-"""Placeholder: being built."""
+"""The map: filtered incidents as points (colour = attack type, size = victims killed, ring = victims unknown) over
+the 16 regions shaded by incidents or victims killed. Click an incident for its record, a region to filter to it.
+No basemap unless asked for: the view works offline."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-st.title("map")
-st.info("This view is being built.")
+from components import details as det
+from components import filters as flt
+from components import mapping
+from dashboard import details, frame
+from dashboard.data import data_dir, get_pack
+
+MAP_KEY = "map"
+TABLE_KEY = "map_table"
+_LAST_REGION = "_map_region_applied"
+_LAST_PICK = "_map_last_pick"
+
+pack = get_pack(data_dir())
+filters: flt.Filters = st.session_state.get("filters") or flt.Filters()
+all_events = pack.tables["events"]
+events = filters.apply(all_events)
+region_names = tuple(sorted(pack.tables["regions"]["region"]))
+
+
+def _first(selection: object, layer: str) -> dict | None:
+    """The first picked object of a layer in a pydeck selection state (read dict-style: a PydeckState, or a plain
+    dict as a test may put in session state)."""
+    try:
+        objects = selection["selection"]["objects"]  # type: ignore[index]
+        picked = objects.get(layer) or []
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return picked[0] if picked and isinstance(picked[0], dict) else None
+
+
+def _region_of(obj: dict | None) -> str | None:
+    if not obj:
+        return None
+    props = obj.get("properties") if isinstance(obj.get("properties"), dict) else obj
+    name = props.get("region")
+    return name if name in region_names else None
+
+
+def _on_map_select() -> None:
+    """Clicking a region filters to it. Runs as the chart's callback, i.e. before the sidebar widgets are created
+    on the next run, which is the only moment their value may be set. Acts once per newly picked region (the
+    chart keeps its selection across reruns)."""
+    selection = st.session_state.get(MAP_KEY)
+    if _first(selection, mapping.LAYER_INCIDENTS) is not None:
+        return
+    region = _region_of(_first(selection, mapping.LAYER_REGIONS))
+    if region is None:
+        st.session_state.pop(_LAST_REGION, None)
+        return
+    if st.session_state.get(_LAST_REGION) == region:
+        return
+    st.session_state[_LAST_REGION] = region
+    st.session_state[flt.KEY_REGIONS] = [region]
+
+
+def _new_pick(source: str, event_id: object) -> str | None:
+    """The incident id if ``source`` (the map or the table) picked it since the last run, else None."""
+    last = st.session_state.setdefault(_LAST_PICK, {})
+    value = event_id if isinstance(event_id, str) and event_id else None
+    changed = last.get(source) != value
+    last[source] = value
+    return value if changed else None
+
+
+def _table(frame_events: pd.DataFrame) -> pd.DataFrame:
+    """The incidents in the filter, as shown on the map or not, in date order."""
+    located = mapping.located_mask(frame_events)
+    groups = {(g["latitude"], g["longitude"]): g["n"] for g in mapping.colocated(frame_events)}
+    rows = []
+    for row, is_located in zip(frame_events.to_dict("records"), located, strict=True):
+        if is_located:
+            n = groups.get((row["latitude"], row["longitude"]), 1)
+            where = det.COORD_WORDS.get(row["coord_precision"], "precision not stated")
+            where += f" (shares its point with {n - 1} other{'s' if n > 2 else ''})" if n > 1 else ""
+        else:
+            where = "no coordinates: not on the map"
+        rows.append({
+            "event_id": row["event_id"],
+            "Date": det.date_text(row["date"], row["date_precision"]),
+            "Place": row["place"],
+            "Region": row["region"],
+            "Attack type (GTD)": row["attack_type"],
+            "Victims killed": mapping.count_text(row["killed"]),
+            "Injured": mapping.count_text(row["injured"]),
+            "Point on the map": where,
+            "_date": row["date"],
+        })
+    table = pd.DataFrame(rows, columns=["event_id", "Date", "Place", "Region", "Attack type (GTD)", "Victims killed",
+                                        "Injured", "Point on the map", "_date"])
+    return table.sort_values(["_date", "event_id"], kind="stable").drop(columns="_date").reset_index(drop=True)
+
+
+st.title("Map of incidents")
+frame.filter_statement(filters, len(events))
+
+if pack.boundaries is None:
+    st.warning("The region boundaries could not be loaded: only the incidents are drawn.", icon=":material/warning:")
+if events.empty:
+    st.info("No incident matches these filters. Widen the filters in the sidebar (or reset them) to see incidents "
+            "on the map.", icon=":material/filter_alt_off:")
+
+map_col, side_col = st.columns([3, 1], gap="small")
+with side_col:
+    # The options are the link's values (a bound widget writes its shown label into the URL, so no format_func).
+    shade = st.segmented_control("Shade regions by", list(mapping.SHADE_OPTIONS), default=mapping.DEFAULT_SHADE,
+                                 required=True, key="shade", bind="query-params",
+                                 help="incidents: number of incidents in the filter. victims: victims killed "
+                                      "(excluding perpetrators); a region whose incidents have no victim figure "
+                                      "reads 'unknown', never 0.")
+    basemap = st.toggle("Basemap (online)", key="basemap", bind="query-params",
+                        help="Adds a light Carto street map under the regions. Off by default: the map then works "
+                             "offline and needs no account or token.")
+shade = shade if shade in mapping.SHADE_OPTIONS else mapping.DEFAULT_SHADE
+
+deck = mapping.make_map(events, pack.boundaries, shade, basemap, all_events=all_events,
+                        region_filter=filters.regions)
+items = mapping.legend_items(events, pack.boundaries, shade, filters.regions)
+drawn = events[mapping.located_mask(events)]
+alt = (f"Map of Kazakhstan's 16 regions shaded by {mapping.SHADE_OPTIONS[shade].lower()}, with "
+       f"{len(drawn)} incident point{'s' if len(drawn) != 1 else ''}. The same incidents are listed under "
+       "'View as table'.")
+with map_col:
+    selection = st.pydeck_chart(deck, key=MAP_KEY, on_select=_on_map_select, selection_mode="single-object",
+                                height=560, alt=alt)
+with side_col:
+    note = ("Regions are shaded by the known figures: where some incidents lack one, the tooltip says "
+            "'at least'." if shade == "victims" else "")
+    st.image(mapping.legend_svg(items, note=note), alt=mapping.legend_text(items))
+
+groups = mapping.colocated(events)
+nearby = mapping.nearby_sentence(mapping.nearby_clusters(events))
+if groups or nearby:
+    text = "Points are never moved or spread apart, so incidents at the same place overlap."
+    if groups:
+        text += " Same point: " + mapping.colocated_sentence(groups) + "."
+    if nearby:
+        text += " Overlapping at the starting zoom (zoom in to separate them): " + nearby + "."
+    st.caption(frame.escape_md(text + " Every incident is listed under 'View as table'."))
+st.caption("Coordinate precision: most points are settlement centres, not incident sites; see each incident's "
+           "precision in its tooltip or in the table. Hover for figures; click an incident for its full record, a "
+           "region to show only that region.")
+missing = mapping.unlocated(events)
+if not missing.empty:
+    st.caption(f"{len(missing)} incident{'s' if len(missing) != 1 else ''} in the filter "
+               f"{'have' if len(missing) != 1 else 'has'} no coordinates and "
+               f"{'are' if len(missing) != 1 else 'is'} not drawn; see 'View as table'.")
+frame.source_line(f"{pack.metadata.get('title', 'the data pack')}, incidents table (events.csv). "
+                  + pack.metadata["boundaries"]["attribution"]
+                  + (". Basemap © CARTO, © OpenStreetMap contributors" if basemap else ""))
+
+with st.expander(f"View as table ({len(events)} incident{'s' if len(events) != 1 else ''})"):
+    table = _table(events)
+    st.caption("Select a row to open the incident's full record. 'unknown' means the sources give no figure.")
+    picked_rows = st.dataframe(
+        table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=TABLE_KEY,
+        column_order=[c for c in table.columns if c != "event_id"],
+    )
+
+# Open the record of an incident newly picked on the map or in the table (once per new pick).
+map_pick = _first(selection, mapping.LAYER_INCIDENTS)
+try:
+    rows = list(picked_rows["selection"]["rows"])
+except (KeyError, TypeError):
+    rows = []
+table_pick = table.iloc[rows[0]]["event_id"] if rows and 0 <= rows[0] < len(table) else None
+new_on_map = _new_pick("map", map_pick.get("event_id") if map_pick else None)
+new_in_table = _new_pick("table", table_pick)
+new = new_on_map or new_in_table
+if new:
+    details.open_once("event", None, pack)  # a deliberate new pick opens the record even if it was open before
+    details.open_once("event", new, pack)

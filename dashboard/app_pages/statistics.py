@@ -38,11 +38,14 @@ if stats.empty:
 # ------------------------------------------------------------------ helpers
 COLUMN_CONFIG = {
     "Metric": st.column_config.TextColumn(width="medium"),
-    "Value": st.column_config.TextColumn(help="As stated, with its qualifier (at least, more than, about, range)"),
+    "Value": st.column_config.TextColumn(width=120, help="As stated, with its qualifier (at least, more than, about, "
+                                                         "range)"),
     "Quote (verbatim)": st.column_config.TextColumn(width="large", help="The source's words, verbatim"),
     "Caveat": st.column_config.TextColumn(width="large", help="Where the figure does not add up or is contradicted"),
     "Where sources disagree": st.column_config.TextColumn(width="large", help="From the contradictions table"),
     "Source": st.column_config.TextColumn(width="medium"),
+    "Unit": st.column_config.TextColumn(width=160),
+    "Topic": st.column_config.TextColumn(width=130),
     "Links": st.column_config.TextColumn(help="Addresses of the sources, where known"),
     "stat_id": st.column_config.TextColumn("Row id", help="stat_id in statistics.csv"),
 }
@@ -60,7 +63,8 @@ def table_of(ids_or_rows, drop: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def show_table(df: pd.DataFrame, key: str, filename: str) -> None:
-    st.dataframe(df, hide_index=True, width="stretch", column_config=COLUMN_CONFIG, key=key)
+    st.dataframe(df, hide_index=True, width="stretch", column_config=COLUMN_CONFIG, key=key, row_height=84,
+                 height=min(84 * len(df) + 40, 560))
     st.download_button("Download these rows (CSV)", to_csv_bytes(df), file_name=filename, mime="text/csv",
                        icon=":material/download:", key=f"{key}-csv")
 
@@ -89,9 +93,12 @@ def caveat_list(ids: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
-def disagreement_list(ids: tuple[str, ...]) -> str:
-    return "\n".join(f"- **{escape_md(n['topic'])}**: {escape_md(n['alternatives'])} *Data pack uses:* "
-                     f"{escape_md(n['value_used'])}" for n in sc.contradiction_notes(contradictions, ids))
+def recorded_disagreements(ids: tuple[str, ...]) -> None:
+    """The contradictions-table entries on these rows: how the data pack records the disagreement."""
+    notes = sc.contradiction_notes(contradictions, ids)
+    if notes:
+        st.markdown("**How the data pack records the disagreement**\n\n" + "\n".join(
+            f"- {escape_md(n['topic'])} ({escape_md(n['id'])}): {escape_md(n['value_used'])}" for n in notes))
 
 
 # ------------------------------------------------------------------ perpetrators' ages
@@ -125,9 +132,7 @@ with right:
     st.warning("**The periods differ.** Each bar covers its own period (under its label), so the bars are not a "
                "series and must not be added up.\n\n" + caveat_list(sc.PROSECUTION_IDS),
                icon=":material/warning:")
-    disagreements = disagreement_list(sc.PROSECUTION_IDS)
-    if disagreements:
-        st.markdown("**Other figures under other definitions**\n\n" + disagreements)
+    recorded_disagreements(sc.PROSECUTION_IDS)
 
 # ------------------------------------------------------------------ foreign fighters
 st.header("Foreign fighters")
@@ -141,9 +146,7 @@ with right:
     st.warning("**An estimate, not a count.** The source document gives a range, drawn as a range; the diamond "
                "markers are public comparators from outside the five source documents.\n\n"
                + caveat_list((sc.FIGHTERS_RANGE,)), icon=":material/warning:")
-    disagreements = disagreement_list(sc.FIGHTERS_IDS)
-    if disagreements:
-        st.markdown("**Where sources disagree**\n\n" + disagreements)
+    recorded_disagreements(sc.FIGHTERS_IDS)
 
 # ------------------------------------------------------------------ other figures
 st.header("Other figures from the source documents")
@@ -169,4 +172,5 @@ with st.container(border=True):
     if comparators.empty:
         st.caption("No comparators in the data pack.")
     else:
-        show_table(table_of(comparators, drop=("Comparator",)), key="comparators", filename="statistics-comparators.csv")
+        show_table(table_of(comparators, drop=("Comparator",)), key="comparators",
+                   filename="statistics-comparators.csv")

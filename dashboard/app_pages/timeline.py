@@ -54,10 +54,11 @@ if policies.empty and events.empty:
 else:
     fig = tl.make_timeline_figure(policies, phases, events, bans_all, years=filters.years)
     state = st.plotly_chart(
-        fig, key="timeline", on_select="rerun", selection_mode="points", alt=tl.figure_alt(policies, events,
-                                                                                           filters.years),
-        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": f"kz-policy-timeline-{span}",
-                                                               "scale": 2}},
+        fig, key="timeline", on_select="rerun", selection_mode="points",
+        alt=tl.figure_alt(policies, events, filters.years),
+        # the image export stays in the toolbar; only the plotly logo goes
+        config={"displaylogo": False,
+                "toImageButtonOptions": {"format": "png", "filename": f"kz-policy-timeline-{span}", "scale": 2}},
     )
     ids = selected_ids(state)
     policy_ids = set(tables["policies"]["policy_id"])
@@ -88,8 +89,12 @@ phase_sources = details_text.source_entries(";".join(sorted(set(";".join(phases[
 article = "; ".join(e["citation"] for e in phase_sources) or "the 2018 Karaganda article"
 frame.source_line(f"phases and the list of banned organisations: {article}. Policy rows and incidents cite their "
                   "own sources: see details (click a marker) or the table below.")
-st.caption("Phases: their start and end years are approximate readings of the article's text (it gives periods "
-           "such as 'the end of the 1990s - the beginning of the 2000s'), so neighbouring phases overlap.")
+if pack.status["phases"].loaded:
+    st.caption("Phases: their start and end years are approximate readings of the article's text (it gives periods "
+               "such as 'the end of the 1990s - the beginning of the 2000s'), so neighbouring phases overlap.")
+else:
+    st.warning("The phases table did not load, so no phases are drawn; see 'Data pack checks'.",
+               icon=":material/error:")
 
 with st.expander("View as table"):
     table = tl.timeline_table(policies, events, bans_all)
@@ -103,28 +108,37 @@ with st.expander("View as table"):
                                                                                    "('Sources and data' page)")})
 
 st.subheader("Banned organisations")
-bans_table_all = tl.bans_table(bans_all, tables["policies"])
-n_all, d_all = len(bans_all), tl.decisions_count(bans_all)
-bans_shown = filters.apply_years(bans_all, "decision_date")
-lead = (f"The data pack lists {tl.plural(n_all, 'organisation')} banned by {tl.plural(d_all, 'court decision')}, "
-        "as the 2018 Karaganda article does; one row per organisation, grouped by decision in date order.")
-if len(bans_shown) != n_all:
-    lead += (f" {tl.plural(len(bans_shown), 'organisation')} under "
-             f"{tl.plural(tl.decisions_count(bans_shown), 'decision')} fall in {span}.")
-st.markdown(frame.escape_md(lead))
-disagreement = tl.ban_count_disagreement(tables["contradictions"])
-if disagreement:
-    st.warning(frame.escape_md(
-        f"Sources disagree on the total (contradiction {disagreement['contradiction_id']}): "
-        f"{disagreement['value_used']} Alternative: {disagreement['alternatives']} The organisations missing "
-        "from the article's list are not identified."), icon=":material/balance:")
-if bans_shown.empty:
-    st.info(f"No court ban in {span}. Widen the years in the sidebar to see the list.",
-            icon=":material/filter_alt_off:")
+bans_status = pack.status["banned_organisations"]
+if not bans_status.loaded:
+    st.warning("The banned organisations table did not load, so the list cannot be shown; see 'Data pack checks'.",
+               icon=":material/error:")
 else:
-    shown = bans_table_all[bans_table_all["Record id"].isin(set(bans_shown["ban_id"]))]
-    st.dataframe(shown, hide_index=True, width="stretch", key="bans_table",
-                 column_config={"Designation": st.column_config.TextColumn(
-                     help="terrorist, extremist, disputed (sources differ) or not stated (no source says)")})
-    st.caption("Name as written in the source: exactly as the Karaganda article spells it. Open a court-ban marker "
-               "on the timeline for the decision's sources.")
+    bans_table_all = tl.bans_table(bans_all, tables["policies"])
+    n_all, d_all = len(bans_all), tl.decisions_count(bans_all)
+    bans_shown = filters.apply_years(bans_all, "decision_date")
+    lead = (f"The data pack lists {tl.plural(n_all, 'organisation')} banned by "
+            f"{tl.plural(d_all, 'court decision')}, from the 2018 Karaganda article; one row per organisation, "
+            "grouped by decision in date order.")
+    left_out = bans_status.rows_read - bans_status.rows_loaded
+    if left_out:
+        lead += f" {tl.plural(left_out, 'row')} of the file were left out for errors (see 'Data pack checks')."
+    if 0 < len(bans_shown) < n_all:
+        lead += (f" {tl.plural(len(bans_shown), 'organisation')} under "
+                 f"{tl.plural(tl.decisions_count(bans_shown), 'decision')} fall in {span}.")
+    st.markdown(frame.escape_md(lead))
+    disagreement = tl.ban_count_disagreement(tables["contradictions"])
+    if disagreement:
+        st.warning(frame.escape_md(
+            f"Sources disagree on the total (contradiction {disagreement['contradiction_id']}): this list has "
+            f"{n_all}, as the Karaganda article gives them; another source gives {disagreement['alternatives']} "
+            "The organisations missing from the article's list are not identified."), icon=":material/balance:")
+    if bans_shown.empty:
+        st.info(f"No court ban in {span}. Widen the years in the sidebar to see the list.",
+                icon=":material/filter_alt_off:")
+    else:
+        shown = bans_table_all[bans_table_all["Record id"].isin(set(bans_shown["ban_id"]))]
+        st.dataframe(shown, hide_index=True, width="stretch", key="bans_table",
+                     column_config={"Designation": st.column_config.TextColumn(
+                         help="terrorist, extremist, disputed (sources differ) or not stated (no source says)")})
+        st.caption("Name as written in the source: exactly as the Karaganda article spells it. Open a court-ban "
+                   "marker on the timeline for the decision's sources.")
