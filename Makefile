@@ -26,11 +26,12 @@ run: $(STAMP)
 check-data: $(STAMP)
 	$(PY) -m scripts.check_data
 
-# Browser tests drive Debian's Chromium; install it when it is missing (root, or sudo where available).
+# Browser tests drive Debian's Chromium; briefing-pack tests render PDF pages with poppler's pdftoppm. Install
+# them from Debian when missing (as root, or with sudo where available).
 chromium:
-	@test -x $(CHROMIUM) || { \
+	@test -x $(CHROMIUM) && command -v pdftoppm >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils; }
 
 test: $(STAMP) chromium
 	$(PY) -m pytest

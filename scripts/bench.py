@@ -90,29 +90,22 @@ def rerun_ratios(n: int = 15) -> list[tuple[str, float, float]]:
 def browser_times(repeats: int = 3) -> list[tuple[str, float]]:
     from playwright.sync_api import sync_playwright
 
+    from scripts.screenshots import READY
     from scripts.serve import CHROMIUM, CHROMIUM_ARGS, running_app
 
-    ready = """() => {
-      if (document.querySelector('[data-testid=stStatusWidget]')) return false;
-      if (!document.querySelector('h1')) return false;
-      const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
-      if (!charts.every(c => c.querySelector('.main-svg'))) return false;
-      const maps = [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')];
-      return maps.every(m => m.querySelector('canvas'));
-    }"""
     rows = []
     with running_app() as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url)
-        page.wait_for_function(ready, timeout=60_000)
+        page.wait_for_function(READY, timeout=60_000)
         for name, path in URLS.items():
             times = []
             for _ in range(repeats):
                 t0 = time.perf_counter()
                 page.goto(f"{url}/{path}")
                 page.wait_for_timeout(100)  # let the new run start before polling
-                page.wait_for_function(ready, timeout=60_000, polling=50)
+                page.wait_for_function(READY, timeout=60_000, polling=50)
                 times.append(time.perf_counter() - t0)
             rows.append((name, statistics.median(times)))
         browser.close()

@@ -12,6 +12,14 @@ from playwright.sync_api import sync_playwright
 
 from scripts.serve import CHROMIUM, CHROMIUM_ARGS, running_app
 
+# Drawn: Streamlit idle, a heading, every plotly chart with its SVG and every map with its canvas.
+READY = """() => {
+  if (document.querySelector('[data-testid=stStatusWidget]')) return false;
+  if (!document.querySelector('h1')) return false;
+  const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
+  if (!charts.every(c => c.querySelector('.main-svg'))) return false;
+  return [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')].every(m => m.querySelector('canvas'));
+}"""
 PAGES = {"data": "data", "overview": "", "map": "map", "timeline": "timeline", "statistics": "statistics",
          "sources": "sources"}
 
@@ -33,7 +41,9 @@ def main(out_dir: str = "screenshots", sizes: list[str] | None = None, query: st
                 if response is None or response.status >= 400:
                     continue
                 page.wait_for_selector("[data-testid='stApp']")
-                page.wait_for_timeout(2500)
+                page.wait_for_timeout(300)
+                page.wait_for_function(READY, timeout=60_000, polling=100)
+                page.wait_for_timeout(800)
                 if page.get_by_text("Page not found").count():
                     continue
                 target = out / f"{name}-{size}.png"

@@ -110,6 +110,11 @@ def test_changing_a_filter_changes_the_url_and_the_url_restores_the_view(browser
     try:
         assert page.get_by_text(statement).count() >= 1
         assert "1 incident" in statement
+        # the filter travels with the link across pages
+        page.get_by_role("link", name="Policy timeline").click()
+        page.wait_for_function("() => location.pathname.endsWith('/timeline')", timeout=15_000)
+        wait_ready(page)
+        assert "region=Jambyl" in page.url and page.get_by_text(statement).count() >= 1
     finally:
         context.close()
 
