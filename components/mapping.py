@@ -35,8 +35,8 @@ LAYER_LABELS = "labels"
 SHADE_OPTIONS = {"incidents": "Incidents", "victims": "Victims killed"}
 DEFAULT_SHADE = "incidents"
 
-# Fits Kazakhstan (lon 46.5-87.3, lat 40.6-55.4: about 590 px wide at this zoom) in a map 560 px high and at
-# least 640 px wide (the map column of a 1280 px wide window with the sidebar open).
+# Fits Kazakhstan (lon 46.5-87.3, lat 40.6-55.4: about 590 px wide at this zoom) in a map 560 px high and about
+# 600 px wide (the map column of a 1280 px wide window with the sidebar open).
 VIEW = {"latitude": 48.3, "longitude": 67.2, "zoom": 3.3}
 
 # Point sizes, in screen pixels. Radius grows with the square root of victims killed (area ~ victims).
@@ -53,6 +53,7 @@ REGION_OUTLINE_RGB = (60, 60, 60)
 NO_INCIDENT_RGB = style.NO_DATA_RGB  # no incident in the filtered set
 UNKNOWN_VICTIMS_RGB = (190, 190, 190)  # incidents, but none with a victim figure
 OUTSIDE_FILTER_RGB = (255, 255, 255)  # region not in the region filter
+OUTSIDE_FILTER_LINE_RGB = (160, 160, 160)  # ... drawn with a fainter outline
 BASEMAP_REGION_ALPHA = 150
 
 CARTO_LIGHT = pdk.map_styles.CARTO_LIGHT
@@ -297,10 +298,10 @@ def shade_classes(values: Collection[int], shade_by: str = DEFAULT_SHADE) -> lis
     """Classes for the shading, from the values present: at most 4 (incidents) or 3 (victims, above the 0 class)
     equal-width integer steps. Victims killed = 0 has its own class."""
     vals = [int(v) for v in values if v is not None]
-    blues = style.SEQUENTIAL_BLUES
+    blues = style.SEQUENTIAL_REGION_RAMP
     classes: list[ShadeClass] = []
-    # The darkest blue is left out: Okabe-Ito blue points must stay visible on every region. The lightest is left
-    # out too: it cannot be told from the grey of 'no incident'.
+    # The darkest shade is left out so that the points stay visible on every region. The lightest is left out too:
+    # it cannot be told from the grey of 'no incident'.
     available = list(range(1, len(blues) - 1))  # indices of blues for positive values
     if shade_by == "victims":
         if 0 in vals:
@@ -373,6 +374,7 @@ def region_layer_data(events: pd.DataFrame, boundaries: Mapping | None, shade_by
             "shade": value,
             "shade_state": state,
             "fill": [*rgb, alpha],
+            "line": [*(OUTSIDE_FILTER_LINE_RGB if state == "outside filter" else REGION_OUTLINE_RGB), 255],
             "tooltip": region_tooltip(fig),
         }
         collection["features"].append(feature)
@@ -450,7 +452,7 @@ def make_map(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = D
     regions = pdk.Layer(
         "GeoJsonLayer", id=LAYER_REGIONS, data=region_layer_data(events, boundaries, shade_by, region_filter, basemap),
         pickable=True, auto_highlight=True, highlight_color=[0, 0, 0, 40], stroked=True, filled=True,
-        get_fill_color="properties.fill", get_line_color=[*REGION_OUTLINE_RGB, 255], line_width_units="'pixels'",
+        get_fill_color="properties.fill", get_line_color="properties.line", line_width_units="'pixels'",
         get_line_width=1, line_width_min_pixels=1,
     )
     points = pdk.Layer(
@@ -526,7 +528,8 @@ def legend_items(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str
         items.append(LegendItem(group, "area", c.label, c.rgb))
     if "unknown" in states:
         items.append(LegendItem(group, "area", "unknown (no victim figure)", UNKNOWN_VICTIMS_RGB))
-    items.append(LegendItem(group, "area", "no incident", NO_INCIDENT_RGB))
+    if "no incident" in states:
+        items.append(LegendItem(group, "area", "no incident", NO_INCIDENT_RGB))
     if "outside filter" in states:
         items.append(LegendItem(group, "area", "outside the region filter", OUTSIDE_FILTER_RGB))
     return items

@@ -66,9 +66,10 @@ LANE_SYMBOLS = {
 }
 PHASE_FILLS = {"terrorism": "rgba(213, 94, 0, 0.10)", "response": "rgba(0, 114, 178, 0.10)"}
 
-# Region shading (sequential, colour-blind safe: light to dark blue), as RGB for pydeck.
-SEQUENTIAL_BLUES = [(239, 243, 255), (198, 219, 239), (158, 202, 225), (107, 174, 214), (49, 130, 189),
-                    (8, 81, 156)]
+# Region shading: a sequential blue-purple ramp (ColorBrewer Purples, colour-blind safe), light to dark, as RGB for
+# pydeck. Not the Okabe-Ito blue of the Armed Assault points, so the points stand out on any region.
+SEQUENTIAL_REGION_RAMP = [(242, 240, 247), (218, 218, 235), (188, 189, 220), (158, 154, 200), (117, 107, 177),
+                          (84, 39, 143)]
 NO_DATA_RGB = (247, 247, 247)
 
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"

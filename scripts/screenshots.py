@@ -43,7 +43,8 @@ def main(out_dir: str = "screenshots", sizes: list[str] | None = None, query: st
                 page.wait_for_selector("[data-testid='stApp']")
                 page.wait_for_timeout(300)
                 page.wait_for_function(READY, timeout=60_000, polling=100)
-                page.wait_for_timeout(800)
+                # deck.gl paints a moment after its canvas appears (software WebGL in headless Chromium)
+                page.wait_for_timeout(2500 if page.locator("[data-testid=stDeckGlJsonChart]").count() else 800)
                 if page.get_by_text("Page not found").count():
                     continue
                 target = out / f"{name}-{size}.png"

@@ -1,0 +1,1290 @@
+"""Bring your own data: read an uploaded event file (CSV or XLSX), recognise its format, map it onto the dashboard's
+event table and preview the result before anything is stored. Pure code: no Streamlit, nothing written anywhere.
+
+Three formats are recognised from the header row:
+
+- ``events``: the dashboard's own ``events`` table (``data/metadata.json``);
+- ``gtd``: an export of the Global Terrorism Database (START), codebook columns ``eventid, iyear, imonth, iday, ...``;
+- ``acled``: an ACLED export, ``event_id_cnty, event_date, ...``.
+
+Principles: nothing is imputed (a GTD ``iday`` of 0 is an unknown day, a blank ``nkill`` an unknown toll, a row
+without coordinates is kept and listed); what a source says about its own precision and doubt is kept beside the
+values (``date_note``, ``precision_note``, ``doubt_note``, ``casualty_note``); a file that cannot be read raises
+:class:`ImportFileError` saying what is wrong and where; every data row ends up in exactly one of accepted,
+rejected (with its reason) or out of scope (with its reason) - never silently dropped.
+
+Entry points: :func:`detect_format`, :func:`read_table`, :func:`prepare_import` -> :class:`ImportPreview`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from components import regions_lookup, schema
+from components.datapack import DEFAULT_DATA_DIR, METADATA_FILE
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 200 MB
+FORMAT_EVENTS, FORMAT_GTD, FORMAT_ACLED = "events", "gtd", "acled"
+FORMAT_LABELS = {FORMAT_EVENTS: "dashboard event table", FORMAT_GTD: "Global Terrorism Database (GTD) export",
+                 FORMAT_ACLED: "ACLED export"}
+
+# Citations and licence texts stored with each dataset, so exports can carry them.
+GTD_CITATION = ("START (National Consortium for the Study of Terrorism and Responses to Terrorism). (2022). "
+                "Global Terrorism Database 1970 - 2020 [data file]. https://www.start.umd.edu/gtd")
+GTD_LICENCE = ("Used under START's terms of use for the Global Terrorism Database (https://www.start.umd.edu/gtd). "
+               "Not for redistribution: kept only in this installation's local store, never in the data pack.")
+ACLED_CITATION = "Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com"
+ACLED_LICENCE = ("Used under ACLED's terms of use (www.acleddata.com). Not for redistribution: kept only in this "
+                 "installation's local store, never in the data pack.")
+EVENTS_LICENCE = "As stated by the provider of the file; kept only in this installation's local store."
+
+GTD_CASUALTY_NOTE = ("GTD's nkill counts everyone killed, perpetrators included, so it is shown as total deaths, not "
+                     "as victims killed; victims killed = nkill - nkillter only where the GTD gives nkillter. nwound "
+                     "likewise includes injured perpetrators unless nwoundte separates them.")
+ACLED_CASUALTY_NOTE = ("ACLED's fatalities count everyone reported killed, perpetrators included, so they are shown "
+                       "as total deaths, not as victims killed.")
+
+# Columns that identify each format (all must be present) and the further columns used when present.
+EVENTS_REQUIRED = ("event_id", "date", "date_precision", "place", "region", "event_type", "attack_type",
+                   "target_type", "perpetrator_group", "classification")
+GTD_REQUIRED = ("eventid", "iyear", "imonth", "iday", "country_txt", "provstate", "city", "latitude", "longitude",
+                "attacktype1_txt", "targtype1_txt", "gname", "nkill", "nwound")
+GTD_OPTIONAL = ("approxdate", "extended", "resolution", "specificity", "summary", "doubtterr", "alternative_txt",
+                "nkillter", "nwoundte", "weaptype1_txt", "target1", "scite1", "scite2", "scite3", "dbsource")
+ACLED_REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "admin1", "location", "latitude",
+                  "longitude", "fatalities")
+ACLED_OPTIONAL = ("time_precision", "sub_event_type", "geo_precision", "notes", "source", "source_scale", "country",
+                  "assoc_actor_1", "actor2", "assoc_actor_2", "inter2", "admin2", "admin3", "disorder_type")
+REQUIRED = {FORMAT_EVENTS: EVENTS_REQUIRED, FORMAT_GTD: GTD_REQUIRED, FORMAT_ACLED: ACLED_REQUIRED}
+
+# Provenance columns added after the event columns. dataset_id / dataset_name are added by the store.
+PROVENANCE_COLUMNS = ("source_format", "source_record_id", "source_row", "precision_note", "doubt_note",
+                      "casualty_note", "source_citations", "duplicate_of")
+DUPLICATE_MAX_DAYS = 1
+DUPLICATE_MAX_KM = 50.0
+
+# GTD codebook vocabularies and how they map onto the dashboard's.
+GTD_SPECIFICITY = {
+    "1": ("settlement", "GTD specificity 1: the point is the city, town or village where the incident happened"),
+    "2": ("area", "GTD specificity 2: the incident happened in a city or village that could not be located; the "
+                  "point is the centre of the smallest administrative area known"),
+    "3": ("area", "GTD specificity 3: the incident did not happen in a city or village; the point is the centre of "
+                  "the smallest administrative area known"),
+    "4": ("area", "GTD specificity 4: no smaller area is known; the point is the centre of the first-level region"),
+    "5": ("area", "GTD specificity 5: no region is known; the point is the centre of the country"),
+}
+GTD_TARGET_TYPES = {
+    "Business": "Business", "Government (General)": "Government (General)", "Police": "Police",
+    "Military": "Military", "Government (Diplomatic)": "Government (Diplomatic)",
+    "Educational Institution": "Educational Institution", "Journalists & Media": "Journalists & Media",
+    "Private Citizens & Property": "Private Citizens & Property",
+    "Religious Figures/Institutions": "Religious Figures/Institutions",
+    "Terrorists/Non-State Militia": "Terrorists/Non-State Militia", "Transportation": "Transportation",
+    "Utilities": "Utilities", "Other": "Other", "Unknown": "Unknown",
+    # GTD categories the dashboard's vocabulary does not have: "Other" (the GTD name is kept in attack_description).
+    "Abortion Related": "Other", "Airports & Aircraft": "Other", "Food or Water Supply": "Other", "Maritime": "Other",
+    "NGO": "Other", "Telecommunication": "Other", "Tourists": "Other", "Violent Political Party": "Other",
+}
+# The GTD includes an incident because its coders judge it terrorism; doubtterr says how sure they are. The
+# dashboard's vocabulary has no "terrorism according to a dataset" value: the nearest is used, and the note says
+# whose judgement it is.
+GTD_CLASSIFICATION = {"0": "officially terrorism", "1": "disputed", "-9": "officially terrorism",
+                      "": "officially terrorism"}
+GTD_DOUBT_NOTES = {
+    "0": "GTD doubtterr 0: essentially no doubt that this is terrorism",
+    "1": "GTD doubtterr 1: the GTD's coders doubt that this is terrorism",
+    "-9": "GTD doubtterr -9: doubt not recorded",
+    "": "GTD doubtterr blank: doubt not recorded",
+}
+GTD_CLASSIFICATION_NOTE = ("The GTD's own coding (included in the GTD as terrorism), not an official classification; "
+                           "see the doubt note.")
+GTD_UNKNOWN_CODES = ("-99", "-9")  # GTD's "unknown" codes in count columns
+
+ACLED_TIME_PRECISION = {
+    "1": ("day", "ACLED time_precision 1: the source gives the day"),
+    "2": ("approximate", "ACLED time_precision 2: the source gives only the week or a few days; ACLED dates the "
+                         "event within that period"),
+    "3": ("month", "ACLED time_precision 3: the source gives only the month; ACLED dates the event within it"),
+}
+ACLED_GEO_PRECISION = {
+    "1": ("settlement", "ACLED geo_precision 1: the point is the named town or village"),
+    "2": ("area", "ACLED geo_precision 2: the event happened near the named place or in part of a region; the point "
+                  "is that place"),
+    "3": ("area", "ACLED geo_precision 3: only a larger region is known; the point is its centre or main town"),
+}
+ACLED_ATTACK_TYPES = {
+    "Armed clash": "Armed Assault", "Government regains territory": "Armed Assault",
+    "Non-state actor overtakes territory": "Armed Assault", "Suicide bomb": "Bombing/Explosion",
+    "Remote explosive/landmine/IED": "Bombing/Explosion", "Grenade": "Bombing/Explosion",
+    "Shelling/artillery/missile attack": "Bombing/Explosion", "Air/drone strike": "Bombing/Explosion",
+    "Abduction/forced disappearance": "Hostage Taking (Kidnapping)",
+    "Looting/property destruction": "Facility/Infrastructure Attack",
+}
+# ACLED event types that are not incidents of violence (peaceful protests, arrests, agreements, ...): out of scope.
+ACLED_VIOLENT_EVENT_TYPES = ("battles", "explosions/remote violence", "violence against civilians", "riots")
+ACLED_VIOLENT_SUB_EVENTS = ("excessive force against protesters", "excessive force against protestors",
+                            "looting/property destruction")
+ACLED_CLASSIFICATION = "not classified as terrorism"
+ACLED_CLASSIFICATION_NOTE = ("ACLED does not classify events as terrorism; no official classification is given by "
+                             "this dataset.")
+
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+
+
+# ================================================================ errors
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be imported at all. Nothing was stored; ``str(err)`` says what is wrong and where."""
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None, value: str | None = None) -> None:
+        self.message, self.file, self.row, self.column, self.value = message, file, row, column, value
+        super().__init__(str(self))
+
+    def location(self) -> str:
+        parts = [p for p in (self.file, f"row {self.row}" if self.row is not None else None,
+                             f"column '{self.column}'" if self.column else None) if p]
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        value = f" value {self.value!r}:" if self.value is not None else ""
+        return f"{where}:{value} {self.message}" if where else self.message
+
+
+# ================================================================ metadata
+
+
+@cache
+def _metadata() -> dict:
+    return json.loads((DEFAULT_DATA_DIR / METADATA_FILE).read_text(encoding="utf-8"))
+
+
+def event_columns() -> dict[str, dict]:
+    """The curated ``events`` table's columns (name -> spec), in order."""
+    return _metadata()["tables"]["events"]["columns"]
+
+
+def allowed(column: str) -> list[str]:
+    return event_columns()[column]["values"]
+
+
+def output_columns() -> list[str]:
+    return [*event_columns(), *PROVENANCE_COLUMNS]
+
+
+def empty_events() -> pd.DataFrame:
+    """An empty accepted-events frame with the right columns and dtypes."""
+    return _typed(pd.DataFrame({c: pd.Series(dtype="str") for c in output_columns()}))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns in order with the curated dtypes (str, Int64, float64, datetime64[us]) plus provenance dtypes."""
+    out = {}
+    for name, spec in event_columns().items():
+        s = df[name] if name in df else pd.Series(pd.NA, index=df.index)
+        kind = spec["type"]
+        if kind == "integer":
+            out[name] = s.astype("Int64")
+        elif kind == "number":
+            out[name] = s.astype("float64")
+        elif kind == "date":
+            out[name] = s.astype("datetime64[us]")
+        else:
+            out[name] = _text(s)
+    for name in PROVENANCE_COLUMNS:
+        s = df[name] if name in df else pd.Series(pd.NA, index=df.index)
+        out[name] = s.astype("Int64") if name == "source_row" else _text(s)
+    return pd.DataFrame(out, index=df.index)
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """Text column with blank -> missing."""
+    s = s.astype("str")
+    return s.mask(s == "")
+
+
+# ================================================================ format detection
+
+
+def _norm_header(name: object) -> str:
+    return str(name if name is not None else "").replace("\ufeff", "").strip().lower()
+
+
+def detect_format(columns: Iterable[object]) -> str:
+    """'events', 'gtd' or 'acled' from the header names; raises :class:`ImportFileError` otherwise."""
+    names = {_norm_header(c) for c in columns}
+    for fmt in (FORMAT_GTD, FORMAT_ACLED, FORMAT_EVENTS):
+        if all(c in names for c in REQUIRED[fmt]):
+            return fmt
+    near = []
+    for fmt, req in REQUIRED.items():
+        have = [c for c in req if c in names]
+        if len(have) >= max(3, len(req) // 2):
+            missing = [c for c in req if c not in names]
+            near.append(f"it looks like a {FORMAT_LABELS[fmt]} but lacks the column(s): {', '.join(missing)}")
+    expected = "; ".join(f"{FORMAT_LABELS[f]}: {', '.join(req)}" for f, req in REQUIRED.items())
+    shown = ", ".join(sorted(n for n in names if n)[:12]) or "(none)"
+    message = "not a recognised format"
+    if near:
+        message += " (" + "; ".join(near) + ")"
+    message += f". Expected columns - {expected}. The file's header has: {shown}"
+    raise ImportFileError(message, row=1)
+
+
+def _wanted(fmt: str, names: Sequence[str]) -> list[str]:
+    """The columns of ``names`` that the mapping of ``fmt`` reads."""
+    if fmt == FORMAT_GTD:
+        use = set(GTD_REQUIRED) | set(GTD_OPTIONAL)
+    elif fmt == FORMAT_ACLED:
+        use = set(ACLED_REQUIRED) | set(ACLED_OPTIONAL)
+    else:
+        use = set(event_columns())
+    return [n for n in names if n in use]
+
+
+# ================================================================ reading
+
+
+@dataclass
+class RawTable:
+    """A file read as text: ``frame`` holds one str column per header name (blank = ""), indexed by spreadsheet
+    row (the header is row ``header_row``); blank rows are left out and listed."""
+
+    frame: pd.DataFrame
+    columns: list[str]  # every header name of the file, normalised
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    header_row: int = 1
+    blank_rows: list[int] = field(default_factory=list)
+
+
+def read_table(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
+               columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """The file as a DataFrame of text (index = spreadsheet row). Raises :class:`ImportFileError` for a file that is
+    empty, too large, not decodable, damaged, truncated, or has duplicate headers."""
+    raw = _read(data, filename, max_bytes, wanted=lambda names: list(columns) if columns is not None else names)
+    df = raw.frame
+    df.attrs.update(encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, blank_rows=raw.blank_rows)
+    return df
+
+
+def _read(data: bytes, filename: str, max_bytes: int, wanted) -> RawTable:
+    try:
+        if len(data) > max_bytes:
+            raise ImportFileError(f"the file is {_mb(len(data))}, over the import limit of {_mb(max_bytes)}; split "
+                                  "it or export only the rows you need (e.g. Kazakhstan, 1991-2016)")
+        if not data.strip():
+            raise ImportFileError("the file is empty; expected a header row and data rows")
+        lower = filename.lower()
+        if data[:4] == _XLS_MAGIC or lower.endswith(".xls"):
+            raise ImportFileError("this is an old Excel 97-2003 workbook (.xls); save it as .xlsx or as CSV")
+        if data[:4] == _XLSX_MAGIC or lower.endswith((".xlsx", ".xlsm")):
+            if data[:4] != _XLSX_MAGIC:
+                raise ImportFileError("the file is named like an Excel workbook but is not one (damaged, truncated "
+                                      "or mis-named); save it again as .xlsx or as CSV")
+            return _read_xlsx(data, wanted)
+        return _read_csv(data, wanted)
+    except ImportFileError as exc:
+        exc.file = exc.file or filename
+        exc.args = (str(exc),)
+        raise
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _check_utf8(data: bytes, codec: str = "utf-8") -> int | None:
+    """Offset of the first byte that does not decode, or None. Chunked: no copy of the whole file."""
+    dec = codecs.getincrementaldecoder(codec)()
+    step = 1 << 22
+    view = memoryview(data)
+    for start in range(0, len(data), step):
+        try:
+            dec.decode(view[start:start + step], final=start + step >= len(data))
+        except UnicodeDecodeError as exc:
+            return start + exc.start - len(dec.getstate()[0]) if exc.start == 0 else start + exc.start
+    return None
+
+
+def _encoding(data: bytes) -> tuple[bytes, str, str, str]:
+    """(data, pyarrow encoding, python codec, label) for a text file."""
+    if data.startswith(codecs.BOM_UTF8):
+        bad = _check_utf8(data)
+        if bad is None:
+            return data, "utf8", "utf-8-sig", "UTF-8 with a byte-order mark"
+        _not_decodable(data, bad, "it starts with a UTF-8 byte-order mark but is not valid UTF-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16").encode("utf-8"), "utf8", "utf-8", "UTF-16 (converted to UTF-8)"
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(f"it starts with a UTF-16 byte-order mark but cannot be read as UTF-16 ({exc})")
+    if data.isascii() or _check_utf8(data) is None:
+        return data, "utf8", "utf-8", "UTF-8"
+    # Not UTF-8: a single-byte Windows code page. Cyrillic text puts non-ASCII bytes next to each other (whole words);
+    # accented Latin text puts single ones between ASCII letters.
+    arr = np.frombuffer(data, dtype=np.uint8)
+    high = arr >= 0x80
+    n_high = int(high.sum())
+    paired = int((high[1:] & high[:-1]).sum())
+    order = ("cp1251", "cp1252") if paired >= 0.4 * n_high else ("cp1252", "cp1251")
+    labels = {"cp1251": "Windows-1251 (Cyrillic)", "cp1252": "Windows-1252 (Western European)"}
+    for codec in order:
+        if _check_utf8(data, codec) is None:
+            return data, codec, codec, labels[codec] + "; the file is not UTF-8"
+    _not_decodable(data, _check_utf8(data) or 0, "it is neither UTF-8 nor Windows-1251 nor Windows-1252")
+    raise AssertionError  # unreachable
+
+
+def _not_decodable(data: bytes, offset: int, why: str) -> None:
+    line = data.count(b"\n", 0, offset) + 1
+    raise ImportFileError(f"cannot be decoded: {why} (byte 0x{data[offset]:02x} at byte {offset}, line {line}); save "
+                          "the file as UTF-8 CSV", row=line)
+
+
+def _head_text(data: bytes, codec: str, limit: int = 1 << 20) -> str:
+    dec = codecs.getincrementaldecoder(codec)(errors="replace")
+    return dec.decode(data[:limit], final=len(data) <= limit)
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(data: bytes, wanted) -> RawTable:
+    data, arrow_enc, codec, label = _encoding(data)
+    head = _head_text(data, codec)
+    lines = head.splitlines()
+    first = next((ln for ln in lines if ln.strip()), "")
+    delim = _delimiter(first)
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delim)
+    header: list[str] | None = None
+    records_before = 0
+    for rec in reader:
+        if any(cell.strip() for cell in rec):
+            header = rec
+            break
+        records_before += 1
+    if header is None:
+        raise ImportFileError("the file has no header row; expected a header row and data rows")
+    header_lines = reader.line_num
+    header_row = records_before + 1
+    names = [_norm_header(c) for c in header]
+    _check_header(names, header_row)
+    want = wanted(names)
+    if not want:
+        raise ImportFileError("none of the expected columns is in the header", row=header_row)
+    notes_delim = delim
+    frame = _arrow_body(data, arrow_enc, delim, names, want, header_lines)
+    if frame is None:  # the fast reader found rows of the wrong length or an odd number of quotes: read it slowly
+        frame = _python_body(data, codec, delim, names, want, header_lines, header_row)
+    frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
+    frame, blank = _drop_blank(frame)
+    return RawTable(frame, names, encoding=label, delimiter=notes_delim, header_row=header_row, blank_rows=blank)
+
+
+def _check_header(names: list[str], header_row: int) -> None:
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if not name:
+            continue
+        if name in seen:
+            raise ImportFileError(f"the header names the column '{name}' twice (columns {seen[name]} and {i}); each "
+                                  "column needs a unique name", row=header_row, column=name)
+        seen[name] = i
+
+
+def _arrow_body(data: bytes, encoding: str, delim: str, names: list[str], want: list[str],
+                header_lines: int) -> pd.DataFrame | None:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if data.count(b'"') % 2:
+        return None
+    placeholders = [f"c{i}" for i in range(len(names))]
+    include = [placeholders[names.index(w)] for w in want]
+    bad: list[object] = []
+
+    def invalid(row) -> str:
+        bad.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=placeholders, skip_rows=header_lines, encoding=encoding,
+                                           block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=invalid),
+            convert_options=pacsv.ConvertOptions(include_columns=include,
+                                                 column_types={c: pa.string() for c in include},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    if bad:
+        return None
+    df = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    df.columns = want
+    return _strip(df)
+
+
+def _python_body(data: bytes, codec: str, delim: str, names: list[str], want: list[str], header_lines: int,
+                 header_row: int) -> pd.DataFrame:
+    """Careful reader for a file the fast one refused: finds the row that is short, long or never closes a quote."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
+    reader = csv.reader(stream, delimiter=delim, strict=True)
+    for _ in range(header_lines):
+        stream.readline()
+    positions = [names.index(w) for w in want]
+    columns: list[list[str]] = [[] for _ in want]
+    width = len(names)
+    row = header_row
+    last_line = header_lines
+    try:
+        for rec in reader:
+            row += 1
+            if not rec or (len(rec) == 1 and not rec[0].strip()):
+                for col in columns:
+                    col.append("")
+            elif len(rec) != width:
+                where = f"line {header_lines + reader.line_num}"
+                what = "fewer" if len(rec) < width else "more"
+                hint = (" The file looks truncated." if len(rec) < width and _is_last_record(reader)
+                        else " A value may contain an unquoted delimiter or line break.")
+                raise ImportFileError(f"this row has {len(rec)} field(s), {what} than the {width} of the header "
+                                      f"({where}).{hint}", row=row)
+            else:
+                for col, pos in zip(columns, positions, strict=True):
+                    col.append(rec[pos])
+            last_line = header_lines + reader.line_num
+    except csv.Error as exc:
+        row += 0 if "end of data" not in str(exc) else 0
+        if "end of data" in str(exc):
+            raise ImportFileError(f"the file ends inside a quoted value that starts on line {last_line + 1}: a quote "
+                                  "is opened but never closed. The file looks truncated.", row=row) from None
+        raise ImportFileError(f"cannot be read as CSV on line {header_lines + reader.line_num}: {exc}",
+                              row=row) from None
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"cannot be decoded as {codec}: {exc}", row=row) from None
+    df = pd.DataFrame({w: pd.Series(col, dtype="str") for w, col in zip(want, columns, strict=True)})
+    return _strip(df)
+
+
+def _is_last_record(reader) -> bool:
+    try:
+        for rec in reader:
+            if rec and any(c.strip() for c in rec):
+                return False
+    except csv.Error:
+        return False
+    return True
+
+
+def _strip(df: pd.DataFrame) -> pd.DataFrame:
+    for col in df.columns:
+        s = df[col].astype("str")
+        df[col] = s.str.strip()
+    return df
+
+
+def _drop_blank(df: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
+    if df.empty:
+        return df, []
+    nonblank = np.zeros(len(df), dtype=bool)
+    for col in df.columns:
+        nonblank |= (df[col] != "").to_numpy()
+    if nonblank.all():
+        return df, []
+    blank = df.index[~nonblank].tolist()
+    return df[nonblank], blank
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "isoformat"):
+        ts = pd.Timestamp(value)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat(sep=" ")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _read_xlsx(data: bytes, wanted) -> RawTable:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        raise ImportFileError(f"cannot be opened as an Excel workbook: the file is damaged or truncated ({exc}); "
+                              "save it again as .xlsx or as CSV") from None
+    try:
+        problems = []
+        for ws in wb.worksheets:
+            rows = ws.iter_rows(min_row=1, values_only=True)
+            header, header_row = None, 0
+            for i, values in enumerate(rows, start=1):
+                if any(v is not None and str(v).strip() for v in values):
+                    header, header_row = list(values), i
+                    break
+            if header is None:
+                continue
+            names = [_norm_header(v) for v in header]
+            try:
+                detect_format(names)
+            except ImportFileError as exc:
+                problems.append((ws.title, exc))
+                continue
+            _check_header(names, header_row)
+            want = wanted(names)
+            positions = [names.index(w) for w in want]
+            columns: list[list[str]] = [[] for _ in want]
+            for values in rows:
+                for col, pos in zip(columns, positions, strict=True):
+                    col.append(_cell_text(values[pos]) if pos < len(values) else "")
+            df = _strip(pd.DataFrame({w: pd.Series(c, dtype="str") for w, c in zip(want, columns, strict=True)}))
+            df.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(df))
+            df, blank = _drop_blank(df)
+            return RawTable(df, names, encoding=None, delimiter=None, sheet=ws.title, header_row=header_row,
+                            blank_rows=blank)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+        raise ImportFileError(f"the Excel workbook is damaged or truncated ({exc}); save it again") from None
+    finally:
+        wb.close()
+    if problems:
+        title, exc = problems[0]
+        raise ImportFileError(f"sheet '{title}': {exc.message}", row=exc.row)
+    raise ImportFileError("the workbook has no sheet with a header row; expected a header row and data rows")
+
+
+# ================================================================ vectorised helpers
+
+
+class _Issues:
+    """Reasons per row, collected rule by rule (vectorised)."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.index = index
+        self.parts: list[pd.Series] = []
+
+    def add(self, mask, column: str | None, message) -> None:
+        """Rows where ``mask`` holds get ``message``: text, a Series, or a function returning one (called only when
+        some row fails, so messages are not built for clean files)."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        rows = self.index[mask]
+        prefix = f"{column}: " if column else ""
+        if callable(message):
+            message = message()
+        if isinstance(message, pd.Series):
+            text = prefix + message[mask].astype("str").to_numpy(dtype=object)
+        else:
+            text = np.full(len(rows), prefix + message, dtype=object)
+        self.parts.append(pd.Series(text, index=rows, dtype=object))
+
+    def mask(self) -> np.ndarray:
+        if not self.parts:
+            return np.zeros(len(self.index), dtype=bool)
+        return self.index.isin(pd.Index(np.concatenate([p.index.to_numpy() for p in self.parts])))
+
+    def reasons(self) -> pd.Series:
+        """Row -> '; '-joined reasons."""
+        if not self.parts:
+            return pd.Series(dtype="str")
+        allp = pd.concat(self.parts)
+        return allp.groupby(level=0, sort=True).agg("; ".join).astype("str")
+
+
+def _col(raw: pd.DataFrame, name: str) -> pd.Series:
+    if name in raw:
+        return raw[name]
+    return pd.Series("", index=raw.index, dtype="str")
+
+
+def _num(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(float values, mask of cells that are not blank but not a number)."""
+    blank = (s == "").to_numpy()
+    values = pd.to_numeric(s.where(~blank), errors="coerce").astype("float64")
+    return values, (~blank) & values.isna().to_numpy()
+
+
+def _count(s: pd.Series, column: str, issues: _Issues, unknown_codes: Sequence[str] = ()) -> pd.Series:
+    """Whole non-negative numbers; blank (and the given 'unknown' codes) -> <NA>; anything else is an issue."""
+    unknown = s.isin(list(unknown_codes)).to_numpy() if unknown_codes else np.zeros(len(s), bool)
+    values, not_number = _num(s.where(~unknown, ""))
+    whole = values.isna() | (values == np.floor(values))
+    issues.add(not_number, column, "'" + s + "' is not a number (leave the cell blank if unknown)")
+    issues.add(~not_number & ~whole.to_numpy(), column, "'" + s + "' is not a whole number of persons")
+    issues.add(whole.to_numpy() & (values < 0).fillna(False).to_numpy(), column,
+               "'" + s + "' is negative (a count cannot be negative)")
+    ok = whole & ~(values < 0).fillna(False)
+    return values.where(ok).round().astype("Int64")
+
+
+def _join(parts: Sequence[pd.Series], sep: str = "; ") -> pd.Series:
+    """Join text columns row by row, skipping blanks ("" or missing)."""
+    out = None
+    for p in parts:
+        p = p.astype("str").fillna("")
+        if out is None:
+            out = p
+            continue
+        both = (out != "") & (p != "")
+        out = out + pd.Series(np.where(both.to_numpy(), sep, ""), index=out.index, dtype="str") + p
+    return out
+
+
+def _where(mask, text, index: pd.Index) -> pd.Series:
+    """``text`` (a string, a Series or a function returning one, called only if needed) where ``mask``, else ""."""
+    mask = np.asarray(mask, dtype=bool)
+    base = pd.Series("", index=index, dtype="str")
+    if not mask.any():
+        return base
+    if callable(text):
+        text = text()
+    if isinstance(text, pd.Series):
+        return base.where(~mask, text.astype("str"))
+    return base.where(~mask, text)
+
+
+def _map_unique(s: pd.Series, fn) -> pd.Series:
+    """``s.map(fn)`` calling ``fn`` once per distinct value (a Python function, so never once per row)."""
+    table = {v: fn(v) for v in pd.unique(s)}
+    return s.map(table)
+
+
+def _slug_id(prefix: str, ids: pd.Series) -> pd.Series:
+    slug = ids.str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-")
+    return (prefix + slug).where(ids != "", "")
+
+
+def _excel_serial(s: pd.Series) -> pd.Series:
+    """Excel serial day numbers (5 digits: 1927-2173) -> timestamps; anything else NaT."""
+    is_serial = s.str.fullmatch(r"\d{5}(\.\d+)?").fillna(False)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+    if is_serial.any():
+        days = pd.to_numeric(s[is_serial]).astype("float64").apply(np.floor)
+        out[is_serial] = (pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")).astype("datetime64[us]")
+    return out
+
+
+def _parse_dates(s: pd.Series, formats: Sequence[str]) -> pd.Series:
+    """Text dates in any of ``formats`` (tried in order) or Excel serial numbers -> datetime64[us] (NaT if none)."""
+    out = _excel_serial(s)
+    for fmt in formats:
+        todo = out.isna() & (s != "")
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce").astype("datetime64[us]")
+    return out.astype("datetime64[us]")
+
+
+# ================================================================ mapping
+
+
+@dataclass
+class _Mapped:
+    frame: pd.DataFrame  # event columns + provenance, one row per raw row
+    issues: _Issues
+    out_of_scope: list[tuple[np.ndarray, str, pd.Series | str]]  # (mask, kind, reason)
+    region_source: pd.Series  # the region name as written in the file
+    latitude: pd.Series  # raw text
+    longitude: pd.Series
+    coord_label: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
+    idx = raw.index
+    c = lambda name: _col(raw, name)  # noqa: E731
+    issues = _Issues(idx)
+    notes: list[str] = []
+
+    eventid = c("eventid").str.replace(r"\.0+$", "", regex=True)
+    issues.add(eventid == "", "eventid", "is blank (every GTD row has an eventid)")
+
+    # Scope: country. A 1991 incident may be coded "Soviet Union": it is in scope when its region is Kazakh.
+    country = c("country_txt")
+    country_l = country.str.lower()
+    provstate = c("provstate")
+    region = regions_lookup.map_names(provstate.where(provstate != ""), units)
+    soviet = (country_l == "soviet union") & region.notna()
+    in_kz = ((country_l == "kazakhstan") | soviet).to_numpy()
+    scope: list[tuple[np.ndarray, str, pd.Series | str]] = [
+        (~in_kz, "outside Kazakhstan", "outside Kazakhstan (country_txt '" + country + "')")]
+
+    # Dates: iday 0 = unknown day, imonth 0 = unknown month (the codebook's convention); blank is unknown too.
+    year, bad_year = _num(c("iyear"))
+    month, bad_month = _num(c("imonth"))
+    day, bad_day = _num(c("iday"))
+    bad_year |= year.isna().to_numpy() | (year != np.floor(year)).fillna(False).to_numpy()
+    bad_month |= ~(month.isna() | month.isin(range(0, 13))).to_numpy()
+    bad_day |= ~(day.isna() | day.isin(range(0, 32))).to_numpy()
+    issues.add(bad_year, "iyear", "'" + c("iyear") + "' is not a year")
+    issues.add(bad_month, "imonth", "'" + c("imonth") + "' is not a month (1-12, or 0 if unknown)")
+    issues.add(bad_day, "iday", "'" + c("iday") + "' is not a day of the month (1-31, or 0 if unknown)")
+    m = month.fillna(0)
+    d = day.fillna(0).where(m > 0, 0)
+    date = pd.to_datetime(pd.DataFrame({"year": year.where(~bad_year), "month": m.clip(lower=1).where(~bad_month),
+                                        "day": d.clip(lower=1).where(~bad_day)}), errors="coerce")
+    date = date.astype("datetime64[us]")
+    fields_ok = ~(bad_year | bad_month | bad_day)
+    not_calendar = fields_ok & date.isna().to_numpy()
+    issues.add(not_calendar, "iday", c("iyear") + "-" + c("imonth") + "-" + c("iday") + " is not a calendar date")
+    date_bad = ~fields_ok | not_calendar
+    precision = pd.Series(np.select([m.to_numpy() == 0, d.to_numpy() == 0], ["year", "month"], "day"), index=idx)
+    approx = c("approxdate")
+    has_approx = (approx != "").to_numpy()
+    precision = precision.where(~(has_approx & (precision == "day").to_numpy()), "approximate")
+    date_note = _join([
+        _where((m == 0).to_numpy(), "GTD imonth 0: month and day unknown; the date shown is 1 January", idx),
+        _where(((m > 0) & (d == 0)).to_numpy(), "GTD iday 0: day unknown; the date shown is the 1st of the month", idx),
+        _where(has_approx, "GTD approxdate: '" + approx + "'", idx),
+        _where((c("extended") == "1").to_numpy(), "GTD extended 1: the incident lasted more than 24 hours", idx),
+        _where((c("resolution") != "").to_numpy(), "GTD resolution (end date): " + c("resolution"), idx),
+    ])
+    outside = in_kz & ~date_bad & ~date.dt.year.between(schema.PERIOD_START.year,
+                                                         schema.PERIOD_END.year).fillna(False).to_numpy()
+    scope.append((outside, "outside 1991-2016", "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")"))
+
+    # Coordinates' precision.
+    spec = c("specificity").str.replace(r"\.0+$", "", regex=True)
+    coord_precision = spec.map({k: v[0] for k, v in GTD_SPECIFICITY.items()}).astype("str")
+    precision_note = spec.map({k: v[1] for k, v in GTD_SPECIFICITY.items()}).astype("str")
+    unknown_spec = (spec != "").to_numpy() & coord_precision.isna().to_numpy()
+    precision_note = precision_note.where(~unknown_spec, "GTD specificity '" + spec + "' is not a codebook value")
+    precision_note = precision_note.where((spec != "").to_numpy(), "GTD specificity not given")
+
+    # Type of attack and target.
+    attack = c("attacktype1_txt").where(c("attacktype1_txt") != "", "Unknown")
+    bad_attack = ~attack.isin(allowed("attack_type")).to_numpy()
+    issues.add(bad_attack, "attacktype1_txt",
+               "'" + attack + "' is not a GTD attack type (" + ", ".join(allowed("attack_type")) + ")")
+    target_src = c("targtype1_txt").where(c("targtype1_txt") != "", "Unknown")
+    target = target_src.map(GTD_TARGET_TYPES).astype("str")
+    issues.add(target.isna().to_numpy(), "targtype1_txt", "'" + target_src + "' is not a GTD target type")
+    description = _join([attack,
+                         _where((c("weaptype1_txt") != "").to_numpy(), "weapon: " + c("weaptype1_txt"), idx),
+                         _where((target != target_src).to_numpy() & target.notna().to_numpy(),
+                                "GTD target type: " + target_src, idx),
+                         _where((c("target1") != "").to_numpy(), "target: " + c("target1"), idx)])
+
+    # Doubt.
+    doubt = c("doubtterr").str.replace(r"\.0+$", "", regex=True)
+    classification = doubt.map(GTD_CLASSIFICATION).astype("str")
+    issues.add(classification.isna().to_numpy(), "doubtterr", "'" + doubt + "' is not a GTD code (0, 1 or -9)")
+    doubt_note = _join([doubt.map(GTD_DOUBT_NOTES).astype("str"),
+                        _where(((doubt == "1") & (c("alternative_txt") != "")).to_numpy(),
+                               "GTD alternative: " + c("alternative_txt"), idx)])
+
+    # Casualties: nkill includes perpetrators.
+    nkill = _count(c("nkill"), "nkill", issues, GTD_UNKNOWN_CODES)
+    nkillter = _count(c("nkillter"), "nkillter", issues, GTD_UNKNOWN_CODES)
+    nwound = _count(c("nwound"), "nwound", issues, GTD_UNKNOWN_CODES)
+    nwoundte = _count(c("nwoundte"), "nwoundte", issues, GTD_UNKNOWN_CODES)
+    separable = (nkill.notna() & nkillter.notna() & (nkill >= nkillter)).fillna(False)
+    killed = (nkill - nkillter).where(separable)
+    wound_sep = (nwound.notna() & nwoundte.notna() & (nwound >= nwoundte)).fillna(False)
+    injured = (nwound - nwoundte).where(wound_sep, nwound)
+    casualty_note = _join([
+        pd.Series("GTD nkill counts victims and perpetrators together: shown as total deaths", index=idx,
+                  dtype="str"),
+        _where(separable.to_numpy(), "victims killed = nkill - nkillter", idx),
+        _where((nkill.notna() & nkillter.notna() & ~separable).fillna(False).to_numpy(),
+               "nkillter exceeds nkill: victims killed left blank", idx),
+        _where((nwound.notna() & ~wound_sep).fillna(False).to_numpy(),
+               "injured is GTD nwound and may include perpetrators", idx),
+        _where(wound_sep.to_numpy(), "injured = nwound - nwoundte", idx),
+        _where(c("nkill").isin(list(GTD_UNKNOWN_CODES)).to_numpy(), "nkill coded as unknown", idx),
+    ])
+
+    group = c("gname").where(c("gname") != "", "Unknown")
+    citations = _join([c("scite1"), c("scite2"), c("scite3")], sep=" | ")
+    frame = pd.DataFrame({
+        "event_id": _slug_id("gtd-", eventid),
+        "date": date,
+        "date_precision": precision,
+        "date_note": date_note,
+        "place": c("city"),
+        "region": region,
+        "coord_precision": coord_precision,
+        "coord_source": pd.Series("GTD latitude/longitude", index=idx, dtype="str"),
+        "event_type": pd.Series("attack", index=idx, dtype="str"),
+        "attack_type": attack,
+        "attack_description": description,
+        "target_type": target,
+        "perpetrator_group": group,
+        "perpetrator": group,
+        "killed": killed,
+        "injured": injured,
+        "perpetrators_killed": nkillter,
+        "total_deaths": nkill,
+        "classification": classification,
+        "classification_note": pd.Series(GTD_CLASSIFICATION_NOTE, index=idx, dtype="str"),
+        "summary": c("summary"),
+        "source_format": pd.Series(FORMAT_GTD, index=idx, dtype="str"),
+        "source_record_id": eventid,
+        "precision_note": precision_note,
+        "doubt_note": doubt_note,
+        "casualty_note": casualty_note,
+        "source_citations": citations,
+    }, index=idx)
+    if soviet.any():
+        frame["geo_note"] = _where(soviet.to_numpy(), "GTD country 'Soviet Union': placed in Kazakhstan by its "
+                                                      "region", idx)
+        notes.append(f"{int(soviet.sum())} row(s) coded 'Soviet Union' were placed in Kazakhstan by their region.")
+    issues.date_bad = date_bad  # type: ignore[attr-defined]
+    return _Mapped(frame, issues, scope, provstate, c("latitude"), c("longitude"), "GTD", notes)
+
+
+ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%d/%m/%Y", "%d-%m-%Y",
+                      "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d")
+
+
+def _map_acled(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
+    idx = raw.index
+    c = lambda name: _col(raw, name)  # noqa: E731
+    issues = _Issues(idx)
+    notes: list[str] = []
+
+    rid = c("event_id_cnty")
+    issues.add(rid == "", "event_id_cnty", "is blank (every ACLED row has an event_id_cnty)")
+    admin1 = c("admin1")
+    region = regions_lookup.map_names(admin1.where(admin1 != ""), units)
+    if "country" in raw:
+        in_kz = (c("country").str.lower() == "kazakhstan").to_numpy()
+    else:
+        in_kz = np.ones(len(raw), dtype=bool)
+        notes.append("The file has no 'country' column: every row is taken to be in Kazakhstan.")
+    scope: list[tuple[np.ndarray, str, pd.Series | str]] = [
+        (~in_kz, "outside Kazakhstan", "outside Kazakhstan (country '" + c("country") + "')")]
+
+    date = _parse_dates(c("event_date"), ACLED_DATE_FORMATS)
+    date_bad = date.isna().to_numpy()
+    issues.add(date_bad & (c("event_date") != "").to_numpy(), "event_date",
+               "'" + c("event_date") + "' is not a date (expected e.g. 2012-03-15 or 15 March 2012)")
+    issues.add((c("event_date") == "").to_numpy(), "event_date", "is blank")
+    tp = c("time_precision").str.replace(r"\.0+$", "", regex=True)
+    precision = tp.map({k: v[0] for k, v in ACLED_TIME_PRECISION.items()}).astype("str")
+    issues.add((tp != "").to_numpy() & precision.isna().to_numpy(), "time_precision",
+               "'" + tp + "' is not an ACLED code (1, 2 or 3)")
+    precision = precision.fillna("day").where((tp != "").to_numpy(), "day")
+    date_note = _join([tp.map({k: v[1] for k, v in ACLED_TIME_PRECISION.items()}).astype("str"),
+                       _where((tp == "").to_numpy(), "ACLED time_precision not given: taken as the day", idx)])
+    outside = in_kz & ~date_bad & ~date.dt.year.between(schema.PERIOD_START.year,
+                                                         schema.PERIOD_END.year).fillna(False).to_numpy()
+    scope.append((outside, "outside 1991-2016", "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")"))
+
+    etype = c("event_type")
+    sub = c("sub_event_type")
+    violent = (etype.str.lower().isin(ACLED_VIOLENT_EVENT_TYPES) | sub.str.lower().isin(ACLED_VIOLENT_SUB_EVENTS))
+    nonviolent = in_kz & ~date_bad & ~outside & ~violent.to_numpy()
+    scope.append((nonviolent, "not an incident of violence",
+                  "not an incident of violence (ACLED " + etype + ": " + sub + ")"))
+
+    gp = c("geo_precision").str.replace(r"\.0+$", "", regex=True)
+    coord_precision = gp.map({k: v[0] for k, v in ACLED_GEO_PRECISION.items()}).astype("str")
+    precision_note = _join([
+        gp.map({k: v[1] for k, v in ACLED_GEO_PRECISION.items()}).astype("str"),
+        _where((gp != "").to_numpy() & coord_precision.isna().to_numpy(),
+               "ACLED geo_precision '" + gp + "' is not a codebook value", idx),
+        _where((gp == "").to_numpy(), "ACLED geo_precision not given", idx)])
+
+    attack = sub.map(ACLED_ATTACK_TYPES).astype("str").fillna("Unknown")
+    actor1, actor2 = c("actor1"), c("actor2")
+    state = actor1.str.match(r"(?i)^(military|police) forces of ").fillna(False)
+    event_type = pd.Series(np.where(state.to_numpy(), "security operation", "attack"), index=idx, dtype="str")
+    target = pd.Series("Unknown", index=idx, dtype="str")
+    inter2 = c("inter2").str.lower()
+    target = target.mask(inter2.isin(["7", "civilians"]) | actor2.str.match(r"(?i)^civilians").fillna(False),
+                         "Private Citizens & Property")
+    target = target.mask(inter2.isin(["2", "3", "4", "rebel group", "political militia", "identity militia"]),
+                         "Terrorists/Non-State Militia")
+    target = target.mask(actor2.str.match(r"(?i)^military forces of ").fillna(False), "Military")
+    target = target.mask(actor2.str.match(r"(?i)^police forces of ").fillna(False), "Police")
+    description = _join([_where((etype != "").to_numpy(), "ACLED " + etype, idx),
+                         _where((sub != "").to_numpy(), sub, idx)], sep=": ")
+    perpetrator = _join([actor1, _where((c("assoc_actor_1") != "").to_numpy(), "with " + c("assoc_actor_1"), idx),
+                         _where((actor2 != "").to_numpy(), "other party: " + actor2, idx)])
+    fatalities = _count(c("fatalities"), "fatalities", issues)
+    frame = pd.DataFrame({
+        "event_id": _slug_id("acled-", rid),
+        "date": date,
+        "date_precision": precision,
+        "date_note": date_note,
+        "place": c("location"),
+        "region": region,
+        "coord_precision": coord_precision,
+        "coord_source": pd.Series("ACLED latitude/longitude", index=idx, dtype="str"),
+        "event_type": event_type,
+        "attack_type": attack,
+        "attack_description": description,
+        "target_type": target,
+        "perpetrator_group": actor1.where(actor1 != "", "Unknown"),
+        "perpetrator": perpetrator,
+        "total_deaths": fatalities,
+        "classification": pd.Series(ACLED_CLASSIFICATION, index=idx, dtype="str"),
+        "classification_note": pd.Series(ACLED_CLASSIFICATION_NOTE, index=idx, dtype="str"),
+        "summary": c("notes"),
+        "source_format": pd.Series(FORMAT_ACLED, index=idx, dtype="str"),
+        "source_record_id": rid,
+        "precision_note": precision_note,
+        "casualty_note": pd.Series("ACLED fatalities count everyone killed, perpetrators included: shown as total "
+                                   "deaths", index=idx, dtype="str"),
+        "source_citations": _join([c("source"), _where((c("source_scale") != "").to_numpy(),
+                                                       "scale: " + c("source_scale"), idx)]),
+    }, index=idx)
+    issues.date_bad = date_bad  # type: ignore[attr-defined]
+    return _Mapped(frame, issues, scope, admin1, c("latitude"), c("longitude"), "ACLED", notes)
+
+
+EVENTS_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
+
+
+def _map_events(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
+    idx = raw.index
+    c = lambda name: _col(raw, name)  # noqa: E731
+    issues = _Issues(idx)
+    eid = c("event_id")
+    issues.add(eid == "", "event_id", "is blank but required")
+    date = _parse_dates(c("date"), EVENTS_DATE_FORMATS)
+    date_bad = date.isna().to_numpy()
+    issues.add(date_bad & (c("date") != "").to_numpy(), "date", "'" + c("date") + "' must be a date written YYYY-MM-DD")
+    issues.add((c("date") == "").to_numpy(), "date", "is blank but required")
+    outside = ~date_bad & ~date.dt.year.between(schema.PERIOD_START.year,
+                                                 schema.PERIOD_END.year).fillna(False).to_numpy()
+    scope: list[tuple[np.ndarray, str, pd.Series | str]] = [
+        (outside, "outside 1991-2016", "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")")]
+    required = {"date_precision", "event_type", "attack_type", "target_type", "classification"}
+    for name in ("date_precision", "coord_precision", "event_type", "attack_type", "target_type", "classification"):
+        s = c(name)
+        vocab = allowed(name)
+        if name in required:
+            issues.add((s == "").to_numpy(), name, "is blank but required")
+        issues.add(((s != "") & ~s.isin(vocab)).to_numpy(), name, "'" + s + "' must be one of: " + ", ".join(vocab))
+    counts = {name: _count(c(name), name, issues) for name in
+              ("killed", "injured", "perpetrators_killed", "total_deaths", "coord_uncertainty_km")}
+    parts = counts["killed"].fillna(0) + counts["perpetrators_killed"].fillna(0)
+    adds_up = counts["total_deaths"].isna() | (counts["total_deaths"] >= parts)
+    issues.add(~adds_up.fillna(True).to_numpy(), "total_deaths",
+               "must be at least killed + perpetrators_killed")
+    frame = pd.DataFrame({name: c(name) for name in event_columns() if name not in
+                          ("date", "region", "latitude", "longitude", *counts)}, index=idx)
+    frame["date"] = date
+    frame["region"] = regions_lookup.map_names(c("region").where(c("region") != ""), units)
+    for name, values in counts.items():
+        frame[name] = values
+    frame["source_format"] = FORMAT_EVENTS
+    frame["source_record_id"] = eid
+    issues.date_bad = date_bad  # type: ignore[attr-defined]
+    return _Mapped(frame, issues, scope, c("region"), c("latitude"), c("longitude"), "file", [])
+
+
+_MAPPERS = {FORMAT_GTD: _map_gtd, FORMAT_ACLED: _map_acled, FORMAT_EVENTS: _map_events}
+
+
+# ================================================================ preview
+
+
+@dataclass
+class ImportPreview:
+    """What an import would store, and everything left out with its reason. Nothing has been stored yet."""
+
+    filename: str
+    checksum: str  # sha256 of the file's bytes
+    size_bytes: int
+    format: str
+    rows_read: int  # data rows (blank rows not counted)
+    accepted: pd.DataFrame  # event columns + provenance, one row per accepted incident (duplicates included)
+    rejected: pd.DataFrame  # row, source_record_id, reason
+    out_of_scope: pd.DataFrame  # row, source_record_id, kind, reason
+    duplicates: pd.DataFrame  # row, source_record_id, date, place, duplicate_of, curated_place, days_apart, km_apart
+    missing_coordinates: pd.DataFrame  # row, source_record_id, place, reason (accepted rows drawn without a point)
+    unmapped_regions: dict[str, int]  # region name as written -> accepted rows
+    citation: str
+    licence: str
+    casualty_note: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    blank_rows: list[int] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS[self.format]
+
+    @property
+    def n_accepted(self) -> int:
+        return len(self.accepted)
+
+    @property
+    def n_rejected(self) -> int:
+        return len(self.rejected)
+
+    @property
+    def n_out_of_scope(self) -> int:
+        return len(self.out_of_scope)
+
+    @property
+    def n_duplicates(self) -> int:
+        return len(self.duplicates)
+
+    @property
+    def n_missing_coordinates(self) -> int:
+        return len(self.missing_coordinates)
+
+    @property
+    def out_of_scope_counts(self) -> dict[str, int]:
+        if self.out_of_scope.empty:
+            return {}
+        return {str(k): int(v) for k, v in self.out_of_scope["kind"].value_counts(sort=False).items()}
+
+    def rejected_csv(self) -> bytes:
+        """The rejected rows with their reasons, as a CSV download."""
+        from components.exports import to_csv_bytes
+
+        return to_csv_bytes(self.rejected)
+
+    def out_of_scope_csv(self) -> bytes:
+        from components.exports import to_csv_bytes
+
+        return to_csv_bytes(self.out_of_scope)
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"{self.filename}: {self.format_label}, {self.rows_read} data row(s)"
+                 + (f", read as {self.encoding}" if self.encoding else "")
+                 + (f", {_DELIMITER_NAMES.get(self.delimiter, self.delimiter)}-separated" if self.delimiter else "")
+                 + (f", sheet '{self.sheet}'" if self.sheet else ""),
+                 f"{self.n_accepted} accepted ({self.n_duplicates} linked to curated incidents, "
+                 f"{self.n_missing_coordinates} without a point on the map)",
+                 f"{self.n_rejected} rejected",
+                 f"{self.n_out_of_scope} out of scope"
+                 + (" (" + ", ".join(f"{k}: {v}" for k, v in self.out_of_scope_counts.items()) + ")"
+                    if self.n_out_of_scope else "")]
+        if self.blank_rows:
+            lines.append(f"{len(self.blank_rows)} blank row(s) skipped")
+        if self.unmapped_regions:
+            lines.append("Regions that do not map to a 2016 region: "
+                         + ", ".join(f"'{k}' ({v})" for k, v in self.unmapped_regions.items()))
+        lines.extend(self.notes)
+        return lines
+
+
+def _region_units(regions: pd.DataFrame | Iterable[str] | None) -> tuple[str, ...]:
+    if regions is None:
+        return regions_lookup.REGIONS_2016
+    if isinstance(regions, pd.DataFrame):
+        return tuple(regions["region"].dropna().astype(str))
+    return tuple(regions)
+
+
+def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | None = None,
+                   regions: pd.DataFrame | Iterable[str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                   citation: str | None = None, licence: str | None = None) -> ImportPreview:
+    """Read, recognise, map and check a file; return what would be stored. Raises :class:`ImportFileError` (and
+    changes nothing) when the file cannot be imported at all."""
+    units = _region_units(regions)
+    checksum = hashlib.sha256(data).hexdigest()
+    detected: dict[str, str] = {}
+
+    def wanted(names: list[str]) -> list[str]:
+        try:
+            detected["format"] = detect_format(names)
+        except ImportFileError as exc:
+            exc.row = None if exc.row is None else exc.row
+            raise
+        return _wanted(detected["format"], names)
+
+    raw = _read(data, filename, max_bytes, wanted)
+    fmt = detected.get("format") or detect_format(raw.columns)
+    mapped = _MAPPERS[fmt](raw.frame, units)
+    frame = mapped.frame
+    idx = frame.index
+    notes = list(mapped.notes)
+    issues = mapped.issues
+
+    # Scope first: a row outside Kazakhstan is not checked further; a row with a valid date outside the period
+    # neither. Rows whose date cannot be read are rejected (their scope is unknown).
+    oos_reason = pd.Series("", index=idx, dtype="str")
+    oos_kind = pd.Series("", index=idx, dtype="str")
+    taken = np.zeros(len(idx), dtype=bool)
+    for mask, kind, reason in mapped.out_of_scope:
+        mask = np.asarray(mask, dtype=bool) & ~taken
+        if not mask.any():
+            continue
+        oos_kind[mask] = kind
+        if callable(reason):
+            reason = reason()
+        oos_reason[mask] = reason[mask] if isinstance(reason, pd.Series) else reason
+        taken |= mask
+    rejected_mask = issues.mask() & ~taken
+
+    # Coordinates: kept where usable; otherwise the row is kept without a point and listed.
+    lat, lat_bad = _num(mapped.latitude)
+    lon, lon_bad = _num(mapped.longitude)
+    lat_blank = (mapped.latitude == "").to_numpy()
+    lon_blank = (mapped.longitude == "").to_numpy()
+    outside_box = (~lat.between(*schema.LAT_RANGE) | ~lon.between(*schema.LON_RANGE)).to_numpy() & \
+        ~(lat.isna() | lon.isna()).to_numpy()
+    coord_reason = pd.Series(np.select(
+        [lat_blank & lon_blank, lat_blank | lon_blank, lat_bad | lon_bad, outside_box],
+        ["no coordinates in the source", "only one of latitude and longitude is given",
+         "the coordinates are not numbers", "the point lies outside Kazakhstan"], ""), index=idx, dtype="str")
+    no_point = (coord_reason != "").to_numpy()
+    frame["latitude"] = lat.where(~no_point)
+    frame["longitude"] = lon.where(~no_point)
+    frame["coord_precision"] = _col(frame, "coord_precision").astype("str").where(~no_point)
+    src_point = "(" + mapped.latitude + ", " + mapped.longitude + ")"
+    point_note = _where(no_point & ~(lat_blank & lon_blank),
+                        f"the {mapped.coord_label} point " + src_point + " is not drawn: " + coord_reason, idx)
+    point_note = point_note.where(~(lat_blank & lon_blank), "no coordinates in the source: not on the map")
+
+    # Regions.
+    region_src = mapped.region_source
+    unmapped = frame["region"].isna().to_numpy() & ~_map_unique(region_src, regions_lookup.is_unknown).astype(
+        bool).to_numpy()
+    region_note = _join([
+        _where(unmapped, "region '" + region_src + "' in the source does not map to a 2016 region", idx),
+        _where(frame["region"].isna().to_numpy() & ~unmapped, "the source gives no region", idx)])
+    frame["geo_note"] = _join([_col(frame, "geo_note").astype("str").fillna(""), region_note, point_note])
+
+    # One row per source id: a repeated id is rejected (the first one stands).
+    candidates = ~taken & ~rejected_mask
+    ids = frame["event_id"].astype("str")
+    repeated = candidates & ids.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()
+    if repeated.any():
+        first_row = pd.Series(idx[candidates], index=ids[candidates].to_numpy())
+        first_row = first_row[~first_row.index.duplicated(keep="first")]
+        issues.add(repeated, "id", "repeats the id of row " + ids.map(first_row).astype("Int64").astype("str"))
+        rejected_mask |= repeated
+    accepted_mask = ~taken & ~rejected_mask
+
+    frame["source_row"] = pd.Series(idx, index=idx, dtype="Int64")
+    accepted = _typed(frame[accepted_mask])
+    accepted["duplicate_of"] = pd.Series(pd.NA, index=accepted.index, dtype="str")
+    duplicates = _link_duplicates(accepted, curated_events)
+    if not duplicates.empty:
+        accepted.loc[duplicates["row"].to_numpy(), "duplicate_of"] = duplicates["duplicate_of"].to_numpy()
+    accepted = accepted.reset_index(drop=True)
+
+    reasons = issues.reasons()
+    rej_rows = idx[rejected_mask]
+    rejected = pd.DataFrame({"row": pd.Series(rej_rows, dtype="Int64"),
+                             "source_record_id": _text(frame.loc[rej_rows, "source_record_id"]).to_numpy(),
+                             "reason": reasons.reindex(rej_rows).astype("str").to_numpy()})
+    out_rows = idx[taken]
+    out_of_scope = pd.DataFrame({"row": pd.Series(out_rows, dtype="Int64"),
+                                 "source_record_id": _text(frame.loc[out_rows, "source_record_id"]).to_numpy(),
+                                 "kind": oos_kind[taken].astype("str").to_numpy(),
+                                 "reason": oos_reason[taken].astype("str").to_numpy()})
+    miss_rows = idx[accepted_mask & no_point]
+    missing = pd.DataFrame({"row": pd.Series(miss_rows, dtype="Int64"),
+                            "source_record_id": _text(frame.loc[miss_rows, "source_record_id"]).to_numpy(),
+                            "place": _text(frame.loc[miss_rows, "place"].astype("str")).to_numpy(),
+                            "reason": coord_reason[accepted_mask & no_point].astype("str").to_numpy()})
+    unmapped_counts = region_src[accepted_mask & unmapped].value_counts()
+    unmapped_regions = {str(k): int(v) for k, v in unmapped_counts.items()}
+
+    if curated_events is None:
+        notes.append("No curated incidents were given: duplicates were not looked for.")
+    ignored = [c for c in raw.columns if c and c not in raw.frame.columns]
+    if fmt == FORMAT_GTD:
+        cit, lic, cas = GTD_CITATION, GTD_LICENCE, GTD_CASUALTY_NOTE
+    elif fmt == FORMAT_ACLED:
+        cit, lic, cas = ACLED_CITATION, ACLED_LICENCE, ACLED_CASUALTY_NOTE
+    else:
+        cit, lic, cas = f"Imported event table '{filename}'", EVENTS_LICENCE, None
+    return ImportPreview(
+        filename=filename, checksum=checksum, size_bytes=len(data), format=fmt, rows_read=len(frame),
+        accepted=accepted, rejected=rejected, out_of_scope=out_of_scope, duplicates=duplicates,
+        missing_coordinates=missing, unmapped_regions=unmapped_regions, citation=citation or cit,
+        licence=licence or lic, casualty_note=cas, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
+        blank_rows=raw.blank_rows, ignored_columns=ignored, notes=notes)
+
+
+# ================================================================ duplicates of curated incidents
+
+
+def _place_key(s: pd.Series) -> pd.Series:
+    """First word of a place name, plain ASCII: 'Tan dacha settlement' -> 'tan'."""
+    return _map_unique(s.fillna("").astype(str), lambda v: (regions_lookup.plain(v).split() or [""])[0]).astype("str")
+
+
+def _link_duplicates(accepted: pd.DataFrame, curated: pd.DataFrame | None) -> pd.DataFrame:
+    """Imported rows that are likely the same incident as a curated one: dated to the day, at most
+    ``DUPLICATE_MAX_DAYS`` apart, and at the same place (points at most ``DUPLICATE_MAX_KM`` apart, or the same region
+    and settlement name). The closest curated incident is linked."""
+    cols = ["row", "source_record_id", "date", "place", "duplicate_of", "curated_place", "days_apart", "km_apart"]
+    empty = pd.DataFrame({c: pd.Series(dtype="str") for c in cols})
+    if curated is None or curated.empty or accepted.empty:
+        return empty
+    cur = curated
+    if "date_precision" in cur:
+        cur = cur[cur["date_precision"] == "day"]
+    cur = cur[["event_id", "date", "place", "region", "latitude", "longitude"]].dropna(subset=["date"])
+    if cur.empty:
+        return empty
+    cur_dates = pd.DatetimeIndex(cur["date"]).normalize()
+    window = cur_dates.append([cur_dates + pd.Timedelta(days=k) for k in range(-DUPLICATE_MAX_DAYS,
+                                                                               DUPLICATE_MAX_DAYS + 1) if k])
+    cand = accepted[(accepted["date_precision"] == "day").fillna(False) & accepted["date"].isin(window)]
+    if cand.empty:
+        return empty
+    left = cand[["source_record_id", "date", "place", "region", "latitude", "longitude"]].copy()
+    left["_pos"] = cand.index
+    pairs = left.merge(cur.rename(columns=lambda c: c + "_cur"), how="cross")
+    days = (pairs["date"] - pairs["date_cur"]).abs().dt.days
+    lat1, lon1 = np.radians(pairs["latitude"]), np.radians(pairs["longitude"])
+    lat2, lon2 = np.radians(pairs["latitude_cur"]), np.radians(pairs["longitude_cur"])
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    km = 2 * 6371.0 * np.arcsin(np.sqrt(a))
+    same_name = (pairs["region"] == pairs["region_cur"]).fillna(False) & \
+        (_place_key(pairs["place"]) == _place_key(pairs["place_cur"])) & (_place_key(pairs["place"]) != "")
+    same_place = (km <= DUPLICATE_MAX_KM).fillna(False) | same_name
+    pairs = pairs.assign(days_apart=days, km_apart=km.round(1))[(days <= DUPLICATE_MAX_DAYS) & same_place]
+    if pairs.empty:
+        return empty
+    best = pairs.sort_values(["days_apart", "km_apart"], na_position="last").drop_duplicates("_pos")
+    best = best.sort_values("_pos")
+    return pd.DataFrame({
+        "row": best["_pos"].astype("Int64").to_numpy(),  # spreadsheet row (the accepted frame's index before reset)
+        "source_record_id": best["source_record_id"].astype("str").to_numpy(),
+        "date": best["date"].to_numpy(),
+        "place": best["place"].astype("str").to_numpy(),
+        "duplicate_of": best["event_id_cur"].astype("str").to_numpy(),
+        "curated_place": best["place_cur"].astype("str").to_numpy(),
+        "days_apart": best["days_apart"].astype("Int64").to_numpy(),
+        "km_apart": best["km_apart"].astype("float64").to_numpy(),
+    })
