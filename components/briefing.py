@@ -238,11 +238,11 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     if empty:
         pages = [title_page,
                  Page("empty", TITLES["empty"], "Source: data pack, events table: no row matches these filters.",
-                      filter_text, {"lines": [f"{NO_MATCH}: {filter_text}.",
+                      filter_text, {"lines": [f"{NO_MATCH}: {clean(filters.describe())}.",
+                                              "This is not a count of zero: it means that the data pack records no "
+                                              "incident for this selection.",
                                               "Widen the years or clear a filter on the dashboard, then export "
-                                              "again.",
-                                              "Nothing in this pack is a zero count: it only means that no incident "
-                                              "in the data pack fits this selection."]}),
+                                              "again."]}),
                  licences]
         return Briefing(DECK_TITLE, filter_text, today, view_url, citation, pages, {}, [], True)
 
@@ -297,9 +297,11 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     classes = events["classification"].value_counts()
     class_text = "; ".join(f"{clean(k)}: {int(v)}" for k, v in classes.items())
     headline_notes = [
-        f"Sources disagree on {disputed} of these {plural(n, 'incident')} (casualties, dates or classification). "
-        "The figures use the data pack's values; the alternatives are in the data pack (disagreements column and "
-        "contradictions table)." if disputed else "The sources agree on every incident in this view.",
+        (("The sources disagree on this incident" if n == 1 else
+          f"Sources disagree on {disputed} of these {plural(n, 'incident')}")
+         + " (casualties, dates or classification). The figures use the data pack's values; the alternatives are in "
+           "the data pack (disagreements column and contradictions table).") if disputed else
+        "No disagreement between sources is recorded for the incidents in this view.",
         f"Classification: {class_text}.",
         "Victims killed exclude perpetrators. Sums count only the figures the sources give; an incident with no "
         "figure is counted apart, never as 0.",
@@ -340,7 +342,10 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     # ---------------------------------------------------------------- map
     located = mapping.located_mask(events)
     settlement = int((events.loc[located, "coord_precision"] != "site").sum())
-    map_notes = [f"{plural(int(located.sum()), 'incident')} drawn of {n} in this view."]
+    n_located = int(located.sum())
+    map_notes = [f"All {plural(n, 'incident')} of this view are drawn." if n_located == n and n > 1 else
+                 "The incident of this view is drawn." if n_located == n else
+                 f"{n_located} of the {plural(n, 'incident')} of this view are drawn."]
     missing = events[~located]
     if not missing.empty:
         map_notes.append("Not on the map (no coordinates): " + "; ".join(
@@ -352,8 +357,8 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     if overlap:
         map_notes.append(f"Points that overlap: {clean(overlap)}.")
     if settlement:
-        map_notes.append(f"{settlement} of the {int(located.sum())} points mark the centre of the named settlement "
-                         "or area, not the incident site.")
+        map_notes.append(("The point marks" if n_located == 1 else f"{settlement} of the {n_located} points mark")
+                         + " the centre of the named settlement or area, not the incident site.")
     map_notes.append("Albers equal-area projection; no basemap.")
     if pack.boundaries is None:
         map_notes.insert(0, "The region boundaries could not be loaded: only the incidents are drawn.")
@@ -369,10 +374,11 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     pages.append(Page("timeline", f"{TITLES['timeline']}, {_span(years)}",
                       "Source: data pack, policies, phases, banned organisations and events tables; policy sources "
                       f"{timeline_refs}.", filter_text,
-                      {"note": f"{plural(len(milestones), 'milestone')}, "
-                               f"{plural(len(policies) - len(milestones), 'context event')} and "
-                               f"{plural(n, 'incident')}. Phases: approximate readings of the 2018 Karaganda "
-                               "article."}))
+                      {"note": ", ".join(t for t in (plural(len(milestones), "milestone"), plural(
+                          len(policies) - len(milestones), "context event") if len(policies) > len(milestones)
+                                                      else "") if t)
+                               + f" and {plural(n, 'incident')}. Phases: approximate readings of the 2018 Karaganda "
+                                 "article."}))
 
     # ---------------------------------------------------------------- statistics
     def stat_source(ids: Sequence[str], comparators: bool = False) -> str:
@@ -891,6 +897,8 @@ def _pptx_headline(slide, page: Page, b: Briefing) -> None:
 
 def _value_runs(value: str, size: float = 44) -> list[dict]:
     """'at least 45' as a small 'at least' and a big '45' (the qualifier stays on the figure, legibly)."""
+    if value == UNKNOWN:  # a word, not a number: smaller, so that it fits the tile
+        return [{"text": value, "size": size * 0.62, "bold": True}]
     if value.startswith("at least "):
         return [{"text": "at least ", "size": size * 0.5, "bold": True},
                 {"text": value.removeprefix("at least "), "size": size, "bold": True}]
@@ -1061,7 +1069,7 @@ def _pdf_fonts() -> None:
     _PDF_FONTS_READY = True
 
 
-PDF_SCALE = 0.78  # PDF font size = slide font size x this (a handout is read at arm's length)
+PDF_SCALE = 0.85  # PDF font size = slide font size x this (a handout is read at arm's length)
 PDF_PAGE_W, PDF_PAGE_H = 841.89, 595.28  # A4 landscape, points
 PDF_MARGIN_X, PDF_TOP, PDF_BOTTOM = 34.0, 26.0, 46.0
 PDF_FRAME_W = PDF_PAGE_W - 2 * PDF_MARGIN_X
@@ -1188,7 +1196,7 @@ def _pdf_headline(page: Page, b: Briefing) -> list:
 
 
 def _pdf_per_year(page: Page, b: Briefing) -> list:
-    left_w = PDF_FRAME_W * 0.74
+    left_w = PDF_FRAME_W * 0.79
     return [_side_by_side(_pdf_image(b.images["per_year"], "per_year", left_w - 12),
                           _paras(page.body["notes"], TABLE_PT, 7), left_w)]
 
@@ -1222,7 +1230,7 @@ def _pdf_table(page: Page, b: Briefing) -> list:
 
 
 def _pdf_map(page: Page, b: Briefing) -> list:
-    left_w = PDF_FRAME_W * 0.74
+    left_w = PDF_FRAME_W * 0.79
     notes = _paras(page.body["notes"], TABLE_PT, 6)
     if page.body["attribution"]:
         notes.append(_para({"text": page.body["attribution"], "size": TABLE_PT}, space_after=0))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -70,6 +71,14 @@ def _blank(value: object) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _plain(value: object) -> str:
+    """Data text for a label: as typed, minus control characters (no font has glyphs for them)."""
+    return "" if _blank(value) else _CONTROL.sub("", str(value))
 
 
 def _png(fig: Figure) -> bytes:
@@ -183,7 +192,7 @@ def map_png(events: pd.DataFrame, boundaries: Mapping | None, highlight: Sequenc
         chosen = set(highlight)
         drawn: list[tuple[float, str, np.ndarray]] = []
         for feat in (boundaries or {}).get("features", []):
-            name = str((feat.get("properties") or {}).get("region", ""))
+            name = _plain((feat.get("properties") or {}).get("region", ""))
             for ring in _rings(feat.get("geometry") or {}):
                 arr = np.asarray(ring, dtype=float)
                 if arr.ndim != 2 or len(arr) < 3:
@@ -277,7 +286,7 @@ def label_groups(located: pd.DataFrame) -> list[dict]:
         rows = pd.concat([pts.get_group(k) for k in members])
         busiest = min(members, key=lambda k: (-len(pts.get_group(k)), str(pts.get_group(k)["place"].iloc[0])))
         counts = pts.get_group(busiest)["place"].astype(str).value_counts()
-        place = sorted(counts.index, key=lambda p: (-counts[p], p))[0]
+        place = _plain(sorted(counts.index, key=lambda p: (-counts[p], p))[0])
         out.append({"place": place, "n": len(rows), "points": len(members), "rows": rows})
     return sorted(out, key=lambda g: (-g["n"], g["place"]))
 
@@ -319,7 +328,8 @@ def _place_labels(fig: Figure, ax, located: pd.DataFrame) -> list[tuple[float, f
         cx, cy = to_px((x, y))
         r = math.sqrt(s) / 2 * pt_px + 2
         obstacles.append((cx - r, cy - r, cx + r, cy + r))
-    ax_box = ax.get_window_extent(renderer)
+    ax_box = ax.get_window_extent(renderer)  # the map's own box (narrower than the figure: equal aspect)
+    fig_w, fig_h = fig.bbox.width, fig.bbox.height  # labels may use the figure's margins, above the legend
     placed: list[tuple[float, float, float, float]] = []
     for group in label_groups(located):
         rows = group["rows"]
@@ -333,7 +343,9 @@ def _place_labels(fig: Figure, ax, located: pd.DataFrame) -> list[tuple[float, f
                 (-r * 0.8, r * 0.8, "right", "bottom"), (-r * 0.8, -r * 0.8, "right", "top")]
         far = [(dx * 1.0, dy * 1.0, ha, va) for dx, dy, ha, va in
                ((r + 28, 22, "left", "bottom"), (r + 28, -22, "left", "top"), (-r - 28, 22, "right", "bottom"),
-                (-r - 28, -22, "right", "top"), (0, r + 30, "center", "bottom"), (0, -r - 30, "center", "top"))]
+                (-r - 28, -22, "right", "top"), (0, r + 30, "center", "bottom"), (0, -r - 30, "center", "top"),
+                (r + 12, r + 26, "right", "bottom"), (r + 12, -r - 26, "right", "top"),
+                (-r - 12, r + 26, "left", "bottom"), (-r - 12, -r - 26, "left", "top"))]
         text = group_label(group)
         best = None  # (score, k, box): the first spot that is free; else the one that clashes least
         for k, (dx, dy, ha, va) in enumerate(near + far):
@@ -343,12 +355,12 @@ def _place_labels(fig: Figure, ax, located: pd.DataFrame) -> list[tuple[float, f
             t.remove()
             pad = 2 * pt_px
             box = (bb.x0 - pad, bb.y0 - pad, bb.x1 + pad, bb.y1 + pad)
-            inside = (box[0] >= ax_box.x0 and box[2] <= ax_box.x1 and box[1] >= ax_box.y0 and box[3] <= ax_box.y1)
-            score = (0 if inside else 100) + sum(_overlap(box, o) for o in obstacles + placed)
+            inside = (box[0] >= 0 and box[2] <= fig_w and box[1] >= ax_box.y0 and box[3] <= fig_h)
+            clashes = (0 if inside else 100) + sum(_overlap(box, o) for o in obstacles + placed)
+            gap = math.hypot(max(box[0] - px, 0, px - box[2]), max(box[1] - py, 0, py - box[3]))
+            score = (clashes, k >= len(near), gap)  # free first, then beside the point, then the closest
             if best is None or score < best[0]:
                 best = (score, k, box)
-            if score == 0:
-                break
         _, k, box = best
         dx, dy, ha, va = (near + far)[k]
         leader = k >= len(near)
@@ -409,7 +421,7 @@ def _two_lines(label: str) -> str:
 
 
 def _decimal_year(d: pd.Timestamp) -> float:
-    return d.year + (d.dayofyear - 1) / 366.0
+    return d.year + (d.day_of_year - 1) / 366.0
 
 
 def _sub_rows(xs: Sequence[float], gap: float, max_rows: int) -> list[int]:
@@ -489,7 +501,7 @@ def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFr
                 y0 = c + 0.02 if alt == 0 else c - 0.02 - h
                 ax.add_patch(Rectangle((x0, y0), x1 - x0, h, facecolor=fill, edgecolor=edge, linewidth=0.8,
                                        zorder=1))
-                label = str(r["label"])
+                label = _plain(r["label"])
                 width = x1 - x0
                 lines2 = _two_lines(label)
                 if len(label) * 10 * 0.56 * years_per_pt < width * 0.96:

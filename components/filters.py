@@ -49,6 +49,17 @@ class Filters:
                    classifications=included(KEY_CLASSIFICATIONS), perpetrators=tup(KEY_PERPETRATORS),
                    vocab=dict(vocab or {}))
 
+    def key(self) -> tuple:
+        """A hashable summary of the selection (for caching views per filter)."""
+        return (self.years, self.regions, self.attack_types, self.event_types, self.classifications,
+                self.perpetrators)
+
+    @classmethod
+    def from_key(cls, key: tuple, vocab: Mapping[str, tuple[str, ...]] | None = None) -> Filters:
+        years, regions, attack_types, event_types, classifications, perpetrators = key
+        return cls(years=years, regions=regions, attack_types=attack_types, event_types=event_types,
+                   classifications=classifications, perpetrators=perpetrators, vocab=dict(vocab or {}))
+
     def is_default(self) -> bool:
         return self == Filters()  # vocab is not compared
 

@@ -25,6 +25,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import date, datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -77,13 +78,11 @@ DUPLICATE_MAX_KM = 50.0
 
 # GTD codebook vocabularies and how they map onto the dashboard's.
 GTD_SPECIFICITY = {
-    "1": ("settlement", "GTD specificity 1: the point is the city, town or village where the incident happened"),
-    "2": ("area", "GTD specificity 2: the incident happened in a city or village that could not be located; the "
-                  "point is the centre of the smallest administrative area known"),
-    "3": ("area", "GTD specificity 3: the incident did not happen in a city or village; the point is the centre of "
-                  "the smallest administrative area known"),
-    "4": ("area", "GTD specificity 4: no smaller area is known; the point is the centre of the first-level region"),
-    "5": ("area", "GTD specificity 5: no region is known; the point is the centre of the country"),
+    "1": ("settlement", "GTD specificity 1: point = the town or village of the incident"),
+    "2": ("area", "GTD specificity 2: town not located; point = centre of the smallest area known"),
+    "3": ("area", "GTD specificity 3: not in a town; point = centre of the smallest area known"),
+    "4": ("area", "GTD specificity 4: point = centre of the first-level region"),
+    "5": ("area", "GTD specificity 5: no region known; point = centre of the country"),
 }
 GTD_TARGET_TYPES = {
     "Business": "Business", "Government (General)": "Government (General)", "Police": "Police",
@@ -103,13 +102,12 @@ GTD_TARGET_TYPES = {
 GTD_CLASSIFICATION = {"0": "officially terrorism", "1": "disputed", "-9": "officially terrorism",
                       "": "officially terrorism"}
 GTD_DOUBT_NOTES = {
-    "0": "GTD doubtterr 0: essentially no doubt that this is terrorism",
-    "1": "GTD doubtterr 1: the GTD's coders doubt that this is terrorism",
+    "0": "GTD doubtterr 0: essentially no doubt it is terrorism",
+    "1": "GTD doubtterr 1: doubt that it is terrorism",
     "-9": "GTD doubtterr -9: doubt not recorded",
     "": "GTD doubtterr blank: doubt not recorded",
 }
-GTD_CLASSIFICATION_NOTE = ("The GTD's own coding (included in the GTD as terrorism), not an official classification; "
-                           "see the doubt note.")
+GTD_CLASSIFICATION_NOTE = "GTD's coding (in the GTD as terrorism), not an official classification"
 GTD_UNKNOWN_CODES = ("-99", "-9")  # GTD's "unknown" codes in count columns
 
 ACLED_TIME_PRECISION = {
@@ -137,8 +135,7 @@ ACLED_VIOLENT_EVENT_TYPES = ("battles", "explosions/remote violence", "violence 
 ACLED_VIOLENT_SUB_EVENTS = ("excessive force against protesters", "excessive force against protestors",
                             "looting/property destruction")
 ACLED_CLASSIFICATION = "not classified as terrorism"
-ACLED_CLASSIFICATION_NOTE = ("ACLED does not classify events as terrorism; no official classification is given by "
-                             "this dataset.")
+ACLED_CLASSIFICATION_NOTE = "ACLED does not classify events as terrorism; official classification not given"
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -189,13 +186,22 @@ def output_columns() -> list[str]:
     return [*event_columns(), *PROVENANCE_COLUMNS]
 
 
-def empty_events() -> pd.DataFrame:
+def empty_events(compact: bool = False) -> pd.DataFrame:
     """An empty accepted-events frame with the right columns and dtypes."""
-    return _typed(pd.DataFrame({c: pd.Series(dtype="str") for c in output_columns()}))
+    return _typed(pd.DataFrame({c: pd.Series(dtype="str") for c in output_columns()}), compact=compact)
 
 
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    """Columns in order with the curated dtypes (str, Int64, float64, datetime64[us]) plus provenance dtypes."""
+# Text columns that repeat a few values (vocabularies, per-dataset notes). In a preview they are held as pandas
+# categoricals, which keeps a million-row import within memory; the store returns them as plain text again.
+COMPACT_COLUMNS = frozenset({
+    "date_precision", "place", "region", "coord_precision", "coord_source", "event_type", "attack_type",
+    "attack_description", "target_type", "perpetrator_group", "perpetrator", "classification", "classification_note",
+    "source_format", "precision_note", "doubt_note", "casualty_note"})
+
+
+def _typed(df: pd.DataFrame, compact: bool = False) -> pd.DataFrame:
+    """Columns in order with the curated dtypes (str, Int64, float64, datetime64[us]) plus provenance dtypes; with
+    ``compact``, the COMPACT_COLUMNS as categoricals."""
     out = {}
     for name, spec in event_columns().items():
         s = df[name] if name in df else pd.Series(pd.NA, index=df.index)
@@ -211,7 +217,25 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for name in PROVENANCE_COLUMNS:
         s = df[name] if name in df else pd.Series(pd.NA, index=df.index)
         out[name] = s.astype("Int64") if name == "source_row" else _text(s)
+    if compact:
+        for name in COMPACT_COLUMNS:
+            out[name] = out[name].astype("category")
     return pd.DataFrame(out, index=df.index)
+
+
+def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    """Concatenate chunks, keeping categorical columns categorical (their categories are united)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty
+    if len(frames) == 1:
+        return frames[0]
+    cats = [c for c in frames[0].columns if isinstance(frames[0][c].dtype, pd.CategoricalDtype)]
+    plain = pd.concat([f.drop(columns=cats) for f in frames])
+    for c in cats:
+        united = pd.api.types.union_categoricals([f[c] for f in frames], ignore_order=True)
+        plain[c] = pd.Series(united, index=plain.index)
+    return plain[frames[0].columns]
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -262,31 +286,62 @@ def _wanted(fmt: str, names: Sequence[str]) -> list[str]:
 # ================================================================ reading
 
 
-@dataclass
-class RawTable:
-    """A file read as text: ``frame`` holds one str column per header name (blank = ""), indexed by spreadsheet
-    row (the header is row ``header_row``); blank rows are left out and listed."""
+class _SlowPath(Exception):
+    """The fast reader met a row it cannot place (wrong number of fields, odd quotes): read the file carefully."""
 
-    frame: pd.DataFrame
-    columns: list[str]  # every header name of the file, normalised
+
+CHUNK_ROWS = 100_000  # rows mapped at a time (bounds the memory of the mapping)
+ARROW_BLOCK = 16 << 20  # bytes of CSV parsed per batch by the fast reader
+
+
+@dataclass
+class RawSource:
+    """An opened file: its header, and its data rows as chunks of text columns (blank = ""), indexed by spreadsheet
+    row (the header is ``header_row``; blank rows are left out and reported with each chunk)."""
+
+    columns: list[str]  # every header name, normalised (lower case, stripped)
+    want: list[str]  # the columns read
+    format: str | None
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
     header_row: int = 1
-    blank_rows: list[int] = field(default_factory=list)
+    fast: object = None  # () -> Iterator[tuple[DataFrame, list[int]]]; may raise _SlowPath
+    slow: object = None  # () -> Iterator[tuple[DataFrame, list[int]]]
+
+    def consume(self, fn):
+        """[fn(frame, blank_rows) for each chunk], read carefully if the fast reader gives up."""
+        try:
+            return [fn(frame, blank) for frame, blank in self.fast()]
+        except _SlowPath:
+            return [fn(frame, blank) for frame, blank in self.slow()]
 
 
 def read_table(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
                columns: Iterable[str] | None = None) -> pd.DataFrame:
-    """The file as a DataFrame of text (index = spreadsheet row). Raises :class:`ImportFileError` for a file that is
-    empty, too large, not decodable, damaged, truncated, or has duplicate headers."""
-    raw = _read(data, filename, max_bytes, wanted=lambda names: list(columns) if columns is not None else names)
-    df = raw.frame
-    df.attrs.update(encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, blank_rows=raw.blank_rows)
+    """The whole file as a DataFrame of text (blank = ""), index = spreadsheet row, column names normalised. Raises
+    :class:`ImportFileError` for a file that is empty, too large, not decodable, damaged, truncated, or has
+    duplicate headers. ``df.attrs`` holds encoding, delimiter, sheet and the blank rows skipped."""
+    keep = None if columns is None else [_norm_header(c) for c in columns]
+    src = open_source(data, filename, max_bytes,
+                      wanted=lambda names: [n for n in names if n and (keep is None or n in keep)],
+                      require_format=False)
+    parts = src.consume(lambda frame, blank: (frame, blank))
+    frames = [f for f, _ in parts]
+    df = pd.concat(frames) if frames else pd.DataFrame({c: pd.Series(dtype="str") for c in src.want})
+    df.attrs.update(encoding=src.encoding, delimiter=src.delimiter, sheet=src.sheet, format=src.format,
+                    blank_rows=[r for _, b in parts for r in b])
     return df
 
 
-def _read(data: bytes, filename: str, max_bytes: int, wanted) -> RawTable:
+def open_source(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES, wanted=None,
+                require_format: bool = True) -> RawSource:
+    """Check the file's size and kind, read its header and recognise its format (raising :class:`ImportFileError`
+    when any of that fails); the rows are read when the source is consumed."""
+    def default_wanted(names: list[str]) -> list[str]:
+        return _wanted(detect_format(names), names)
+
+    wanted = wanted or default_wanted
     try:
         if len(data) > max_bytes:
             raise ImportFileError(f"the file is {_mb(len(data))}, over the import limit of {_mb(max_bytes)}; split "
@@ -300,8 +355,18 @@ def _read(data: bytes, filename: str, max_bytes: int, wanted) -> RawTable:
             if data[:4] != _XLSX_MAGIC:
                 raise ImportFileError("the file is named like an Excel workbook but is not one (damaged, truncated "
                                       "or mis-named); save it again as .xlsx or as CSV")
-            return _read_xlsx(data, wanted)
-        return _read_csv(data, wanted)
+            return _open_xlsx(data, wanted, require_format)
+        return _open_csv(data, wanted, require_format)
+    except ImportFileError as exc:
+        exc.file = exc.file or filename
+        exc.args = (str(exc),)
+        raise
+
+
+def _with_file(gen, filename: str):
+    """Re-raise an ImportFileError met while reading rows with the file name in it."""
+    try:
+        yield from gen
     except ImportFileError as exc:
         exc.file = exc.file or filename
         exc.args = (str(exc),)
@@ -315,23 +380,24 @@ def _mb(n: int) -> str:
 # ---------------------------------------------------------------- CSV
 
 
-def _check_utf8(data: bytes, codec: str = "utf-8") -> int | None:
+def _check_decodes(data: bytes, codec: str = "utf-8") -> int | None:
     """Offset of the first byte that does not decode, or None. Chunked: no copy of the whole file."""
     dec = codecs.getincrementaldecoder(codec)()
     step = 1 << 22
     view = memoryview(data)
     for start in range(0, len(data), step):
+        pending = len(dec.getstate()[0])
         try:
             dec.decode(view[start:start + step], final=start + step >= len(data))
         except UnicodeDecodeError as exc:
-            return start + exc.start - len(dec.getstate()[0]) if exc.start == 0 else start + exc.start
+            return max(0, start + exc.start - pending)
     return None
 
 
 def _encoding(data: bytes) -> tuple[bytes, str, str, str]:
     """(data, pyarrow encoding, python codec, label) for a text file."""
     if data.startswith(codecs.BOM_UTF8):
-        bad = _check_utf8(data)
+        bad = _check_decodes(data)
         if bad is None:
             return data, "utf8", "utf-8-sig", "UTF-8 with a byte-order mark"
         _not_decodable(data, bad, "it starts with a UTF-8 byte-order mark but is not valid UTF-8")
@@ -340,7 +406,7 @@ def _encoding(data: bytes) -> tuple[bytes, str, str, str]:
             return data.decode("utf-16").encode("utf-8"), "utf8", "utf-8", "UTF-16 (converted to UTF-8)"
         except UnicodeDecodeError as exc:
             raise ImportFileError(f"it starts with a UTF-16 byte-order mark but cannot be read as UTF-16 ({exc})")
-    if data.isascii() or _check_utf8(data) is None:
+    if data.isascii() or _check_decodes(data) is None:
         return data, "utf8", "utf-8", "UTF-8"
     # Not UTF-8: a single-byte Windows code page. Cyrillic text puts non-ASCII bytes next to each other (whole words);
     # accented Latin text puts single ones between ASCII letters.
@@ -351,9 +417,9 @@ def _encoding(data: bytes) -> tuple[bytes, str, str, str]:
     order = ("cp1251", "cp1252") if paired >= 0.4 * n_high else ("cp1252", "cp1251")
     labels = {"cp1251": "Windows-1251 (Cyrillic)", "cp1252": "Windows-1252 (Western European)"}
     for codec in order:
-        if _check_utf8(data, codec) is None:
+        if _check_decodes(data, codec) is None:
             return data, codec, codec, labels[codec] + "; the file is not UTF-8"
-    _not_decodable(data, _check_utf8(data) or 0, "it is neither UTF-8 nor Windows-1251 nor Windows-1252")
+    _not_decodable(data, _check_decodes(data) or 0, "it is neither UTF-8 nor Windows-1251 nor Windows-1252")
     raise AssertionError  # unreachable
 
 
@@ -374,11 +440,10 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes, wanted) -> RawTable:
+def _open_csv(data: bytes, wanted, require_format: bool) -> RawSource:
     data, arrow_enc, codec, label = _encoding(data)
     head = _head_text(data, codec)
-    lines = head.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
+    first = next((ln for ln in head.splitlines() if ln.strip()), "")
     delim = _delimiter(first)
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=delim)
     header: list[str] | None = None
@@ -393,17 +458,25 @@ def _read_csv(data: bytes, wanted) -> RawTable:
     header_lines = reader.line_num
     header_row = records_before + 1
     names = [_norm_header(c) for c in header]
+    fmt = _format_or_none(names, header_row, require_format)
     _check_header(names, header_row)
     want = wanted(names)
     if not want:
         raise ImportFileError("none of the expected columns is in the header", row=header_row)
-    notes_delim = delim
-    frame = _arrow_body(data, arrow_enc, delim, names, want, header_lines)
-    if frame is None:  # the fast reader found rows of the wrong length or an odd number of quotes: read it slowly
-        frame = _python_body(data, codec, delim, names, want, header_lines, header_row)
-    frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame))
-    frame, blank = _drop_blank(frame)
-    return RawTable(frame, names, encoding=label, delimiter=notes_delim, header_row=header_row, blank_rows=blank)
+    return RawSource(
+        names, want, fmt, encoding=label, delimiter=delim, header_row=header_row,
+        fast=lambda: _arrow_chunks(data, arrow_enc, delim, names, want, header_lines, header_row),
+        slow=lambda: _python_chunks(data, codec, delim, names, want, header_lines, header_row))
+
+
+def _format_or_none(names: list[str], header_row: int, require: bool) -> str | None:
+    try:
+        return detect_format(names)
+    except ImportFileError as exc:
+        if require:
+            exc.row = header_row
+            raise
+        return None
 
 
 def _check_header(names: list[str], header_row: int) -> None:
@@ -417,13 +490,15 @@ def _check_header(names: list[str], header_row: int) -> None:
         seen[name] = i
 
 
-def _arrow_body(data: bytes, encoding: str, delim: str, names: list[str], want: list[str],
-                header_lines: int) -> pd.DataFrame | None:
+def _arrow_chunks(data: bytes, encoding: str, delim: str, names: list[str], want: list[str], header_lines: int,
+                  header_row: int):
+    """Fast reader (pyarrow, streamed in batches). Gives up (_SlowPath) on any row of the wrong length and on an odd
+    number of quote characters, where the careful reader finds and names the faulty row."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     if data.count(b'"') % 2:
-        return None
+        raise _SlowPath
     placeholders = [f"c{i}" for i in range(len(names))]
     include = [placeholders[names.index(w)] for w in want]
     bad: list[object] = []
@@ -433,32 +508,38 @@ def _arrow_body(data: bytes, encoding: str, delim: str, names: list[str], want: 
         return "skip"
 
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
+        reader = pacsv.open_csv(
+            pa.BufferReader(pa.py_buffer(data)),
             read_options=pacsv.ReadOptions(column_names=placeholders, skip_rows=header_lines, encoding=encoding,
-                                           block_size=1 << 22),
+                                           block_size=ARROW_BLOCK),
             parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=invalid),
             convert_options=pacsv.ConvertOptions(include_columns=include,
                                                  column_types={c: pa.string() for c in include},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        return None
+        row = header_row + 1
+        for batch in reader:
+            if bad:
+                raise _SlowPath
+            df = batch.to_pandas()
+            del batch
+            df.columns = want
+            df.index = pd.RangeIndex(row, row + len(df))
+            row += len(df)
+            yield _drop_blank(_strip(df))
+    except (pa.ArrowInvalid, UnicodeDecodeError, StopIteration):
+        raise _SlowPath from None
     if bad:
-        return None
-    df = table.to_pandas(self_destruct=True, split_blocks=True)
-    del table
-    df.columns = want
-    return _strip(df)
+        raise _SlowPath
 
 
-def _python_body(data: bytes, codec: str, delim: str, names: list[str], want: list[str], header_lines: int,
-                 header_row: int) -> pd.DataFrame:
-    """Careful reader for a file the fast one refused: finds the row that is short, long or never closes a quote."""
+def _python_chunks(data: bytes, codec: str, delim: str, names: list[str], want: list[str], header_lines: int,
+                   header_row: int):
+    """Careful reader (the csv module): names the row that is short, long or never closes a quote."""
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
-    reader = csv.reader(stream, delimiter=delim, strict=True)
     for _ in range(header_lines):
         stream.readline()
+    reader = csv.reader(stream, delimiter=delim, strict=True)
     positions = [names.index(w) for w in want]
     columns: list[list[str]] = [[] for _ in want]
     width = len(names)
@@ -474,7 +555,7 @@ def _python_body(data: bytes, codec: str, delim: str, names: list[str], want: li
                 where = f"line {header_lines + reader.line_num}"
                 what = "fewer" if len(rec) < width else "more"
                 hint = (" The file looks truncated." if len(rec) < width and _is_last_record(reader)
-                        else " A value may contain an unquoted delimiter or line break.")
+                        else " A value may contain an unquoted delimiter or line break, or the row is cut short.")
                 raise ImportFileError(f"this row has {len(rec)} field(s), {what} than the {width} of the header "
                                       f"({where}).{hint}", row=row)
             else:
@@ -482,16 +563,18 @@ def _python_body(data: bytes, codec: str, delim: str, names: list[str], want: li
                     col.append(rec[pos])
             last_line = header_lines + reader.line_num
     except csv.Error as exc:
-        row += 0 if "end of data" not in str(exc) else 0
         if "end of data" in str(exc):
             raise ImportFileError(f"the file ends inside a quoted value that starts on line {last_line + 1}: a quote "
-                                  "is opened but never closed. The file looks truncated.", row=row) from None
+                                  "is opened but never closed. The file looks truncated.", row=row + 1) from None
         raise ImportFileError(f"cannot be read as CSV on line {header_lines + reader.line_num}: {exc}",
-                              row=row) from None
+                              row=row + 1) from None
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"cannot be decoded as {codec}: {exc}", row=row) from None
     df = pd.DataFrame({w: pd.Series(col, dtype="str") for w, col in zip(want, columns, strict=True)})
-    return _strip(df)
+    del columns
+    df.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(df))
+    for start in range(0, len(df), CHUNK_ROWS):
+        yield _drop_blank(_strip(df.iloc[start:start + CHUNK_ROWS].copy()))
 
 
 def _is_last_record(reader) -> bool:
@@ -506,8 +589,7 @@ def _is_last_record(reader) -> bool:
 
 def _strip(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
-        s = df[col].astype("str")
-        df[col] = s.str.strip()
+        df[col] = df[col].astype("str").str.strip()
     return df
 
 
@@ -519,8 +601,7 @@ def _drop_blank(df: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
         nonblank |= (df[col] != "").to_numpy()
     if nonblank.all():
         return df, []
-    blank = df.index[~nonblank].tolist()
-    return df[nonblank], blank
+    return df[nonblank], df.index[~nonblank].tolist()
 
 
 # ---------------------------------------------------------------- Excel
@@ -531,7 +612,7 @@ def _cell_text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "True" if value else "False"
-    if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "isoformat"):
+    if isinstance(value, datetime | date):
         ts = pd.Timestamp(value)
         return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat(sep=" ")
     if isinstance(value, float):
@@ -539,7 +620,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes, wanted) -> RawTable:
+def _open_xlsx(data: bytes, wanted, require_format: bool) -> RawSource:
     import openpyxl
 
     try:
@@ -560,7 +641,7 @@ def _read_xlsx(data: bytes, wanted) -> RawTable:
                 continue
             names = [_norm_header(v) for v in header]
             try:
-                detect_format(names)
+                fmt = _format_or_none(names, header_row, require_format)
             except ImportFileError as exc:
                 problems.append((ws.title, exc))
                 continue
@@ -571,11 +652,15 @@ def _read_xlsx(data: bytes, wanted) -> RawTable:
             for values in rows:
                 for col, pos in zip(columns, positions, strict=True):
                     col.append(_cell_text(values[pos]) if pos < len(values) else "")
-            df = _strip(pd.DataFrame({w: pd.Series(c, dtype="str") for w, c in zip(want, columns, strict=True)}))
+            df = pd.DataFrame({w: pd.Series(c, dtype="str") for w, c in zip(want, columns, strict=True)})
+            del columns
             df.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(df))
-            df, blank = _drop_blank(df)
-            return RawTable(df, names, encoding=None, delimiter=None, sheet=ws.title, header_row=header_row,
-                            blank_rows=blank)
+
+            def chunks(df=df):
+                for start in range(0, len(df), CHUNK_ROWS):
+                    yield _drop_blank(_strip(df.iloc[start:start + CHUNK_ROWS].copy()))
+
+            return RawSource(names, want, fmt, sheet=ws.title, header_row=header_row, fast=chunks, slow=chunks)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         raise ImportFileError(f"the Excel workbook is damaged or truncated ({exc}); save it again") from None
     finally:
@@ -643,10 +728,10 @@ def _count(s: pd.Series, column: str, issues: _Issues, unknown_codes: Sequence[s
     unknown = s.isin(list(unknown_codes)).to_numpy() if unknown_codes else np.zeros(len(s), bool)
     values, not_number = _num(s.where(~unknown, ""))
     whole = values.isna() | (values == np.floor(values))
-    issues.add(not_number, column, "'" + s + "' is not a number (leave the cell blank if unknown)")
-    issues.add(~not_number & ~whole.to_numpy(), column, "'" + s + "' is not a whole number of persons")
+    issues.add(not_number, column, lambda: "'" + s + "' is not a number (leave the cell blank if unknown)")
+    issues.add(~not_number & ~whole.to_numpy(), column, lambda: "'" + s + "' is not a whole number of persons")
     issues.add(whole.to_numpy() & (values < 0).fillna(False).to_numpy(), column,
-               "'" + s + "' is negative (a count cannot be negative)")
+               lambda: "'" + s + "' is negative (a count cannot be negative)")
     ok = whole & ~(values < 0).fillna(False)
     return values.where(ok).round().astype("Int64")
 
@@ -741,7 +826,7 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     soviet = (country_l == "soviet union") & region.notna()
     in_kz = ((country_l == "kazakhstan") | soviet).to_numpy()
     scope: list[tuple[np.ndarray, str, pd.Series | str]] = [
-        (~in_kz, "outside Kazakhstan", "outside Kazakhstan (country_txt '" + country + "')")]
+        (~in_kz, "outside Kazakhstan", lambda: "outside Kazakhstan (country_txt '" + country + "')")]
 
     # Dates: iday 0 = unknown day, imonth 0 = unknown month (the codebook's convention); blank is unknown too.
     year, bad_year = _num(c("iyear"))
@@ -750,9 +835,9 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     bad_year |= year.isna().to_numpy() | (year != np.floor(year)).fillna(False).to_numpy()
     bad_month |= ~(month.isna() | month.isin(range(0, 13))).to_numpy()
     bad_day |= ~(day.isna() | day.isin(range(0, 32))).to_numpy()
-    issues.add(bad_year, "iyear", "'" + c("iyear") + "' is not a year")
-    issues.add(bad_month, "imonth", "'" + c("imonth") + "' is not a month (1-12, or 0 if unknown)")
-    issues.add(bad_day, "iday", "'" + c("iday") + "' is not a day of the month (1-31, or 0 if unknown)")
+    issues.add(bad_year, "iyear", lambda: "'" + c("iyear") + "' is not a year")
+    issues.add(bad_month, "imonth", lambda: "'" + c("imonth") + "' is not a month (1-12, or 0 if unknown)")
+    issues.add(bad_day, "iday", lambda: "'" + c("iday") + "' is not a day of the month (1-31, or 0 if unknown)")
     m = month.fillna(0)
     d = day.fillna(0).where(m > 0, 0)
     date = pd.to_datetime(pd.DataFrame({"year": year.where(~bad_year), "month": m.clip(lower=1).where(~bad_month),
@@ -760,7 +845,7 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     date = date.astype("datetime64[us]")
     fields_ok = ~(bad_year | bad_month | bad_day)
     not_calendar = fields_ok & date.isna().to_numpy()
-    issues.add(not_calendar, "iday", c("iyear") + "-" + c("imonth") + "-" + c("iday") + " is not a calendar date")
+    issues.add(not_calendar, "iday", lambda: c("iyear") + "-" + c("imonth") + "-" + c("iday") + " is not a calendar date")
     date_bad = ~fields_ok | not_calendar
     precision = pd.Series(np.select([m.to_numpy() == 0, d.to_numpy() == 0], ["year", "month"], "day"), index=idx)
     approx = c("approxdate")
@@ -769,43 +854,44 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     date_note = _join([
         _where((m == 0).to_numpy(), "GTD imonth 0: month and day unknown; the date shown is 1 January", idx),
         _where(((m > 0) & (d == 0)).to_numpy(), "GTD iday 0: day unknown; the date shown is the 1st of the month", idx),
-        _where(has_approx, "GTD approxdate: '" + approx + "'", idx),
+        _where(has_approx, lambda: "GTD approxdate: '" + approx + "'", idx),
         _where((c("extended") == "1").to_numpy(), "GTD extended 1: the incident lasted more than 24 hours", idx),
-        _where((c("resolution") != "").to_numpy(), "GTD resolution (end date): " + c("resolution"), idx),
+        _where((c("resolution") != "").to_numpy(), lambda: "GTD resolution (end date): " + c("resolution"), idx),
     ])
     outside = in_kz & ~date_bad & ~date.dt.year.between(schema.PERIOD_START.year,
                                                          schema.PERIOD_END.year).fillna(False).to_numpy()
-    scope.append((outside, "outside 1991-2016", "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")"))
+    scope.append((outside, "outside 1991-2016", lambda: "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")"))
 
     # Coordinates' precision.
     spec = c("specificity").str.replace(r"\.0+$", "", regex=True)
     coord_precision = spec.map({k: v[0] for k, v in GTD_SPECIFICITY.items()}).astype("str")
     precision_note = spec.map({k: v[1] for k, v in GTD_SPECIFICITY.items()}).astype("str")
     unknown_spec = (spec != "").to_numpy() & coord_precision.isna().to_numpy()
-    precision_note = precision_note.where(~unknown_spec, "GTD specificity '" + spec + "' is not a codebook value")
+    if unknown_spec.any():
+        precision_note = precision_note.where(~unknown_spec, "GTD specificity '" + spec + "' is not a codebook value")
     precision_note = precision_note.where((spec != "").to_numpy(), "GTD specificity not given")
 
     # Type of attack and target.
     attack = c("attacktype1_txt").where(c("attacktype1_txt") != "", "Unknown")
     bad_attack = ~attack.isin(allowed("attack_type")).to_numpy()
     issues.add(bad_attack, "attacktype1_txt",
-               "'" + attack + "' is not a GTD attack type (" + ", ".join(allowed("attack_type")) + ")")
+               lambda: "'" + attack + "' is not a GTD attack type (" + ", ".join(allowed("attack_type")) + ")")
     target_src = c("targtype1_txt").where(c("targtype1_txt") != "", "Unknown")
     target = target_src.map(GTD_TARGET_TYPES).astype("str")
-    issues.add(target.isna().to_numpy(), "targtype1_txt", "'" + target_src + "' is not a GTD target type")
+    issues.add(target.isna().to_numpy(), "targtype1_txt", lambda: "'" + target_src + "' is not a GTD target type")
     description = _join([attack,
-                         _where((c("weaptype1_txt") != "").to_numpy(), "weapon: " + c("weaptype1_txt"), idx),
+                         _where((c("weaptype1_txt") != "").to_numpy(), lambda: "weapon: " + c("weaptype1_txt"), idx),
                          _where((target != target_src).to_numpy() & target.notna().to_numpy(),
-                                "GTD target type: " + target_src, idx),
-                         _where((c("target1") != "").to_numpy(), "target: " + c("target1"), idx)])
+                                lambda: "GTD target type: " + target_src, idx),
+                         _where((c("target1") != "").to_numpy(), lambda: "target: " + c("target1"), idx)])
 
     # Doubt.
     doubt = c("doubtterr").str.replace(r"\.0+$", "", regex=True)
     classification = doubt.map(GTD_CLASSIFICATION).astype("str")
-    issues.add(classification.isna().to_numpy(), "doubtterr", "'" + doubt + "' is not a GTD code (0, 1 or -9)")
+    issues.add(classification.isna().to_numpy(), "doubtterr", lambda: "'" + doubt + "' is not a GTD code (0, 1 or -9)")
     doubt_note = _join([doubt.map(GTD_DOUBT_NOTES).astype("str"),
                         _where(((doubt == "1") & (c("alternative_txt") != "")).to_numpy(),
-                               "GTD alternative: " + c("alternative_txt"), idx)])
+                               lambda: "GTD alternative: " + c("alternative_txt"), idx)])
 
     # Casualties: nkill includes perpetrators.
     nkill = _count(c("nkill"), "nkill", issues, GTD_UNKNOWN_CODES)
@@ -817,13 +903,12 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     wound_sep = (nwound.notna() & nwoundte.notna() & (nwound >= nwoundte)).fillna(False)
     injured = (nwound - nwoundte).where(wound_sep, nwound)
     casualty_note = _join([
-        pd.Series("GTD nkill counts victims and perpetrators together: shown as total deaths", index=idx,
-                  dtype="str"),
+        pd.Series("GTD nkill includes perpetrators: shown as total deaths", index=idx, dtype="str"),
         _where(separable.to_numpy(), "victims killed = nkill - nkillter", idx),
         _where((nkill.notna() & nkillter.notna() & ~separable).fillna(False).to_numpy(),
                "nkillter exceeds nkill: victims killed left blank", idx),
         _where((nwound.notna() & ~wound_sep).fillna(False).to_numpy(),
-               "injured is GTD nwound and may include perpetrators", idx),
+               "nwound may include perpetrators", idx),
         _where(wound_sep.to_numpy(), "injured = nwound - nwoundte", idx),
         _where(c("nkill").isin(list(GTD_UNKNOWN_CODES)).to_numpy(), "nkill coded as unknown", idx),
     ])
@@ -887,37 +972,37 @@ def _map_acled(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
         in_kz = np.ones(len(raw), dtype=bool)
         notes.append("The file has no 'country' column: every row is taken to be in Kazakhstan.")
     scope: list[tuple[np.ndarray, str, pd.Series | str]] = [
-        (~in_kz, "outside Kazakhstan", "outside Kazakhstan (country '" + c("country") + "')")]
+        (~in_kz, "outside Kazakhstan", lambda: "outside Kazakhstan (country '" + c("country") + "')")]
 
     date = _parse_dates(c("event_date"), ACLED_DATE_FORMATS)
     date_bad = date.isna().to_numpy()
     issues.add(date_bad & (c("event_date") != "").to_numpy(), "event_date",
-               "'" + c("event_date") + "' is not a date (expected e.g. 2012-03-15 or 15 March 2012)")
+               lambda: "'" + c("event_date") + "' is not a date (expected e.g. 2012-03-15 or 15 March 2012)")
     issues.add((c("event_date") == "").to_numpy(), "event_date", "is blank")
     tp = c("time_precision").str.replace(r"\.0+$", "", regex=True)
     precision = tp.map({k: v[0] for k, v in ACLED_TIME_PRECISION.items()}).astype("str")
     issues.add((tp != "").to_numpy() & precision.isna().to_numpy(), "time_precision",
-               "'" + tp + "' is not an ACLED code (1, 2 or 3)")
+               lambda: "'" + tp + "' is not an ACLED code (1, 2 or 3)")
     precision = precision.fillna("day").where((tp != "").to_numpy(), "day")
     date_note = _join([tp.map({k: v[1] for k, v in ACLED_TIME_PRECISION.items()}).astype("str"),
                        _where((tp == "").to_numpy(), "ACLED time_precision not given: taken as the day", idx)])
     outside = in_kz & ~date_bad & ~date.dt.year.between(schema.PERIOD_START.year,
                                                          schema.PERIOD_END.year).fillna(False).to_numpy()
-    scope.append((outside, "outside 1991-2016", "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")"))
+    scope.append((outside, "outside 1991-2016", lambda: "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")"))
 
     etype = c("event_type")
     sub = c("sub_event_type")
     violent = (etype.str.lower().isin(ACLED_VIOLENT_EVENT_TYPES) | sub.str.lower().isin(ACLED_VIOLENT_SUB_EVENTS))
     nonviolent = in_kz & ~date_bad & ~outside & ~violent.to_numpy()
     scope.append((nonviolent, "not an incident of violence",
-                  "not an incident of violence (ACLED " + etype + ": " + sub + ")"))
+                  lambda: "not an incident of violence (ACLED " + etype + ": " + sub + ")"))
 
     gp = c("geo_precision").str.replace(r"\.0+$", "", regex=True)
     coord_precision = gp.map({k: v[0] for k, v in ACLED_GEO_PRECISION.items()}).astype("str")
     precision_note = _join([
         gp.map({k: v[1] for k, v in ACLED_GEO_PRECISION.items()}).astype("str"),
         _where((gp != "").to_numpy() & coord_precision.isna().to_numpy(),
-               "ACLED geo_precision '" + gp + "' is not a codebook value", idx),
+               lambda: "ACLED geo_precision '" + gp + "' is not a codebook value", idx),
         _where((gp == "").to_numpy(), "ACLED geo_precision not given", idx)])
 
     attack = sub.map(ACLED_ATTACK_TYPES).astype("str").fillna("Unknown")
@@ -932,10 +1017,10 @@ def _map_acled(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
                          "Terrorists/Non-State Militia")
     target = target.mask(actor2.str.match(r"(?i)^military forces of ").fillna(False), "Military")
     target = target.mask(actor2.str.match(r"(?i)^police forces of ").fillna(False), "Police")
-    description = _join([_where((etype != "").to_numpy(), "ACLED " + etype, idx),
+    description = _join([_where((etype != "").to_numpy(), lambda: "ACLED " + etype, idx),
                          _where((sub != "").to_numpy(), sub, idx)], sep=": ")
-    perpetrator = _join([actor1, _where((c("assoc_actor_1") != "").to_numpy(), "with " + c("assoc_actor_1"), idx),
-                         _where((actor2 != "").to_numpy(), "other party: " + actor2, idx)])
+    perpetrator = _join([actor1, _where((c("assoc_actor_1") != "").to_numpy(), lambda: "with " + c("assoc_actor_1"), idx),
+                         _where((actor2 != "").to_numpy(), lambda: "other party: " + actor2, idx)])
     fatalities = _count(c("fatalities"), "fatalities", issues)
     frame = pd.DataFrame({
         "event_id": _slug_id("acled-", rid),
@@ -959,10 +1044,9 @@ def _map_acled(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
         "source_format": pd.Series(FORMAT_ACLED, index=idx, dtype="str"),
         "source_record_id": rid,
         "precision_note": precision_note,
-        "casualty_note": pd.Series("ACLED fatalities count everyone killed, perpetrators included: shown as total "
-                                   "deaths", index=idx, dtype="str"),
+        "casualty_note": pd.Series("ACLED fatalities include perpetrators: shown as total deaths", index=idx, dtype="str"),
         "source_citations": _join([c("source"), _where((c("source_scale") != "").to_numpy(),
-                                                       "scale: " + c("source_scale"), idx)]),
+                                                       lambda: "scale: " + c("source_scale"), idx)]),
     }, index=idx)
     issues.date_bad = date_bad  # type: ignore[attr-defined]
     return _Mapped(frame, issues, scope, admin1, c("latitude"), c("longitude"), "ACLED", notes)
@@ -979,19 +1063,19 @@ def _map_events(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     issues.add(eid == "", "event_id", "is blank but required")
     date = _parse_dates(c("date"), EVENTS_DATE_FORMATS)
     date_bad = date.isna().to_numpy()
-    issues.add(date_bad & (c("date") != "").to_numpy(), "date", "'" + c("date") + "' must be a date written YYYY-MM-DD")
+    issues.add(date_bad & (c("date") != "").to_numpy(), "date", lambda: "'" + c("date") + "' must be a date written YYYY-MM-DD")
     issues.add((c("date") == "").to_numpy(), "date", "is blank but required")
     outside = ~date_bad & ~date.dt.year.between(schema.PERIOD_START.year,
                                                  schema.PERIOD_END.year).fillna(False).to_numpy()
     scope: list[tuple[np.ndarray, str, pd.Series | str]] = [
-        (outside, "outside 1991-2016", "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")")]
+        (outside, "outside 1991-2016", lambda: "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")")]
     required = {"date_precision", "event_type", "attack_type", "target_type", "classification"}
     for name in ("date_precision", "coord_precision", "event_type", "attack_type", "target_type", "classification"):
         s = c(name)
         vocab = allowed(name)
         if name in required:
             issues.add((s == "").to_numpy(), name, "is blank but required")
-        issues.add(((s != "") & ~s.isin(vocab)).to_numpy(), name, "'" + s + "' must be one of: " + ", ".join(vocab))
+        issues.add(((s != "") & ~s.isin(vocab)).to_numpy(), name, lambda s=s, vocab=vocab: "'" + s + "' must be one of: " + ", ".join(vocab))
     counts = {name: _count(c(name), name, issues) for name in
               ("killed", "injured", "perpetrators_killed", "total_deaths", "coord_uncertainty_km")}
     parts = counts["killed"].fillna(0) + counts["perpetrators_killed"].fillna(0)
@@ -1110,29 +1194,24 @@ def _region_units(regions: pd.DataFrame | Iterable[str] | None) -> tuple[str, ..
     return tuple(regions)
 
 
-def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | None = None,
-                   regions: pd.DataFrame | Iterable[str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                   citation: str | None = None, licence: str | None = None) -> ImportPreview:
-    """Read, recognise, map and check a file; return what would be stored. Raises :class:`ImportFileError` (and
-    changes nothing) when the file cannot be imported at all."""
-    units = _region_units(regions)
-    checksum = hashlib.sha256(data).hexdigest()
-    detected: dict[str, str] = {}
+@dataclass
+class _Part:
+    """The outcome of one chunk of rows."""
 
-    def wanted(names: list[str]) -> list[str]:
-        try:
-            detected["format"] = detect_format(names)
-        except ImportFileError as exc:
-            exc.row = None if exc.row is None else exc.row
-            raise
-        return _wanted(detected["format"], names)
+    accepted: pd.DataFrame
+    rejected: pd.DataFrame
+    out_of_scope: pd.DataFrame
+    missing: pd.DataFrame
+    unmapped: pd.Series
+    rows: int
+    blank: list[int]
+    notes: list[str]
 
-    raw = _read(data, filename, max_bytes, wanted)
-    fmt = detected.get("format") or detect_format(raw.columns)
-    mapped = _MAPPERS[fmt](raw.frame, units)
+
+def _process(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[str, ...]) -> _Part:
+    mapped = _MAPPERS[fmt](raw, units)
     frame = mapped.frame
     idx = frame.index
-    notes = list(mapped.notes)
     issues = mapped.issues
 
     # Scope first: a row outside Kazakhstan is not checked further; a row with a valid date outside the period
@@ -1144,9 +1223,9 @@ def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | No
         mask = np.asarray(mask, dtype=bool) & ~taken
         if not mask.any():
             continue
-        oos_kind[mask] = kind
         if callable(reason):
             reason = reason()
+        oos_kind[mask] = kind
         oos_reason[mask] = reason[mask] if isinstance(reason, pd.Series) else reason
         taken |= mask
     rejected_mask = issues.mask() & ~taken
@@ -1166,60 +1245,103 @@ def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | No
     frame["latitude"] = lat.where(~no_point)
     frame["longitude"] = lon.where(~no_point)
     frame["coord_precision"] = _col(frame, "coord_precision").astype("str").where(~no_point)
-    src_point = "(" + mapped.latitude + ", " + mapped.longitude + ")"
-    point_note = _where(no_point & ~(lat_blank & lon_blank),
-                        f"the {mapped.coord_label} point " + src_point + " is not drawn: " + coord_reason, idx)
-    point_note = point_note.where(~(lat_blank & lon_blank), "no coordinates in the source: not on the map")
+    given = no_point & ~(lat_blank & lon_blank)
+    point_note = _join([
+        _where(given, lambda: f"the {mapped.coord_label} point (" + mapped.latitude + ", " + mapped.longitude
+               + ") is not drawn: " + coord_reason, idx),
+        _where(lat_blank & lon_blank, "no coordinates in the source: not on the map", idx)])
 
     # Regions.
     region_src = mapped.region_source
-    unmapped = frame["region"].isna().to_numpy() & ~_map_unique(region_src, regions_lookup.is_unknown).astype(
-        bool).to_numpy()
+    no_region = frame["region"].isna().to_numpy()
+    unmapped = no_region & ~_map_unique(region_src, regions_lookup.is_unknown).astype(bool).to_numpy()
     region_note = _join([
-        _where(unmapped, "region '" + region_src + "' in the source does not map to a 2016 region", idx),
-        _where(frame["region"].isna().to_numpy() & ~unmapped, "the source gives no region", idx)])
+        _where(unmapped, lambda: "region '" + region_src + "' in the source does not map to a 2016 region", idx),
+        _where(no_region & ~unmapped, "the source gives no region", idx)])
     frame["geo_note"] = _join([_col(frame, "geo_note").astype("str").fillna(""), region_note, point_note])
 
-    # One row per source id: a repeated id is rejected (the first one stands).
-    candidates = ~taken & ~rejected_mask
-    ids = frame["event_id"].astype("str")
-    repeated = candidates & ids.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()
-    if repeated.any():
-        first_row = pd.Series(idx[candidates], index=ids[candidates].to_numpy())
-        first_row = first_row[~first_row.index.duplicated(keep="first")]
-        issues.add(repeated, "id", "repeats the id of row " + ids.map(first_row).astype("Int64").astype("str"))
-        rejected_mask |= repeated
     accepted_mask = ~taken & ~rejected_mask
-
     frame["source_row"] = pd.Series(idx, index=idx, dtype="Int64")
-    accepted = _typed(frame[accepted_mask])
-    accepted["duplicate_of"] = pd.Series(pd.NA, index=accepted.index, dtype="str")
+    accepted = _typed(frame[accepted_mask], compact=True)
+
+    reasons = issues.reasons()
+    ids = frame["source_record_id"]
+    rej_rows = idx[rejected_mask]
+    rejected = pd.DataFrame({"row": pd.Series(rej_rows, dtype="Int64"),
+                             "source_record_id": _text(ids[rejected_mask]).to_numpy(),
+                             "reason": reasons.reindex(rej_rows).astype("str").to_numpy()})
+    out_of_scope = pd.DataFrame({"row": pd.Series(idx[taken], dtype="Int64"),
+                                 "source_record_id": _text(ids[taken]).to_numpy(),
+                                 "kind": oos_kind[taken].astype("str").to_numpy(),
+                                 "reason": oos_reason[taken].astype("str").to_numpy()})
+    miss = accepted_mask & no_point
+    missing = pd.DataFrame({"row": pd.Series(idx[miss], dtype="Int64"),
+                            "source_record_id": _text(ids[miss]).to_numpy(),
+                            "place": _text(frame["place"].astype("str")[miss]).to_numpy(),
+                            "reason": coord_reason[miss].astype("str").to_numpy()})
+    unmapped_counts = region_src[accepted_mask & unmapped].value_counts()
+    return _Part(accepted, rejected, out_of_scope, missing, unmapped_counts, len(frame), blank, mapped.notes)
+
+
+def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | None = None,
+                   regions: pd.DataFrame | Iterable[str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                   citation: str | None = None, licence: str | None = None) -> ImportPreview:
+    """Read, recognise, map and check a file; return what would be stored. Raises :class:`ImportFileError` (and
+    changes nothing) when the file cannot be imported at all. The rows are mapped in chunks, so the memory needed
+    is the file, the accepted rows and one chunk's working space."""
+    units = _region_units(regions)
+    checksum = hashlib.sha256(data).hexdigest()
+    src = open_source(data, filename, max_bytes)
+    fmt = src.format
+    try:
+        parts: list[_Part] = src.consume(lambda frame, blank: _process(frame, blank, fmt, units))
+    except ImportFileError as exc:
+        exc.file = exc.file or filename
+        exc.args = (str(exc),)
+        raise
+
+    def cat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+        frames = [f for f in frames if len(f)]
+        return pd.concat(frames) if frames else empty
+
+    empty_issue = pd.DataFrame({"row": pd.Series(dtype="Int64"), "source_record_id": pd.Series(dtype="str"),
+                                "reason": pd.Series(dtype="str")})
+    accepted = _concat([p.accepted for p in parts], empty_events(compact=True))
+    rejected = cat([p.rejected for p in parts], empty_issue).reset_index(drop=True)
+    out_of_scope = cat([p.out_of_scope for p in parts], empty_issue.assign(kind=pd.Series(dtype="str"))[
+        ["row", "source_record_id", "kind", "reason"]]).reset_index(drop=True)
+    missing = cat([p.missing for p in parts], empty_issue.rename(columns={"reason": "place"}).assign(
+        reason=pd.Series(dtype="str"))).reset_index(drop=True)
+    unmapped_all = [p.unmapped for p in parts if len(p.unmapped)]
+    unmapped_regions = ({str(k): int(v) for k, v in pd.concat(unmapped_all).groupby(level=0).sum()
+                         .sort_values(ascending=False).items()} if unmapped_all else {})
+    rows_read = sum(p.rows for p in parts)
+    blank_rows = [r for p in parts for r in p.blank]
+    notes = list(dict.fromkeys(n for p in parts for n in p.notes))
+    del parts
+
+    # One row per source id: a repeated id is rejected (the first one stands).
+    ids = accepted["event_id"]
+    repeated = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
+    if repeated.any():
+        first = pd.Series(accepted.index[~repeated], index=ids[~repeated].to_numpy())
+        extra = pd.DataFrame({
+            "row": pd.Series(accepted.index[repeated], dtype="Int64"),
+            "source_record_id": accepted["source_record_id"][repeated].to_numpy(),
+            "reason": ("id: repeats the id of row " + ids[repeated].map(first).astype("Int64").astype("str"))
+            .to_numpy()})
+        rejected = pd.concat([rejected, extra]).sort_values("row").reset_index(drop=True)
+        accepted = accepted[~repeated]
+        missing = missing[~missing["row"].isin(extra["row"])].reset_index(drop=True)
+
     duplicates = _link_duplicates(accepted, curated_events)
     if not duplicates.empty:
         accepted.loc[duplicates["row"].to_numpy(), "duplicate_of"] = duplicates["duplicate_of"].to_numpy()
     accepted = accepted.reset_index(drop=True)
 
-    reasons = issues.reasons()
-    rej_rows = idx[rejected_mask]
-    rejected = pd.DataFrame({"row": pd.Series(rej_rows, dtype="Int64"),
-                             "source_record_id": _text(frame.loc[rej_rows, "source_record_id"]).to_numpy(),
-                             "reason": reasons.reindex(rej_rows).astype("str").to_numpy()})
-    out_rows = idx[taken]
-    out_of_scope = pd.DataFrame({"row": pd.Series(out_rows, dtype="Int64"),
-                                 "source_record_id": _text(frame.loc[out_rows, "source_record_id"]).to_numpy(),
-                                 "kind": oos_kind[taken].astype("str").to_numpy(),
-                                 "reason": oos_reason[taken].astype("str").to_numpy()})
-    miss_rows = idx[accepted_mask & no_point]
-    missing = pd.DataFrame({"row": pd.Series(miss_rows, dtype="Int64"),
-                            "source_record_id": _text(frame.loc[miss_rows, "source_record_id"]).to_numpy(),
-                            "place": _text(frame.loc[miss_rows, "place"].astype("str")).to_numpy(),
-                            "reason": coord_reason[accepted_mask & no_point].astype("str").to_numpy()})
-    unmapped_counts = region_src[accepted_mask & unmapped].value_counts()
-    unmapped_regions = {str(k): int(v) for k, v in unmapped_counts.items()}
-
     if curated_events is None:
         notes.append("No curated incidents were given: duplicates were not looked for.")
-    ignored = [c for c in raw.columns if c and c not in raw.frame.columns]
+    ignored = [c for c in src.columns if c and c not in src.want]
     if fmt == FORMAT_GTD:
         cit, lic, cas = GTD_CITATION, GTD_LICENCE, GTD_CASUALTY_NOTE
     elif fmt == FORMAT_ACLED:
@@ -1227,11 +1349,11 @@ def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | No
     else:
         cit, lic, cas = f"Imported event table '{filename}'", EVENTS_LICENCE, None
     return ImportPreview(
-        filename=filename, checksum=checksum, size_bytes=len(data), format=fmt, rows_read=len(frame),
+        filename=filename, checksum=checksum, size_bytes=len(data), format=fmt, rows_read=rows_read,
         accepted=accepted, rejected=rejected, out_of_scope=out_of_scope, duplicates=duplicates,
         missing_coordinates=missing, unmapped_regions=unmapped_regions, citation=citation or cit,
-        licence=licence or lic, casualty_note=cas, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
-        blank_rows=raw.blank_rows, ignored_columns=ignored, notes=notes)
+        licence=licence or lic, casualty_note=cas, encoding=src.encoding, delimiter=src.delimiter, sheet=src.sheet,
+        blank_rows=blank_rows, ignored_columns=ignored, notes=notes)
 
 
 # ================================================================ duplicates of curated incidents
@@ -1263,6 +1385,8 @@ def _link_duplicates(accepted: pd.DataFrame, curated: pd.DataFrame | None) -> pd
     if cand.empty:
         return empty
     left = cand[["source_record_id", "date", "place", "region", "latitude", "longitude"]].copy()
+    for col in ("place", "region"):
+        left[col] = left[col].astype("str")
     left["_pos"] = cand.index
     pairs = left.merge(cur.rename(columns=lambda c: c + "_cur"), how="cross")
     days = (pairs["date"] - pairs["date_cur"]).abs().dt.days

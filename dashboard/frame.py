@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import filters as flt
 from components.datapack import DataPack
+from dashboard.data import memo
 
 # Page-level parameters that may appear in a link, with their allowed values (None: free). Pages register here so
 # the frame can tell a known parameter from a stray one.
@@ -16,6 +17,15 @@ PAGE_KEYS: dict[str, tuple[str, ...] | None] = {
 }
 _INITIAL_URL = "_initial_url"
 _NOTICES_SHOWN = "_url_notices_shown"
+
+
+def _vocabulary(pack: DataPack) -> dict[str, tuple[str, ...]]:
+    return flt.vocabulary(pack.tables["events"], pack.tables["regions"], pack.metadata)
+
+
+def filter_vocabulary(pack: DataPack) -> dict[str, tuple[str, ...]]:
+    """Options of every filter (memoised per data pack)."""
+    return memo(_vocabulary, pack)
 
 
 def _snapshot_url() -> None:
@@ -35,8 +45,7 @@ def _reset_filters(vocab: dict[str, tuple[str, ...]]) -> None:
 def sidebar_filters(pack: DataPack) -> flt.Filters:
     """Draw the filters in the sidebar (bound to the URL) and return what they select."""
     _snapshot_url()
-    events = pack.tables["events"]
-    vocab = flt.vocabulary(events, pack.tables["regions"], pack.metadata)
+    vocab = filter_vocabulary(pack)
     with st.sidebar:
         st.markdown("### Filters")
         st.slider("Years", flt.YEAR_MIN, flt.YEAR_MAX, (flt.YEAR_MIN, flt.YEAR_MAX), key=flt.KEY_YEARS,
@@ -66,7 +75,7 @@ def url_notices(pack: DataPack) -> None:
     if st.session_state.get(_NOTICES_SHOWN):
         return
     st.session_state[_NOTICES_SHOWN] = True
-    vocab = flt.vocabulary(pack.tables["events"], pack.tables["regions"], pack.metadata)
+    vocab = filter_vocabulary(pack)
     for notice in flt.url_problems(st.session_state.get(_INITIAL_URL, {}), vocab, PAGE_KEYS):
         st.warning(notice, icon=":material/link_off:")
 

@@ -11,7 +11,8 @@ from components import details as det
 from components import filters as flt
 from components import mapping
 from dashboard import details, frame
-from dashboard.data import data_dir, get_pack
+from components.filters import Filters
+from dashboard.data import data_dir, get_pack, memo
 
 MAP_KEY = "map"
 TABLE_KEY = "map_table"
@@ -120,9 +121,16 @@ with side_col:
                              "offline and needs no account or token.")
 shade = shade if shade in mapping.SHADE_OPTIONS else mapping.DEFAULT_SHADE
 
-deck = mapping.make_map(events, pack.boundaries, shade, basemap, all_events=all_events,
-                        region_filter=filters.regions)
-items = mapping.legend_items(events, pack.boundaries, shade, filters.regions)
+def map_view(pack_, key, shade_, basemap_):
+    """Deck and legend for a filter (memoised: building and serialising the polygons is the page's main cost)."""
+    f = Filters.from_key(key)
+    ev = f.apply(pack_.tables["events"])
+    deck_ = mapping.make_map(ev, pack_.boundaries, shade_, basemap_, all_events=pack_.tables["events"],
+                             region_filter=f.regions)
+    return deck_, mapping.legend_items(ev, pack_.boundaries, shade_, f.regions)
+
+
+deck, items = memo(map_view, pack, filters.key(), shade, bool(basemap))
 drawn = events[mapping.located_mask(events)]
 alt = (f"Map of Kazakhstan's 16 regions shaded by {mapping.SHADE_OPTIONS[shade].lower()}, with "
        f"{len(drawn)} incident point{'s' if len(drawn) != 1 else ''}. The same incidents are listed under "

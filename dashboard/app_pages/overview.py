@@ -5,7 +5,8 @@ import streamlit as st
 
 from components import charts, summary
 from dashboard import details, frame
-from dashboard.data import data_dir, get_pack
+from components.filters import Filters
+from dashboard.data import data_dir, get_pack, memo
 
 pack = get_pack(data_dir())
 filters = st.session_state["filters"]
@@ -31,9 +32,15 @@ if disputed:
                "alternatives.")
 
 st.subheader("Incidents and victims per year, with policy milestones")
-per_year = summary.per_year(events, filters.years)
-policy_rows = charts.milestones(pack.tables["policies"], filters.years)
-fig = charts.make_yearly_figure(per_year, policy_rows)
+def yearly_view(pack_, key):
+    """Per-year table, milestones and figure for a filter (memoised: make_subplots is slow)."""
+    f = Filters.from_key(key)
+    per_year_ = summary.per_year(f.apply(pack_.tables["events"]), f.years)
+    rows = charts.milestones(pack_.tables["policies"], f.years)
+    return per_year_, rows, charts.make_yearly_figure(per_year_, rows)
+
+
+per_year, policy_rows, fig = memo(yearly_view, pack, filters.key())
 state = st.plotly_chart(
     fig, key="overview_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False},
     alt="Three stacked charts over the same years: policy milestones by kind, incidents per year, and victims "

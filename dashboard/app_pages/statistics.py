@@ -8,13 +8,19 @@ import streamlit as st
 
 from components import stats_charts as sc
 from components.exports import to_csv_bytes
-from dashboard.data import data_dir, get_pack
+from dashboard.data import data_dir, get_pack, memo
 from dashboard.frame import escape_md, source_line
 
 pack = get_pack(data_dir())
+
+
+def _sources_of(pack_):
+    return pack_.sources_by_id()
+
+
 stats = pack.tables["statistics"]
 contradictions = pack.tables["contradictions"]
-sources = pack.sources_by_id()
+sources = memo(_sources_of, pack)
 filters = st.session_state.get("filters")
 
 TOPIC_ORDER = pack.metadata["tables"]["statistics"]["columns"]["topic"].get("values", [])
@@ -51,22 +57,41 @@ COLUMN_CONFIG = {
 }
 
 
-def table_of(ids_or_rows, drop: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Readable rows (value as stated, quote, caveat, disagreements), given stat ids or a slice of the table."""
-    if isinstance(ids_or_rows, pd.DataFrame):
-        df = sc.stat_rows(ids_or_rows, sources)
+def figure(pack_, name: str):
+    """One of the page's three figures (memoised: they do not depend on the filters)."""
+    builder = {"age": sc.make_age_figure, "prosecution": sc.make_prosecution_figure,
+               "fighters": sc.make_foreign_fighters_figure}[name]
+    return builder(pack_.tables["statistics"], pack_.sources_by_id())
+
+
+def _table(pack_, spec: tuple, drop: tuple[str, ...]) -> pd.DataFrame:
+    """Readable rows (value as stated, quote, caveat, disagreements) of a spec: ("ids", id, ...), ("topic", name)
+    or ("comparators",). Memoised: the statistics do not depend on the filters."""
+    stats_, srcs = pack_.tables["statistics"], pack_.sources_by_id()
+    if spec[0] == "ids":
+        df = sc.stat_rows(stats_, srcs, list(spec[1:]))
+    elif spec[0] == "topic":
+        others_ = sc.other_document_rows(stats_)
+        df = sc.stat_rows(others_[others_["topic"] == spec[1]], srcs)
     else:
-        df = sc.stat_rows(stats, sources, list(ids_or_rows))
+        df = sc.stat_rows(sc.comparator_rows(stats_), srcs)
     df.insert(df.columns.get_loc("Caveat") + 1, "Where sources disagree",
-              sc.disagreement_column(contradictions, df["stat_id"]))
+              sc.disagreement_column(pack_.tables["contradictions"], df["stat_id"]))
     return df.drop(columns=list(drop))
+
+
+def table_of(spec, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows for stat ids (a tuple of ids) or a spec tuple (see _table)."""
+    if spec and spec[0] not in ("ids", "topic", "comparators"):
+        spec = ("ids", *spec)
+    return memo(_table, pack, tuple(spec), tuple(drop))
 
 
 def show_table(df: pd.DataFrame, key: str, filename: str) -> None:
     st.dataframe(df, hide_index=True, width="stretch", column_config=COLUMN_CONFIG, key=key, row_height=84,
                  height=min(84 * len(df) + 40, 560))
-    st.download_button("Download these rows (CSV)", to_csv_bytes(df), file_name=filename, mime="text/csv",
-                       icon=":material/download:", key=f"{key}-csv")
+    st.download_button("Download these rows (CSV)", lambda: to_csv_bytes(df), file_name=filename, mime="text/csv",
+                       icon=":material/download:", key=f"{key}-csv", on_click="ignore")
 
 
 def chart(fig, ids: tuple[str, ...], key: str, alt: str, with_comparators: bool = False) -> None:
@@ -105,7 +130,7 @@ def recorded_disagreements(ids: tuple[str, ...]) -> None:
 st.header("Perpetrators' ages")
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    chart(sc.make_age_figure(stats, sources), sc.AGE_IDS, key="age",
+    chart(memo(figure, pack, "age"), sc.AGE_IDS, key="age",
           alt="Bar chart of the shares of terrorists by age as reported in September 2016: 55% under 20 and 35% "
               "aged 30 to 39, which together make the reported total of 90% under 40; the 20 to 29 band is not "
               "reported and is shown empty.")
@@ -124,7 +149,7 @@ with right:
 st.header("Prosecution and prevention")
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    chart(sc.make_prosecution_figure(stats, sources), sc.PROSECUTION_IDS, key="prosecution",
+    chart(memo(figure, pack, "prosecution"), sc.PROSECUTION_IDS, key="prosecution",
           alt="Horizontal bar chart of figures given by officials in September 2016: 445 defendants convicted, "
               "73 extremist plots foiled, 559 citizens prevented from leaving, 45 citizens extradited from "
               "terrorist camps and 33 who returned of their own accord; each covers a different period.")
@@ -138,7 +163,7 @@ with right:
 st.header("Foreign fighters")
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    chart(sc.make_foreign_fighters_figure(stats, sources), sc.FIGHTERS_IDS, key="fighters", with_comparators=True,
+    chart(memo(figure, pack, "fighters"), sc.FIGHTERS_IDS, key="fighters", with_comparators=True,
           alt="Range chart: the 2018 Karaganda article estimates 200 to 400 Kazakh fighters with jihadist groups, "
               "drawn as an interval; two official 2015 comparators are drawn as separate diamond markers: 400 "
               "fighting abroad (July 2015) and 350 in Syria, of whom 150 fighters (April 2015).")
@@ -158,7 +183,7 @@ topics = [t for t in TOPIC_ORDER if t in set(others["topic"])] + sorted(set(othe
 for topic in topics:
     rows = others[others["topic"] == topic]
     st.subheader(f"{escape_md(topic[:1].upper() + topic[1:])} ({len(rows)})")
-    show_table(table_of(rows, drop=("Topic", "Comparator")), key=f"other-{topic}",
+    show_table(table_of(("topic", topic), drop=("Topic", "Comparator")), key=f"other-{topic}",
                filename=f"statistics-{topic.replace(' ', '-')}.csv")
 
 # ------------------------------------------------------------------ comparators, set apart
@@ -172,5 +197,5 @@ with st.container(border=True):
     if comparators.empty:
         st.caption("No comparators in the data pack.")
     else:
-        show_table(table_of(comparators, drop=("Comparator",)), key="comparators",
+        show_table(table_of(("comparators",), drop=("Comparator",)), key="comparators",
                    filename="statistics-comparators.csv")

@@ -1,0 +1,288 @@
+"""The local store of imported datasets: an embedded DuckDB database under the data directory (``var/`` by default,
+or ``$KZ_VAR_DIR``), never inside the curated data pack and never committed (``var/`` is git-ignored).
+
+Each import is one transaction: the dataset's record, its events and the list of rows left out are written together
+or not at all, so a process that dies mid-import leaves the store as it was. Every stored event keeps the dataset it
+came from; datasets can be listed, switched on and off, and deleted.
+
+No Streamlit here. Usage::
+
+    store = Store()                                   # opens (or creates) var/imports.duckdb
+    dataset_id = store.add(preview, "GTD 2020 export")  # preview from importers.prepare_import
+    store.events()                                    # enabled datasets' events, curated columns + provenance
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from components import importers
+
+VAR_DIR_ENV = "KZ_VAR_DIR"
+DEFAULT_VAR_DIR = Path(__file__).resolve().parent.parent / "var"
+DB_FILE = "imports.duckdb"
+SCHEMA_VERSION = 1
+STORE_COLUMNS = ("dataset_id", "dataset_name")  # added to the importers' columns by events()
+_SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
+
+DATASET_COLUMNS = ("dataset_id", "name", "filename", "checksum", "format", "imported_at", "size_bytes", "rows_read",
+                   "rows_accepted", "rows_rejected", "rows_out_of_scope", "rows_duplicates",
+                   "rows_missing_coordinates", "enabled", "citation", "licence", "casualty_note", "encoding",
+                   "unmapped_regions", "out_of_scope_counts", "notes")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; nothing was changed."""
+
+
+class DuplicateDatasetError(StoreError):
+    """The same file (same sha256) is already stored."""
+
+
+def default_var_dir() -> Path:
+    return Path(os.environ.get(VAR_DIR_ENV) or DEFAULT_VAR_DIR)
+
+
+def _event_sql_columns() -> list[tuple[str, str]]:
+    cols = [(name, _SQL_TYPES.get(spec["type"], "VARCHAR")) for name, spec in importers.event_columns().items()]
+    cols += [(name, "BIGINT" if name == "source_row" else "VARCHAR") for name in importers.PROVENANCE_COLUMNS]
+    return cols
+
+
+class Store:
+    """Imported datasets in ``<var_dir>/imports.duckdb``. Each call opens and closes its own connection, so the
+    file is not held locked between calls (another process, or a restart, can open it)."""
+
+    def __init__(self, var_dir: str | Path | None = None, *, memory_limit: str = "1GB") -> None:
+        self.var_dir = Path(var_dir) if var_dir is not None else default_var_dir()
+        self.path = self.var_dir / DB_FILE
+        self.memory_limit = memory_limit
+        try:
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data directory {self.var_dir}: {exc}") from exc
+        with self._connect() as con:
+            self._migrate(con)
+
+    # ------------------------------------------------------------ connection and schema
+    @contextmanager
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        try:
+            con = duckdb.connect(str(self.path), config={"memory_limit": self.memory_limit})
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the import store {self.path}: {exc}") from exc
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+        if row is not None and int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(f"the import store {self.path} was written by a newer version of the dashboard "
+                             f"(schema {row[0]}, this version reads {SCHEMA_VERSION})")
+        if row is not None:
+            return
+        con.begin()
+        con.execute("""
+            CREATE TABLE IF NOT EXISTS datasets (
+                dataset_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, filename VARCHAR NOT NULL,
+                checksum VARCHAR NOT NULL, format VARCHAR NOT NULL, imported_at TIMESTAMP NOT NULL,
+                size_bytes BIGINT, rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT,
+                rows_out_of_scope BIGINT, rows_duplicates BIGINT, rows_missing_coordinates BIGINT,
+                enabled BOOLEAN NOT NULL, citation VARCHAR, licence VARCHAR, casualty_note VARCHAR,
+                encoding VARCHAR, unmapped_regions VARCHAR, out_of_scope_counts VARCHAR, notes VARCHAR)""")
+        columns = ", ".join(f'"{name}" {sql}' for name, sql in _event_sql_columns())
+        con.execute(f"CREATE TABLE IF NOT EXISTS events (dataset_id INTEGER NOT NULL, {columns})")
+        con.execute("""
+            CREATE TABLE IF NOT EXISTS row_issues (
+                dataset_id INTEGER NOT NULL, status VARCHAR NOT NULL, "row" BIGINT, source_record_id VARCHAR,
+                kind VARCHAR, reason VARCHAR)""")
+        con.execute("INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        con.commit()
+
+    # ------------------------------------------------------------ writing
+    def add(self, preview: importers.ImportPreview, name: str | None = None, *, enabled: bool = True,
+            allow_same_file: bool = False, progress: Callable[[str], None] | None = None) -> int:
+        """Store a previewed import in one transaction; return its dataset id. Raises
+        :class:`DuplicateDatasetError` if the same file (sha256) is already stored, unless ``allow_same_file``.
+        ``progress(stage)`` is called at 'begin', 'dataset', 'events', 'issues' (all before the commit) and 'commit'.
+        """
+        step = progress or (lambda stage: None)
+        name = (name or preview.filename).strip() or preview.filename
+        accepted = preview.accepted
+        issues = pd.concat([
+            preview.rejected.assign(status="rejected", kind=pd.NA)[["status", "row", "source_record_id", "kind",
+                                                                      "reason"]],
+            preview.out_of_scope.assign(status="out of scope")[["status", "row", "source_record_id", "kind",
+                                                                  "reason"]],
+        ], ignore_index=True)
+        for col in ("status", "source_record_id", "kind", "reason"):
+            issues[col] = issues[col].astype("str")
+        issues["row"] = issues["row"].astype("Int64")
+        with self._connect() as con:
+            con.begin()
+            try:
+                step("begin")
+                same = con.execute("SELECT dataset_id, name, imported_at FROM datasets WHERE checksum = ?",
+                                   [preview.checksum]).fetchone()
+                if same is not None and not allow_same_file:
+                    raise DuplicateDatasetError(
+                        f"this file was already imported as dataset {same[0]} '{same[1]}' on "
+                        f"{same[2]:%Y-%m-%d %H:%M} UTC (same sha256 checksum); delete that dataset first to import "
+                        "it again")
+                dataset_id = int(con.execute("SELECT COALESCE(MAX(dataset_id), 0) + 1 FROM datasets").fetchone()[0])
+                con.execute(
+                    f"INSERT INTO datasets ({', '.join(DATASET_COLUMNS)}) VALUES "
+                    f"({', '.join('?' for _ in DATASET_COLUMNS)})",
+                    [dataset_id, name, preview.filename, preview.checksum, preview.format,
+                     datetime.now(UTC).replace(tzinfo=None), preview.size_bytes, preview.rows_read,
+                     preview.n_accepted, preview.n_rejected, preview.n_out_of_scope, preview.n_duplicates,
+                     preview.n_missing_coordinates, enabled, preview.citation, preview.licence,
+                     preview.casualty_note, preview.encoding, json.dumps(preview.unmapped_regions),
+                     json.dumps(preview.out_of_scope_counts), json.dumps(preview.notes)])
+                step("dataset")
+                if len(accepted):
+                    cols = [name for name, _ in _event_sql_columns()]
+                    select = ", ".join(
+                        (f"'imp{dataset_id}-' || \"event_id\"" if c == "event_id" else f'"{c}"') for c in cols)
+                    con.register("_incoming_events", accepted)
+                    con.execute(f"INSERT INTO events (dataset_id, {', '.join(chr(34) + c + chr(34) for c in cols)}) "
+                                f"SELECT {dataset_id}, {select} FROM _incoming_events")
+                    con.unregister("_incoming_events")
+                step("events")
+                if len(issues):
+                    con.register("_incoming_issues", issues)
+                    con.execute(f'INSERT INTO row_issues SELECT {dataset_id}, status, "row", source_record_id, kind, '
+                                "reason FROM _incoming_issues")
+                    con.unregister("_incoming_issues")
+                step("issues")
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+        step("commit")
+        return dataset_id
+
+    def set_enabled(self, dataset_id: int, enabled: bool) -> None:
+        """Switch a dataset on (its events are shown) or off (kept, not shown)."""
+        with self._connect() as con:
+            self._require(con, dataset_id)
+            con.execute("UPDATE datasets SET enabled = ? WHERE dataset_id = ?", [bool(enabled), int(dataset_id)])
+
+    def rename(self, dataset_id: int, name: str) -> None:
+        with self._connect() as con:
+            self._require(con, dataset_id)
+            con.execute("UPDATE datasets SET name = ? WHERE dataset_id = ?", [name.strip(), int(dataset_id)])
+
+    def delete(self, dataset_id: int) -> None:
+        """Remove a dataset, its events and its row lists, in one transaction."""
+        with self._connect() as con:
+            self._require(con, dataset_id)
+            con.begin()
+            try:
+                for table in ("events", "row_issues", "datasets"):
+                    con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [int(dataset_id)])
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+            con.execute("CHECKPOINT")
+
+    @staticmethod
+    def _require(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
+        if con.execute("SELECT 1 FROM datasets WHERE dataset_id = ?", [int(dataset_id)]).fetchone() is None:
+            raise KeyError(f"no imported dataset with id {dataset_id}")
+
+    # ------------------------------------------------------------ reading
+    def datasets(self) -> pd.DataFrame:
+        """One row per imported dataset, oldest first (JSON columns decoded)."""
+        with self._connect() as con:
+            df = con.execute(f"SELECT {', '.join(DATASET_COLUMNS)} FROM datasets ORDER BY dataset_id").df()
+        for col in ("unmapped_regions", "out_of_scope_counts", "notes"):
+            df[col] = df[col].map(lambda v: json.loads(v) if isinstance(v, str) else None)
+        df["format_label"] = df["format"].map(importers.FORMAT_LABELS)
+        df["enabled"] = df["enabled"].astype(bool)
+        return df
+
+    def dataset(self, dataset_id: int) -> dict:
+        df = self.datasets()
+        rows = df[df["dataset_id"] == int(dataset_id)]
+        if rows.empty:
+            raise KeyError(f"no imported dataset with id {dataset_id}")
+        return rows.iloc[0].to_dict()
+
+    def events(self, enabled_only: bool = True, dataset_ids: list[int] | None = None) -> pd.DataFrame:
+        """Stored events: the curated ``events`` columns with the same dtypes, then ``dataset_id``,
+        ``dataset_name`` and the importers' provenance columns. Event ids are ``imp<dataset_id>-<id>``."""
+        where, params = [], []
+        if enabled_only:
+            where.append("d.enabled")
+        if dataset_ids is not None:
+            if not dataset_ids:
+                return self._empty_events()
+            where.append(f"e.dataset_id IN ({', '.join('?' for _ in dataset_ids)})")
+            params += [int(i) for i in dataset_ids]
+        cols = ", ".join(f'e."{c}"' for c, _ in _event_sql_columns())
+        sql = (f"SELECT {cols}, e.dataset_id, d.name AS dataset_name FROM events e JOIN datasets d USING (dataset_id)"
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.dataset_id, e.source_row")
+        with self._connect() as con:
+            table = con.execute(sql, params).to_arrow_table()
+        df = table.to_pandas()
+        return self._shape(df)
+
+    def _empty_events(self) -> pd.DataFrame:
+        return self._shape(importers.empty_events().assign(dataset_id=pd.NA, dataset_name=pd.NA))
+
+    @staticmethod
+    def _shape(df: pd.DataFrame) -> pd.DataFrame:
+        out = importers._typed(df)
+        out.insert(len(importers.event_columns()), "dataset_id", df["dataset_id"].astype("Int64"))
+        out.insert(len(importers.event_columns()) + 1, "dataset_name", importers._text(df["dataset_name"]))
+        return out.reset_index(drop=True)
+
+    def row_issues(self, dataset_id: int, status: str | None = None) -> pd.DataFrame:
+        """Rows of a dataset's file left out: status 'rejected' or 'out of scope', with row, id, kind and reason."""
+        sql = 'SELECT status, "row", source_record_id, kind, reason FROM row_issues WHERE dataset_id = ?'
+        params: list[object] = [int(dataset_id)]
+        if status:
+            sql += " AND status = ?"
+            params.append(status)
+        with self._connect() as con:
+            df = con.execute(sql + ' ORDER BY "row"', params).df()
+        df["row"] = df["row"].astype("Int64")
+        return df
+
+    def citations(self, enabled_only: bool = True) -> list[dict[str, str]]:
+        """Name, citation and licence of each (enabled) dataset, for exports."""
+        df = self.datasets()
+        if enabled_only:
+            df = df[df["enabled"]]
+        return [{"dataset_id": int(r.dataset_id), "name": r.name, "citation": r.citation, "licence": r.licence}
+                for r in df.itertuples()]
+
+
+def combine_events(curated: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
+    """Curated incidents followed by imported ones that are not linked duplicates of a curated incident (a row with
+    ``duplicate_of`` set is the same incident and is not counted twice). Curated rows get ``source_format`` 'curated'
+    and blank provenance; the columns and dtypes of both are kept."""
+    keep = imported[imported["duplicate_of"].isna()] if "duplicate_of" in imported else imported
+    cur = curated.copy()
+    for col in imported.columns:
+        if col not in cur:
+            cur[col] = pd.Series(pd.NA, index=cur.index).astype(imported[col].dtype)
+    cur["source_format"] = "curated"
+    out = pd.concat([cur[imported.columns], keep], ignore_index=True)
+    for col in imported.columns:
+        if out[col].dtype != imported[col].dtype:
+            out[col] = out[col].astype(imported[col].dtype)
+    return out
