@@ -10,8 +10,7 @@ import streamlit as st
 from components import details as det
 from components import filters as flt
 from components import mapping
-from dashboard import details, frame
-from components.filters import Filters
+from dashboard import details, frame, views
 from dashboard.data import data_dir, get_pack, memo
 
 MAP_KEY = "map"
@@ -121,16 +120,7 @@ with side_col:
                              "offline and needs no account or token.")
 shade = shade if shade in mapping.SHADE_OPTIONS else mapping.DEFAULT_SHADE
 
-def map_view(pack_, key, shade_, basemap_):
-    """Deck and legend for a filter (memoised: building and serialising the polygons is the page's main cost)."""
-    f = Filters.from_key(key)
-    ev = f.apply(pack_.tables["events"])
-    deck_ = mapping.make_map(ev, pack_.boundaries, shade_, basemap_, all_events=pack_.tables["events"],
-                             region_filter=f.regions)
-    return deck_, mapping.legend_items(ev, pack_.boundaries, shade_, f.regions)
-
-
-deck, items = memo(map_view, pack, filters.key(), shade, bool(basemap))
+deck, items = memo(views.map_view, pack, filters.key(), shade, bool(basemap))
 drawn = events[mapping.located_mask(events)]
 alt = (f"Map of Kazakhstan's 16 regions shaded by {mapping.SHADE_OPTIONS[shade].lower()}, with "
        f"{len(drawn)} incident point{'s' if len(drawn) != 1 else ''}. The same incidents are listed under "

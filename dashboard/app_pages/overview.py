@@ -4,8 +4,7 @@ and the most recent incidents."""
 import streamlit as st
 
 from components import charts, summary
-from dashboard import details, frame
-from components.filters import Filters
+from dashboard import details, frame, views
 from dashboard.data import data_dir, get_pack, memo
 
 pack = get_pack(data_dir())
@@ -32,15 +31,7 @@ if disputed:
                "alternatives.")
 
 st.subheader("Incidents and victims per year, with policy milestones")
-def yearly_view(pack_, key):
-    """Per-year table, milestones and figure for a filter (memoised: make_subplots is slow)."""
-    f = Filters.from_key(key)
-    per_year_ = summary.per_year(f.apply(pack_.tables["events"]), f.years)
-    rows = charts.milestones(pack_.tables["policies"], f.years)
-    return per_year_, rows, charts.make_yearly_figure(per_year_, rows)
-
-
-per_year, policy_rows, fig = memo(yearly_view, pack, filters.key())
+per_year, policy_rows, fig = memo(views.yearly_view, pack, filters.key())
 state = st.plotly_chart(
     fig, key="overview_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False},
     alt="Three stacked charts over the same years: policy milestones by kind, incidents per year, and victims "

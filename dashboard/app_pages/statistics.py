@@ -8,19 +8,14 @@ import streamlit as st
 
 from components import stats_charts as sc
 from components.exports import to_csv_bytes
+from dashboard import views
 from dashboard.data import data_dir, get_pack, memo
 from dashboard.frame import escape_md, source_line
 
 pack = get_pack(data_dir())
-
-
-def _sources_of(pack_):
-    return pack_.sources_by_id()
-
-
 stats = pack.tables["statistics"]
 contradictions = pack.tables["contradictions"]
-sources = memo(_sources_of, pack)
+sources = memo(views.sources_of, pack)
 filters = st.session_state.get("filters")
 
 TOPIC_ORDER = pack.metadata["tables"]["statistics"]["columns"]["topic"].get("values", [])
@@ -55,13 +50,6 @@ COLUMN_CONFIG = {
     "Links": st.column_config.TextColumn(help="Addresses of the sources, where known"),
     "stat_id": st.column_config.TextColumn("Row id", help="stat_id in statistics.csv"),
 }
-
-
-def figure(pack_, name: str):
-    """One of the page's three figures (memoised: they do not depend on the filters)."""
-    builder = {"age": sc.make_age_figure, "prosecution": sc.make_prosecution_figure,
-               "fighters": sc.make_foreign_fighters_figure}[name]
-    return builder(pack_.tables["statistics"], pack_.sources_by_id())
 
 
 def _table(pack_, spec: tuple, drop: tuple[str, ...]) -> pd.DataFrame:
@@ -130,7 +118,7 @@ def recorded_disagreements(ids: tuple[str, ...]) -> None:
 st.header("Perpetrators' ages")
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    chart(memo(figure, pack, "age"), sc.AGE_IDS, key="age",
+    chart(memo(views.stats_figure, pack, "age"), sc.AGE_IDS, key="age",
           alt="Bar chart of the shares of terrorists by age as reported in September 2016: 55% under 20 and 35% "
               "aged 30 to 39, which together make the reported total of 90% under 40; the 20 to 29 band is not "
               "reported and is shown empty.")
@@ -149,7 +137,7 @@ with right:
 st.header("Prosecution and prevention")
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    chart(memo(figure, pack, "prosecution"), sc.PROSECUTION_IDS, key="prosecution",
+    chart(memo(views.stats_figure, pack, "prosecution"), sc.PROSECUTION_IDS, key="prosecution",
           alt="Horizontal bar chart of figures given by officials in September 2016: 445 defendants convicted, "
               "73 extremist plots foiled, 559 citizens prevented from leaving, 45 citizens extradited from "
               "terrorist camps and 33 who returned of their own accord; each covers a different period.")
@@ -163,7 +151,7 @@ with right:
 st.header("Foreign fighters")
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    chart(memo(figure, pack, "fighters"), sc.FIGHTERS_IDS, key="fighters", with_comparators=True,
+    chart(memo(views.stats_figure, pack, "fighters"), sc.FIGHTERS_IDS, key="fighters", with_comparators=True,
           alt="Range chart: the 2018 Karaganda article estimates 200 to 400 Kazakh fighters with jihadist groups, "
               "drawn as an interval; two official 2015 comparators are drawn as separate diamond markers: 400 "
               "fighting abroad (July 2015) and 350 in Syria, of whom 150 fighters (April 2015).")

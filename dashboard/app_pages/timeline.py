@@ -7,8 +7,7 @@ import streamlit as st
 
 from components import details as details_text
 from components import timeline as tl
-from dashboard import details, frame
-from components.filters import Filters
+from dashboard import details, frame, views
 from dashboard.data import data_dir, get_pack, memo
 
 pack = get_pack(data_dir())
@@ -20,14 +19,6 @@ bans_all = tables["banned_organisations"]
 phases = tables["phases"]
 lo, hi = filters.years
 span = str(lo) if lo == hi else f"{lo}-{hi}"
-
-
-def timeline_figure(pack_, key):
-    """The timeline for a filter (memoised)."""
-    f = Filters.from_key(key)
-    t = pack_.tables
-    return tl.make_timeline_figure(f.apply_years(t["policies"]), t["phases"], f.apply(t["events"]),
-                                   t["banned_organisations"], years=f.years)
 
 
 def selected_ids(state: object) -> list[str]:
@@ -61,7 +52,7 @@ if policies.empty and events.empty:
     st.info(frame.escape_md(message) + " Widen the years in the sidebar to see the timeline.",
             icon=":material/filter_alt_off:")
 else:
-    fig = memo(timeline_figure, pack, filters.key())
+    fig = memo(views.timeline_figure, pack, filters.key())
     state = st.plotly_chart(
         fig, key="timeline", on_select="rerun", selection_mode="points",
         alt=tl.figure_alt(policies, events, filters.years),
