@@ -10,7 +10,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import frame  # noqa: E402
+from dashboard import frame, present  # noqa: E402
 from dashboard.data import data_dir, get_pack  # noqa: E402
 
 st.set_page_config(
@@ -29,15 +29,19 @@ pages = [
     st.Page(PAGES_DIR / "sources.py", title="Sources and data", icon=":material/menu_book:", url_path="sources"),
     st.Page(PAGES_DIR / "data_pack.py", title="Data pack checks", icon=":material/fact_check:", url_path="data"),
 ]
-page = st.navigation(pages)
+page = st.navigation(pages, position="hidden" if present.presenting() else "sidebar")
 
 pack = get_pack(data_dir())
 st.session_state["filters"] = frame.sidebar_filters(pack)
 with st.sidebar:
+    present.toggle()
     st.caption("Kazakhstan Terrorism & Counter-Terrorism Dashboard, 1991-2016. Every figure cites its sources; "
                "blank means unknown, never zero.")
 if pack.errors:
     st.error(f"The data pack has {len(pack.errors)} error(s); the rows concerned are left out. "
              "See 'Data pack checks'.", icon=":material/error:")
 frame.url_notices(pack)
-page.run()
+if present.presenting():
+    present.render(pack, st.session_state["filters"])
+else:
+    page.run()

@@ -3,6 +3,8 @@ words, source lines. Streamlit code; the logic lives in components.filters."""
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from components import filters as flt
@@ -14,6 +16,8 @@ from dashboard.data import memo
 PAGE_KEYS: dict[str, tuple[str, ...] | None] = {
     "shade": ("incidents", "victims"),
     "basemap": ("true", "false"),
+    "present": ("true", "false"),
+    "slide": ("Overview", "Map", "Timeline", "Statistics"),
 }
 _INITIAL_URL = "_initial_url"
 _NOTICES_SHOWN = "_url_notices_shown"
@@ -87,6 +91,13 @@ def filter_statement(filters: flt.Filters, n_incidents: int) -> None:
 
 def source_line(text: str) -> None:
     st.caption(f"Source: {escape_md(text)}")
+
+
+def escape_html(text: object) -> str:
+    """Text from the data for st.markdown with HTML on: HTML-escaped by the standard library (no quotes needed in
+    text content), then markdown characters backslash-escaped, leaving '&' and ';' so the entities still work."""
+    escaped = html.escape("" if text is None else str(text), quote=False)
+    return "".join("\\" + ch if ch in _MD_SPECIAL - {"&", ";"} else ch for ch in escaped)
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=&\"'")

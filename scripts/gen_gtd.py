@@ -50,7 +50,8 @@ CITIES = [
     ("Kokshetau", 53.2833, 69.3833, ["Akmola", "Aqmola"]),
     ("Taldykorgan", 45.0167, 78.3667, ["Almaty Oblast", "Almaty Province", "Jetisu"]),
 ]
-FOREIGN = [("Kyrgyzstan", "Chuy", "Bishkek", 42.8746, 74.5698), ("Uzbekistan", "Tashkent", "Tashkent", 41.2995, 69.2401),
+FOREIGN = [("Kyrgyzstan", "Chuy", "Bishkek", 42.8746, 74.5698),
+           ("Uzbekistan", "Tashkent", "Tashkent", 41.2995, 69.2401),
            ("Tajikistan", "Dushanbe", "Dushanbe", 38.5598, 68.7870)]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]

@@ -15,7 +15,7 @@ from scripts.serve import CHROMIUM, CHROMIUM_ARGS, running_app
 # Drawn: Streamlit idle, a heading, every plotly chart with its SVG and every map with its canvas.
 READY = """() => {
   if (document.querySelector('[data-testid=stStatusWidget]')) return false;
-  if (!document.querySelector('h1')) return false;
+  if (!document.querySelector('h1, h2')) return false;
   const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
   if (!charts.every(c => c.querySelector('.main-svg'))) return false;
   return [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')].every(m => m.querySelector('canvas'));

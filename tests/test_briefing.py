@@ -415,3 +415,27 @@ def test_text_from_the_data_stays_text(pack, tmp_path):
     assert "'=cmd" in strings
     text = re.sub(r"\s+", "", pdf_text(files["pdf"], tmp_path))  # the table cell wraps the text: ignore spacing
     assert re.sub(r"\s+", "", HOSTILE_PLACE[:-2]) in text
+
+
+def test_a_broken_pack_still_exports_and_says_what_is_missing(pack, tmp_path):
+    """Statistics, phases and sources tables not loaded, no boundaries, three incidents without coordinates: the
+    pack is still built, and says what is missing instead of drawing it."""
+    t = dict(pack.tables)
+    for name in ("statistics", "phases", "sources"):
+        t[name] = t[name].iloc[0:0]
+    events = t["events"].copy()
+    events.loc[events.index[:3], "latitude"] = float("nan")
+    t["events"] = events
+    broken = dataclasses.replace(pack, tables=t, boundaries=None)
+    files = briefing.build_pack(broken, Filters(), TODAY)
+    deck = Presentation(io.BytesIO(files["pptx"]))
+    text = {slide_title(s): slide_text(s) for s in deck.slides}
+    assert "could not be loaded" in text["Map of incidents"]
+    assert "Not on the map (no coordinates)" in text["Map of incidents"]
+    assert "not in the data pack" in text["Statistics: perpetrators' ages"]
+    assert "not in the data pack" in text["Statistics: prosecution and prevention"]
+    assert "not in the sources table" in "\n".join(v for k, v in text.items() if k.startswith("Sources cited"))
+    for slide in deck.slides:
+        assert shape_named(slide, "Source line").text_frame.text.strip() != "Source:"
+    pages = pdf_pages(files["pdf"], tmp_path)
+    assert len(pages) == len(deck.slides)

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
 
 PAGES = ["", "map", "timeline", "statistics", "sources", "data"]
+SLIDE_LINKS = [f"?present=true&slide={s}" for s in ("Overview", "Map", "Timeline", "Statistics")]
 XSS_PAYLOADS = ('<img src=x onerror="window.__xss=1;alert(1)">', "<script>window.__xss=1;alert(1)</script>",
                 "[click](javascript:window.__xss=1)")
 
@@ -59,18 +60,18 @@ def open_page(browser, url: str, errors: list[str] | None = None, width: int = 1
 
 def wait_ready(page) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_selector("h1, h2", timeout=30_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000)
     page.wait_for_timeout(1500)
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "overview")
+@pytest.mark.parametrize("path", PAGES + SLIDE_LINKS, ids=lambda p: p or "overview")
 def test_page_loads_without_console_errors_or_exceptions(browser, app_url, path):
     errors: list[str] = []
     context, page = open_page(browser, f"{app_url}/{path}", errors)
     try:
         assert page.locator("[data-testid='stException']").count() == 0
-        assert page.locator("h1").count() >= 1
+        assert page.locator("h1, h2").count() >= 1
         assert errors == [], errors
     finally:
         context.close()
@@ -139,7 +140,7 @@ def xss_url(tmp_path_factory):
         yield url
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "overview")
+@pytest.mark.parametrize("path", PAGES + SLIDE_LINKS, ids=lambda p: p or "overview")
 def test_script_payloads_in_every_text_field_never_run(browser, xss_url, path):
     context, page = open_page(browser, f"{xss_url}/{path}")
     dialogs: list[str] = []
@@ -167,5 +168,24 @@ def test_payloads_show_as_visible_text(browser, xss_url):
         page.wait_for_timeout(800)
         body = page.inner_text("[data-testid='stMain']")
         assert "<script>" in body or "onerror" in body
+    finally:
+        context.close()
+
+
+def test_presentation_hides_the_chrome_and_follows_the_keyboard(browser, app_url):
+    context, page = open_page(browser, f"{app_url}/?present=true&region=Atyrau+Region", width=1280, height=720)
+    try:
+        assert not page.locator("[data-testid='stSidebar']").is_visible()
+        assert page.get_by_text("Atyrau Region, 1991-2016").first.is_visible()
+        page.mouse.click(600, 700)  # focus the page (not a widget), as a presenter would
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => location.search.includes('slide=Map')", timeout=15_000)
+        wait_ready(page)
+        assert page.get_by_role("heading", name="Where the incidents took place").is_visible()
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !location.search.includes('present=true')", timeout=15_000)
+        wait_ready(page)
+        assert page.locator("[data-testid='stSidebar']").is_visible()
+        assert "region=Atyrau" in page.url
     finally:
         context.close()

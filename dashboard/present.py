@@ -1,0 +1,175 @@
+"""Presentation mode: the views one per screen for projecting in a briefing, with the chrome hidden, larger text,
+previous/next buttons and keyboard navigation (Left, Right, Esc). Each slide states the filter in words and
+carries its source line. The sidebar stays rendered (only hidden), so the filters and the link survive leaving."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import charts, mapping, summary
+from components import stats_charts as sc
+from components.datapack import DataPack
+from components.filters import Filters
+from dashboard import frame, views
+from dashboard.data import memo
+
+KEY_PRESENT = "present"
+KEY_SLIDE = "slide"
+SLIDES = ("Overview", "Map", "Timeline", "Statistics")
+HEADINGS = {
+    "Overview": "Incidents and victims per year, with policy milestones",
+    "Map": "Where the incidents took place",
+    "Timeline": "Counter-terrorism policy, 1991-2016",
+    "Statistics": "Perpetrators' ages, prosecution and prevention",
+}
+
+# Static CSS written here, never built from data.
+CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.8rem 2.5rem 0.5rem 2.5rem !important; max-width: 100% !important; }
+[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.2rem; }
+[data-testid="stMain"] h2 { font-size: 2.1rem; padding: 0.2rem 0 0.1rem 0; }
+[data-testid="stMetricValue"] p { font-size: 2.2rem !important; line-height: 1.15; }
+[data-testid="stMetricLabel"] p { font-size: 1.1rem !important; }
+[data-testid="stCaptionContainer"] { font-size: 1rem; }
+</style>
+"""
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(KEY_PRESENT))
+
+
+def toggle() -> None:
+    """The switch in the sidebar (bound to the link, so a prepared link opens straight into the mode)."""
+    st.toggle("Presentation mode", key=KEY_PRESENT, bind="query-params",
+              help="One view per screen for a projector: chrome hidden, larger text. Left/Right arrows or the "
+                   "buttons move between views; Esc leaves. The filters stay as they are.")
+
+
+def _step(delta: int) -> None:
+    current = st.session_state.get(KEY_SLIDE) or SLIDES[0]
+    index = SLIDES.index(current) if current in SLIDES else 0
+    st.session_state[KEY_SLIDE] = SLIDES[max(0, min(len(SLIDES) - 1, index + delta))]
+
+
+def _leave() -> None:
+    st.session_state[KEY_PRESENT] = False
+
+
+def _bigger(fig: go.Figure, height: int | None, font_size: int | None) -> go.Figure:
+    """A copy (memoised figures are shared and read-only) with the slide's height and, where the figure's layout
+    allows it, a larger font."""
+    out = go.Figure(fig)
+    if height:
+        out.update_layout(height=height)
+    if font_size:
+        out.update_layout(font_size=font_size, hoverlabel_font_size=font_size)
+        out.update_annotations(font_size=font_size)
+    return out
+
+
+def slide_figure(pack: DataPack, kind: str, key: tuple, height: int) -> go.Figure:
+    """A view's figure scaled for projection (memoised through ``memo``)."""
+    if kind == "overview":
+        fig = _bigger(memo(views.yearly_view, pack, key)[2], height, 16)
+        # legend on the right so the three rows keep their height on a 720-pixel screen
+        fig.update_layout(legend=dict(orientation="v", x=1.01, y=1, yanchor="top", xanchor="left"),
+                          margin=dict(r=230))
+        return fig
+    if kind == "timeline":
+        return _bigger(memo(views.timeline_figure, pack, key), height, None)  # its own fonts are >= 14 px
+    # the statistics figures place their own labels: keep their fonts (already >= 14 px)
+    return _bigger(memo(views.stats_figure, pack, kind), height, None)
+
+
+def _plot(pack: DataPack, kind: str, key: tuple, height: int, alt: str) -> None:
+    st.plotly_chart(memo(slide_figure, pack, kind, key, height), key=f"slide-{kind}", alt=alt,
+                    config={"displaylogo": False}, theme=None if kind in views.STATS_FIGURES else "streamlit")
+
+
+def render(pack: DataPack, filters: Filters) -> None:
+    st.html(CSS)
+    bar = st.columns([1, 1, 6, 1], vertical_alignment="center")
+    with bar[2]:  # first, so that a slide named in the link is known before the buttons are drawn
+        name = st.segmented_control("View", SLIDES, key=KEY_SLIDE, bind="query-params",
+                                    label_visibility="collapsed") or SLIDES[0]
+    index = SLIDES.index(name)
+    bar[0].button("Back", icon=":material/arrow_back:", shortcut="Left", on_click=_step, args=(-1,),
+                  disabled=index == 0, width="stretch", key="slide_prev")
+    bar[1].button("Next", icon=":material/arrow_forward:", shortcut="Right", on_click=_step, args=(1,),
+                  disabled=index == len(SLIDES) - 1, width="stretch", key="slide_next")
+    bar[3].button("Exit", icon=":material/close:", shortcut="Esc", help="Leave presentation mode; the filters stay",
+                  on_click=_leave, width="stretch", key="slide_exit")
+
+    events = filters.apply(pack.tables["events"])
+    key = filters.key()
+    st.header(HEADINGS[name], anchor=False)
+    frame.filter_statement(filters, len(events))
+    {"Overview": _overview, "Map": _map, "Timeline": _timeline, "Statistics": _statistics}[name](
+        pack, filters, events, key)
+    st.caption(f"{index + 1} / {len(SLIDES)}")
+
+
+def _overview(pack, filters, events, key) -> None:
+    figures = summary.headline(events)
+    cols = st.columns(4)
+    cols[0].metric("Incidents", len(events), border=True)
+    for col, measure in zip(cols[1:], ("killed", "injured", "perpetrators_killed")):
+        fig = figures[measure]
+        col.metric(summary.MEASURES[measure][2], fig.value_text, border=True)
+        col.caption(fig.unknown_text or "every incident has a figure")
+    _plot(pack, "overview", key, 390, "Policy milestones, incidents per year and victims killed per year.")
+    frame.source_line("data pack events and policies tables, each row citing its own sources. "
+                      + charts.YEARLY_NOTE)
+
+
+def _map(pack, filters, events, key) -> None:
+    shade = mapping.DEFAULT_SHADE
+    deck, items = memo(views.map_view, pack, key, shade, False)
+    left, right = st.columns([4, 1])
+    with left:
+        st.pydeck_chart(deck, height=500, key="slide-map",
+                        alt=f"Map of Kazakhstan's regions shaded by incidents, with {len(events)} incidents.")
+    with right:
+        st.image(mapping.legend_svg(items), alt=mapping.legend_text(items))
+    frame.source_line("data pack events table; most points are settlement centres, not incident sites. "
+                      + pack.metadata["boundaries"]["attribution"])
+
+
+def _timeline(pack, filters, events, key) -> None:
+    policies = filters.apply_years(pack.tables["policies"])
+    if policies.empty and events.empty:
+        st.info("No policy milestone and no incident in these years.")
+    else:
+        _plot(pack, "timeline", key, 520, "Policy milestones by kind, the incidents, and the approximate phases.")
+    frame.source_line("data pack policies, phases and banned organisations; phases from the 2018 Karaganda article "
+                      "(their years are approximate readings of its text).")
+
+
+def _statistics(pack, filters, events, key) -> None:
+    st.caption("National figures as reported; the region and year filters do not apply to them.")
+    left, right = st.columns([1, 1], gap="large")
+    stats = pack.tables["statistics"]
+    sources = memo(views.sources_of, pack)
+    with left:
+        _plot(pack, "age", (), 360, "Perpetrator age shares as reported: 55% under 20, 35% aged 30-39, 90% under "
+              "40; the 20-29 band is not reported.")
+        st.warning("The bands do not add up: 55% + 35% = 90% under 40 leaves 0% aged 20-29, which is implausible "
+                   "(probably a transcription error). Period and population counted are not stated.",
+                   icon=":material/warning:")
+    with right:
+        rows = sc.stat_rows(stats, sources, list(sc.PROSECUTION_IDS)).to_dict("records")
+        period = ""
+        for row in rows:
+            # 'same as above' in the source: repeat the period it refers to
+            period = period if row["Period"] == "same as above" else row["Period"]
+            st.markdown(f"<span style='font-size:1.7rem;font-weight:600'>{frame.escape_html(row['Value'])}</span> "
+                        f"{frame.escape_html(row['Unit'])} · {frame.escape_html(row['Metric'])}<br>"
+                        f"<span style='color:#555;font-size:0.95rem'>Period: {frame.escape_html(period)}</span>",
+                        unsafe_allow_html=True)
+    frame.source_line(sc.chart_source_line(stats, sc.AGE_IDS + sc.PROSECUTION_IDS, sources)
+                      + ". Each figure covers its own period; they are not a series.")

@@ -1,0 +1,59 @@
+"""Presentation mode in AppTest: a link opens it, slides move with buttons, each states the filter and its source,
+and leaving it keeps the filters."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.present import HEADINGS, SLIDES
+from tests.conftest import APP
+
+
+def run(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    return at
+
+
+def heading(at: AppTest) -> str:
+    return at.header[0].value
+
+
+@pytest.mark.parametrize("slide", SLIDES)
+def test_link_opens_the_named_slide_with_filter_and_source(slide):
+    at = run({"present": "true", "slide": slide, "region": "Atyrau Region"})
+    assert not at.exception
+    assert heading(at) == HEADINGS[slide]
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Atyrau Region, 1991-2016:" in text
+    assert any(c.value.startswith("Source:") for c in at.caption)
+    assert not at.title, "the regular page is not drawn under a slide"
+
+
+def test_buttons_move_between_slides_and_stop_at_the_ends():
+    at = run({"present": "true"})
+    assert heading(at) == HEADINGS["Overview"] and at.button(key="slide_prev").disabled
+    for slide in SLIDES[1:]:
+        at.button(key="slide_next").click().run()
+        assert heading(at) == HEADINGS[slide]
+    assert at.button(key="slide_next").disabled
+    at.button(key="slide_prev").click().run()
+    assert heading(at) == HEADINGS[SLIDES[-2]]
+
+
+def test_leaving_returns_to_the_same_filters():
+    at = run({"present": "true", "region": "Aktobe Region", "years": ["2011", "2016"]})
+    at.button(key="slide_exit").click().run()
+    assert not at.exception and at.session_state["present"] is False
+    assert at.multiselect(key="region").value == ["Aktobe Region"]
+    assert at.slider(key="years").value == (2011, 2016)
+    assert at.title[0].value.startswith("Terrorism and counter-terrorism")
+
+
+def test_nothing_matching_still_presents():
+    at = run({"present": "true", "region": "Pavlodar Region", "slide": "Timeline"})
+    assert not at.exception
+    assert any("No policy milestone" in i.value for i in at.info) or at.get("plotly_chart")
