@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test check-data chromium bench clean help
+.PHONY: run test check-data chromium bench bench-export clean help
 
 help:
 	@echo "make run         start the dashboard on http://localhost:$(PORT)"
@@ -41,3 +41,6 @@ clean:
 
 bench: $(STAMP) chromium
 	$(PY) -m scripts.bench
+
+bench-export: $(STAMP)
+	$(PY) -m scripts.bench_export

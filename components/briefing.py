@@ -52,6 +52,7 @@ TITLES = {
     "licences": "Licences and how to cite",
     "empty": NO_MATCH,
 }
+MISSING_STATS = "These figures are not in the data pack (the statistics table did not load or lacks these rows)."
 NATIONAL_NOTE = "National figures as reported: the region and year filters do not apply to them."
 MAX_REFS_IN_LINE = 12  # a source line lists at most this many source numbers; beyond, it points to the rows
 PER_YEAR_SERIES = ("Incidents", "Victims killed (known figures)", "Incidents with no victim figure")
@@ -385,12 +386,14 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
         line = clean(sc.chart_source_line(stats, ids, sources, comparators=comparators))
         nums = ref_ids_text(s for r in sc.rows_by_id(stats, ids).values()
                             if bool(r.get("comparator")) == comparators for s in split_ids(r.get("source_ids")))
-        return f"{line} {nums}".strip()
+        text = f"{line} {nums}".strip()
+        return text if text or comparators else "data pack, statistics table (these rows are missing)"
 
     caveat = next((clean(r.get("caveat")) for r in age_rows.values() if not _blank(r.get("caveat"))), "")
     pages.append(Page("age", TITLES["age"], f"Source: {stat_source(sc.AGE_IDS)}", NATIONAL_NOTE, {
         "categories": list(AGE_CATEGORIES), "values": [u20, None, b3039, tot],
-        "caveat_title": "Caveat: the age shares do not add up",
+        "caveat_title": "Caveat: the age shares do not add up" if len(age_rows) == len(sc.AGE_IDS) else
+                        "Not in the data pack",
         "caveat": caveat or clean(sc.age_arithmetic(stats)),
         "arithmetic": clean(sc.age_arithmetic(stats)),
         "quote": clean(age_rows.get(sc.AGE_UNDER_40, {}).get("quote")),
@@ -423,7 +426,7 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
         src = sources.get(sid)
         if src is None:
             references.append({"n": refs[sid], "id": sid, "title": "", "url": "",
-                               "text": f"{sid}: not in the sources table"})
+                               "text": "not in the sources table"})
             continue
         bits = [clean(src.get("author")), f"\u201c{clean(src.get('title'))}\u201d", clean(src.get("publisher")),
                 clean(src.get("date_published"))]
@@ -794,6 +797,8 @@ def _age_chart(slide, page: Page, x: float, y: float, w: float, h: float):
     chart.category_axis.tick_labels.font.size = Pt(TABLE_PT)
     va = chart.value_axis
     va.minimum_scale, va.maximum_scale, va.major_unit = 0, 100, 20
+    va.tick_labels.number_format = '0"%"'
+    va.tick_labels.number_format_is_linked = False
     va.has_major_gridlines = True
     va.major_gridlines.format.line.color.rgb = _rgb("#E3E6EA")
     va.tick_labels.font.size = Pt(TABLE_PT)
@@ -949,7 +954,11 @@ def _pptx_timeline(slide, page: Page, b: Briefing) -> None:
 
 def _pptx_age(slide, page: Page, b: Briefing) -> None:
     body = page.body
-    _age_chart(slide, page, MARGIN - 0.1, CONTENT_TOP, 7.3, 5.1)
+    if any(v is not None for v in body["values"]):
+        _age_chart(slide, page, MARGIN - 0.1, CONTENT_TOP, 7.3, 5.1)
+    else:
+        _box(slide, MARGIN, CONTENT_TOP, 6.8, 1.0, [{"text": MISSING_STATS, "color": style.OKABE_ITO["vermillion"]}],
+             name="Missing")
     paras = [{"text": body["caveat_title"], "bold": True, "size": 18}, {"text": body["caveat"], "size": TABLE_PT}]
     if body["arithmetic"] and body["arithmetic"] not in body["caveat"]:
         paras.append({"text": body["arithmetic"], "size": TABLE_PT})
@@ -967,7 +976,11 @@ def _pptx_age(slide, page: Page, b: Briefing) -> None:
 
 def _pptx_prosecution(slide, page: Page, b: Briefing) -> None:
     body = page.body
-    _prosecution_chart(slide, page, MARGIN - 0.1, CONTENT_TOP, 7.6, 5.1)
+    if body["rows"]:
+        _prosecution_chart(slide, page, MARGIN - 0.1, CONTENT_TOP, 7.6, 5.1)
+    else:
+        _box(slide, MARGIN, CONTENT_TOP, 7.0, 1.0, [{"text": MISSING_STATS, "color": style.OKABE_ITO["vermillion"]}],
+             name="Missing")
     paras = [{"text": body["caveat_title"], "bold": True, "size": 18}]
     paras += [{"text": t, "size": TABLE_PT} for t in body["caveats"]]
     _box(slide, 7.85, CONTENT_TOP, SLIDE_W - 7.85 - MARGIN, 5.1, paras, name="Caveat", fill=CAVEAT_FILL,

@@ -18,18 +18,18 @@ import re
 import textwrap
 from collections.abc import Mapping, Sequence
 
+import threading
+from functools import wraps
+
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Polygon, Rectangle
 
-matplotlib.use("Agg")  # before pyplot: never a GUI backend on a server
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch, Polygon, Rectangle  # noqa: E402
-
-from components import style  # noqa: E402
+from components import style
 
 DPI = 170
 FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs everywhere, including ≥ and en dashes
@@ -84,48 +84,63 @@ def _plain(value: object) -> str:
 def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
-    plt.close(fig)
     return buf.getvalue()
 
 
 def _figure(name: str) -> Figure:
-    return plt.figure(figsize=SIZES[name], dpi=DPI)
+    """A figure on its own Agg canvas: no pyplot, so no global figure list, no GUI backend, nothing to close."""
+    fig = Figure(figsize=SIZES[name], dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+# matplotlib's rcParams are global: two exports rendering at once (two dashboard sessions) must not interleave
+# their rc_context (one restoring the defaults, mathtext included, while the other draws).
+_RENDER_LOCK = threading.Lock()
+
+
+def _serialised(func):
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with _RENDER_LOCK, matplotlib.rc_context(RC):
+            return func(*args, **kwargs)
+    return wrapper
 
 
 # ============================================================================================== per year
+@_serialised
 def per_year_png(per_year: pd.DataFrame) -> bytes:
     """The per-year chart of the deck as an image: incidents, victims killed (known figures) and incidents with no
     victim figure, side by side for each year (the same three series as the deck's editable chart)."""
-    with plt.rc_context(RC):
-        fig = _figure("per_year")
-        ax = fig.add_axes((0.07, 0.12, 0.91, 0.74))
-        years = per_year["year"].to_numpy()
-        series = [("incidents", "Incidents", BLUE, None),
-                  ("killed_known", "Victims killed (known figures)", VERMILLION, None),
-                  ("killed_unknown", "Incidents with no victim figure", UNKNOWN_GREY, "///")]
-        width = 0.27
-        for k, (col, label, colour, hatch) in enumerate(series):
-            values = per_year[col].to_numpy()
-            x = years + (k - 1) * width
-            ax.bar(x, values, width=width, color=colour, edgecolor="#333333" if hatch else colour, hatch=hatch,
-                   linewidth=0.6, label=label)
-            for xi, v in zip(x, values):
-                if v:
-                    ax.text(xi, v, str(int(v)), ha="center", va="bottom", fontsize=9 if len(years) > 14 else 11,
-                            color=INK)
-        top = max(1, int(per_year[["incidents", "killed_known", "killed_unknown"]].to_numpy().max()))
-        ax.set_ylim(0, top * 1.15 + 0.5)
-        span = len(years)
-        step = 1 if span <= 13 else 2
-        ax.set_xticks(years[::step])
-        ax.set_xticklabels([str(y) for y in years[::step]], rotation=0)
-        ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_ylabel("Number")
-        ax.grid(axis="y", color="#E3E6EA", linewidth=0.8)
-        ax.set_axisbelow(True)
-        fig.legend(loc="upper left", bbox_to_anchor=(0.06, 0.995), ncol=3, frameon=False, fontsize=12)
-        return _png(fig)
+    fig = _figure("per_year")
+    ax = fig.add_axes((0.07, 0.12, 0.91, 0.74))
+    years = per_year["year"].to_numpy()
+    series = [("incidents", "Incidents", BLUE, None),
+              ("killed_known", "Victims killed (known figures)", VERMILLION, None),
+              ("killed_unknown", "Incidents with no victim figure", UNKNOWN_GREY, "///")]
+    width = 0.27
+    for k, (col, label, colour, hatch) in enumerate(series):
+        values = per_year[col].to_numpy()
+        x = years + (k - 1) * width
+        ax.bar(x, values, width=width, color=colour, edgecolor="#333333" if hatch else colour, hatch=hatch,
+               linewidth=0.6, label=label)
+        for xi, v in zip(x, values):
+            if v:
+                ax.text(xi, v, str(int(v)), ha="center", va="bottom", fontsize=9 if len(years) > 14 else 11,
+                        color=INK)
+    top = max(1, int(per_year[["incidents", "killed_known", "killed_unknown"]].to_numpy().max()))
+    ax.set_ylim(0, top * 1.15 + 0.5)
+    span = len(years)
+    step = 1 if span <= 13 else 2
+    ax.set_xticks(years[::step])
+    ax.set_xticklabels([str(y) for y in years[::step]], rotation=0)
+    ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylabel("Number")
+    ax.grid(axis="y", color="#E3E6EA", linewidth=0.8)
+    ax.set_axisbelow(True)
+    fig.legend(loc="upper left", bbox_to_anchor=(0.06, 0.995), ncol=3, frameon=False, fontsize=12)
+    return _png(fig)
 
 
 # ============================================================================================== map
@@ -178,82 +193,82 @@ SHADE_OTHER = "#F4F4F4"
 SHADE_OUTSIDE_FILTER = "#FFFFFF"
 
 
+@_serialised
 def map_png(events: pd.DataFrame, boundaries: Mapping | None, highlight: Sequence[str] = ()) -> bytes:
     """Incidents over the region polygons: colour = attack type, size = victims killed, hollow ring = victims
     unknown. Regions with incidents in the view are shaded; with a region filter, the chosen regions are outlined.
     Every group of overlapping points is labelled with its place and number of incidents (points are never
     moved)."""
-    with plt.rc_context(RC):
-        fig = _figure("map")
-        ax = fig.add_axes((0.005, 0.2, 0.99, 0.79))
-        ax.set_axis_off()
-        ax.set_aspect("equal")
-        in_view = set(events["region"].dropna().astype(str))
-        chosen = set(highlight)
-        drawn: list[tuple[float, str, np.ndarray]] = []
-        for feat in (boundaries or {}).get("features", []):
-            name = _plain((feat.get("properties") or {}).get("region", ""))
-            for ring in _rings(feat.get("geometry") or {}):
-                arr = np.asarray(ring, dtype=float)
-                if arr.ndim != 2 or len(arr) < 3:
-                    continue
-                x, y = albers(arr[:, 0], arr[:, 1])
-                xy = np.column_stack([x, y])
-                drawn.append((_ring_area(xy), name, xy))
-        drawn.sort(key=lambda t: -t[0])  # big units first: the cities (holes of their regions) end up on top
-        for _, name, xy in drawn:
-            if chosen and name not in chosen:
-                face = SHADE_OUTSIDE_FILTER
-            else:
-                face = SHADE_IN_VIEW if name in in_view else SHADE_OTHER
-            ax.add_patch(Polygon(xy, closed=True, facecolor=face, edgecolor="#6E6E6E", linewidth=0.7, zorder=1))
-            if chosen and name in chosen:
-                ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=INK, linewidth=1.8, zorder=2))
-        located = events[events["latitude"].notna() & events["longitude"].notna()].copy()
-        if not located.empty:
-            x, y = albers(located["longitude"].to_numpy(float), located["latitude"].to_numpy(float))
-            located["_x"], located["_y"] = x, y
-            located["_s"] = [marker_size(v) for v in located["killed"]]
-            located["_known"] = located["killed"].notna().to_numpy(bool)
-            located = located.sort_values("_s", ascending=False, kind="stable")  # small points on top
-            known = located[located["_known"]]
-            colours = [style.ATTACK_TYPE_COLOURS.get(str(t), GREY) for t in known["attack_type"]]
-            ax.scatter(known["_x"], known["_y"], s=known["_s"], c=colours, edgecolors="white", linewidths=1.0,
-                       zorder=5, alpha=0.92)
-            unknown = located[~located["_known"]]
-            ring_colours = [style.ATTACK_TYPE_COLOURS.get(str(t), GREY) for t in unknown["attack_type"]]
-            ax.scatter(unknown["_x"], unknown["_y"], s=UNKNOWN_MARKER, facecolors="white", edgecolors=ring_colours,
-                       linewidths=2.2, zorder=6)
-        if drawn:
-            allxy = np.vstack([xy for _, _, xy in drawn])
-            ax.set_xlim(allxy[:, 0].min() - 40, allxy[:, 0].max() + 40)
-            ax.set_ylim(allxy[:, 1].min() - 40, allxy[:, 1].max() + 40)
-        elif not located.empty:
-            ax.set_xlim(located["_x"].min() - 300, located["_x"].max() + 300)
-            ax.set_ylim(located["_y"].min() - 300, located["_y"].max() + 300)
-        _scale_bar(ax)
-        taken = _place_labels(fig, ax, located) if not located.empty else []
-        _region_labels(fig, ax, drawn, taken)
+    fig = _figure("map")
+    ax = fig.add_axes((0.005, 0.2, 0.99, 0.79))
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    in_view = set(events["region"].dropna().astype(str))
+    chosen = set(highlight)
+    drawn: list[tuple[float, str, np.ndarray]] = []
+    for feat in (boundaries or {}).get("features", []):
+        name = _plain((feat.get("properties") or {}).get("region", ""))
+        for ring in _rings(feat.get("geometry") or {}):
+            arr = np.asarray(ring, dtype=float)
+            if arr.ndim != 2 or len(arr) < 3:
+                continue
+            x, y = albers(arr[:, 0], arr[:, 1])
+            xy = np.column_stack([x, y])
+            drawn.append((_ring_area(xy), name, xy))
+    drawn.sort(key=lambda t: -t[0])  # big units first: the cities (holes of their regions) end up on top
+    for _, name, xy in drawn:
+        if chosen and name not in chosen:
+            face = SHADE_OUTSIDE_FILTER
+        else:
+            face = SHADE_IN_VIEW if name in in_view else SHADE_OTHER
+        ax.add_patch(Polygon(xy, closed=True, facecolor=face, edgecolor="#6E6E6E", linewidth=0.7, zorder=1))
+        if chosen and name in chosen:
+            ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=INK, linewidth=1.8, zorder=2))
+    located = events[events["latitude"].notna() & events["longitude"].notna()].copy()
+    if not located.empty:
+        x, y = albers(located["longitude"].to_numpy(float), located["latitude"].to_numpy(float))
+        located["_x"], located["_y"] = x, y
+        located["_s"] = [marker_size(v) for v in located["killed"]]
+        located["_known"] = located["killed"].notna().to_numpy(bool)
+        located = located.sort_values("_s", ascending=False, kind="stable")  # small points on top
+        known = located[located["_known"]]
+        colours = [style.ATTACK_TYPE_COLOURS.get(str(t), GREY) for t in known["attack_type"]]
+        ax.scatter(known["_x"], known["_y"], s=known["_s"], c=colours, edgecolors="white", linewidths=1.0,
+                   zorder=5, alpha=0.92)
+        unknown = located[~located["_known"]]
+        ring_colours = [style.ATTACK_TYPE_COLOURS.get(str(t), GREY) for t in unknown["attack_type"]]
+        ax.scatter(unknown["_x"], unknown["_y"], s=UNKNOWN_MARKER, facecolors="white", edgecolors=ring_colours,
+                   linewidths=2.2, zorder=6)
+    if drawn:
+        allxy = np.vstack([xy for _, _, xy in drawn])
+        ax.set_xlim(allxy[:, 0].min() - 40, allxy[:, 0].max() + 40)
+        ax.set_ylim(allxy[:, 1].min() - 40, allxy[:, 1].max() + 40)
+    elif not located.empty:
+        ax.set_xlim(located["_x"].min() - 300, located["_x"].max() + 300)
+        ax.set_ylim(located["_y"].min() - 300, located["_y"].max() + 300)
+    _scale_bar(ax)
+    taken = _place_labels(fig, ax, located) if not located.empty else []
+    _region_labels(fig, ax, drawn, taken)
 
-        # Legend, in two groups below the map: attack types present, then sizes and the unknown ring.
-        types = [t for t in style.ATTACK_TYPE_COLOURS if t in set(events["attack_type"].astype(str))]
-        handles = [Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=style.ATTACK_TYPE_COLOURS[t],
-                          markeredgecolor="white", label=t) for t in types]
-        if handles:
-            fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.095), ncol=min(4, len(handles)),
-                       frameon=False, fontsize=11, title="Colour: attack type (GTD)", title_fontsize=11,
-                       alignment="left", handletextpad=0.3, columnspacing=1.2)
-        size_handles = [Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(marker_size(k)),
-                               markerfacecolor="#777777", markeredgecolor="white", label=f"{k} killed")
-                        for k in (0, 2, 10)]
-        size_handles.append(Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(UNKNOWN_MARKER),
-                                   markerfacecolor="white", markeredgecolor="#555555", markeredgewidth=2.2,
-                                   label="victims killed unknown (not to scale)"))
-        size_handles.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor="#6E6E6E", label="region with incidents"))
-        fig.legend(handles=size_handles, loc="lower left", bbox_to_anchor=(0.01, -0.005), ncol=5, frameon=False,
-                   fontsize=11, title="Size: victims killed (excluding perpetrators)", title_fontsize=11,
-                   alignment="left", handletextpad=0.3, columnspacing=1.0)
-        return _png(fig)
+    # Legend, in two groups below the map: attack types present, then sizes and the unknown ring.
+    types = [t for t in style.ATTACK_TYPE_COLOURS if t in set(events["attack_type"].astype(str))]
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=style.ATTACK_TYPE_COLOURS[t],
+                      markeredgecolor="white", label=t) for t in types]
+    if handles:
+        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.095), ncol=min(4, len(handles)),
+                   frameon=False, fontsize=11, title="Colour: attack type (GTD)", title_fontsize=11,
+                   alignment="left", handletextpad=0.3, columnspacing=1.2)
+    size_handles = [Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(marker_size(k)),
+                           markerfacecolor="#777777", markeredgecolor="white", label=f"{k} killed")
+                    for k in (0, 2, 10)]
+    size_handles.append(Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(UNKNOWN_MARKER),
+                               markerfacecolor="white", markeredgecolor="#555555", markeredgewidth=2.2,
+                               label="victims killed unknown (not to scale)"))
+    size_handles.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor="#6E6E6E", label="region with incidents"))
+    fig.legend(handles=size_handles, loc="lower left", bbox_to_anchor=(0.01, -0.005), ncol=5, frameon=False,
+               fontsize=11, title="Size: victims killed (excluding perpetrators)", title_fontsize=11,
+               alignment="left", handletextpad=0.3, columnspacing=1.0)
+    return _png(fig)
 
 
 OVERLAP_DEG = 0.6  # as mapping.OVERLAP_DEG: points closer than this overlap on the map
@@ -449,6 +464,7 @@ def _offsets(rows: list[int], half_height: float) -> list[float]:
     return [0.0 if k == 0 else (1 if k % 2 else -1) * step * ((k + 1) // 2) for k in rows]
 
 
+@_serialised
 def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFrame,
                  ban_counts: Mapping[str, int], years: tuple[int, int]) -> bytes:
     """Lanes of policy milestones (style.LANE_ORDER, incidents at the bottom), the approximate phases as bands at the
@@ -471,181 +487,180 @@ def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFr
         centres[r] = -(cursor + heights[r] / 2)
         cursor += heights[r]
 
-    with plt.rc_context(RC):
-        fig = _figure("timeline")
-        ax = fig.add_axes(AX_TIMELINE)
-        ax.set_xlim(x_lo, x_hi)
-        ax.set_ylim(-cursor, 0)
-        for r in rows:  # lane separators
-            ax.axhline(centres[r] - heights[r] / 2, color="#D0D4D9", linewidth=0.8, zorder=0)
-        if phase_sets:
-            ax.axhline(centres[rows[len(phase_sets) - 1]] - PHASE_ROW / 2, color="#7A828C", linewidth=1.2, zorder=0)
+    fig = _figure("timeline")
+    ax = fig.add_axes(AX_TIMELINE)
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(-cursor, 0)
+    for r in rows:  # lane separators
+        ax.axhline(centres[r] - heights[r] / 2, color="#D0D4D9", linewidth=0.8, zorder=0)
+    if phase_sets:
+        ax.axhline(centres[rows[len(phase_sets) - 1]] - PHASE_ROW / 2, color="#7A828C", linewidth=1.2, zorder=0)
 
-        # Phases: bars in their set's row (overlapping phases alternate between two sub-rows), labelled inside
-        # the bar on one line, or on two smaller lines, or (when neither fits) by number with a key below.
-        years_per_pt = (x_hi - x_lo) / (AX_TIMELINE[2] * SIZES["timeline"][0] * 72)
-        keyed: list[str] = []
-        for s in phase_sets:
-            sub = phases[(phases["phase_set"] == s) & (phases["end_year"] >= lo) & (phases["start_year"] <= hi)]
-            sub = sub.sort_values(["start_year", "order"])
-            c = centres[f"phase:{s}"]
-            edge, fill = PHASE_COLOURS[s]
-            last_end = -1e9
-            alt = 0
-            for r in sub.to_dict("records"):
-                x0 = max(float(r["start_year"]), x_lo)
-                x1 = min(float(r["end_year"]) + 1, x_hi)
-                alt = 1 - alt if x0 < last_end else 0
-                last_end = x1
-                h = PHASE_ROW / 2 * 0.86
-                y0 = c + 0.02 if alt == 0 else c - 0.02 - h
-                ax.add_patch(Rectangle((x0, y0), x1 - x0, h, facecolor=fill, edgecolor=edge, linewidth=0.8,
-                                       zorder=1))
-                label = _plain(r["label"])
-                width = x1 - x0
-                lines2 = _two_lines(label)
-                if len(label) * 10 * 0.56 * years_per_pt < width * 0.96:
-                    text, size = label, 10
-                elif max(len(t) for t in lines2.split("\n")) * 8.5 * 0.56 * years_per_pt < width * 0.96:
-                    text, size = lines2, 8.5
-                else:
-                    keyed.append(f"{len(keyed) + 1}: {label}")
-                    text, size = str(len(keyed)), 9
-                ax.text((x0 + x1) / 2, y0 + h / 2, text, ha="center", va="center", fontsize=size, color=INK,
-                        zorder=2, linespacing=0.9)
+    # Phases: bars in their set's row (overlapping phases alternate between two sub-rows), labelled inside
+    # the bar on one line, or on two smaller lines, or (when neither fits) by number with a key below.
+    years_per_pt = (x_hi - x_lo) / (AX_TIMELINE[2] * SIZES["timeline"][0] * 72)
+    keyed: list[str] = []
+    for s in phase_sets:
+        sub = phases[(phases["phase_set"] == s) & (phases["end_year"] >= lo) & (phases["start_year"] <= hi)]
+        sub = sub.sort_values(["start_year", "order"])
+        c = centres[f"phase:{s}"]
+        edge, fill = PHASE_COLOURS[s]
+        last_end = -1e9
+        alt = 0
+        for r in sub.to_dict("records"):
+            x0 = max(float(r["start_year"]), x_lo)
+            x1 = min(float(r["end_year"]) + 1, x_hi)
+            alt = 1 - alt if x0 < last_end else 0
+            last_end = x1
+            h = PHASE_ROW / 2 * 0.86
+            y0 = c + 0.02 if alt == 0 else c - 0.02 - h
+            ax.add_patch(Rectangle((x0, y0), x1 - x0, h, facecolor=fill, edgecolor=edge, linewidth=0.8,
+                                   zorder=1))
+            label = _plain(r["label"])
+            width = x1 - x0
+            lines2 = _two_lines(label)
+            if len(label) * 10 * 0.56 * years_per_pt < width * 0.96:
+                text, size = label, 10
+            elif max(len(t) for t in lines2.split("\n")) * 8.5 * 0.56 * years_per_pt < width * 0.96:
+                text, size = lines2, 8.5
+            else:
+                keyed.append(f"{len(keyed) + 1}: {label}")
+                text, size = str(len(keyed)), 9
+            ax.text((x0 + x1) / 2, y0 + h / 2, text, ha="center", va="center", fontsize=size, color=INK,
+                    zorder=2, linespacing=0.9)
 
-        # Policy lanes.
-        pol = policies[policies["date"].dt.year.between(lo, hi)].copy() if policies is not None else pd.DataFrame()
-        if not pol.empty:
-            pol["lane"] = pol["category"].map(lambda c: style.POLICY_LANES.get(str(c), "Context"))
-            pol = pol.sort_values(["date", "policy_id"])
-        for lane in lanes:
-            if lane == "Incidents" or pol.empty:
-                continue
-            sub = pol[pol["lane"] == lane]
-            if sub.empty:
-                continue
-            xs = [_decimal_year(d) for d in sub["date"]]
-            offs = _offsets(_sub_rows(xs, gap, 3), 0.5)
-            colour = style.LANE_COLOURS[lane]
-            marker = MPL_MARKERS[style.LANE_SYMBOLS[lane]]
-            for x, off, r in zip(xs, offs, sub.to_dict("records")):
-                hollow = r["date_precision"] in IMPRECISE or style.LANE_SYMBOLS[lane] == "circle-open"
-                ax.plot([x], [centres[lane] + off], marker=marker, markersize=9 if marker != "X" else 10,
-                        markerfacecolor="white" if hollow else colour, markeredgecolor=colour,
-                        markeredgewidth=1.6, linestyle="", zorder=4)
-                n_banned = ban_counts.get(str(r["policy_id"]), 0)
-                if n_banned:
-                    ax.text(x, centres[lane] + off + 0.2, str(n_banned), ha="center", va="bottom", fontsize=9,
-                            color=INK, zorder=5)
+    # Policy lanes.
+    pol = policies[policies["date"].dt.year.between(lo, hi)].copy() if policies is not None else pd.DataFrame()
+    if not pol.empty:
+        pol["lane"] = pol["category"].map(lambda c: style.POLICY_LANES.get(str(c), "Context"))
+        pol = pol.sort_values(["date", "policy_id"])
+    for lane in lanes:
+        if lane == "Incidents" or pol.empty:
+            continue
+        sub = pol[pol["lane"] == lane]
+        if sub.empty:
+            continue
+        xs = [_decimal_year(d) for d in sub["date"]]
+        offs = _offsets(_sub_rows(xs, gap, 3), 0.5)
+        colour = style.LANE_COLOURS[lane]
+        marker = MPL_MARKERS[style.LANE_SYMBOLS[lane]]
+        for x, off, r in zip(xs, offs, sub.to_dict("records")):
+            hollow = r["date_precision"] in IMPRECISE or style.LANE_SYMBOLS[lane] == "circle-open"
+            ax.plot([x], [centres[lane] + off], marker=marker, markersize=9 if marker != "X" else 10,
+                    markerfacecolor="white" if hollow else colour, markeredgecolor=colour,
+                    markeredgewidth=1.6, linestyle="", zorder=4)
+            n_banned = ban_counts.get(str(r["policy_id"]), 0)
+            if n_banned:
+                ax.text(x, centres[lane] + off + 0.2, str(n_banned), ha="center", va="bottom", fontsize=9,
+                        color=INK, zorder=5)
 
-        # Incidents: filled stars sized by victims killed, hollow stars of fixed size where unknown.
-        ev = events[events["date"].dt.year.between(lo, hi)].sort_values(["date", "event_id"]) \
-            if events is not None and not events.empty else pd.DataFrame()
-        if not ev.empty:
-            xs = [_decimal_year(d) for d in ev["date"]]
-            offs = _offsets(_sub_rows(xs, gap * 1.2, 5), 1.0)
-            c = centres["Incidents"]
-            for x, off, r in zip(xs, offs, ev.to_dict("records")):
-                if _blank(r["killed"]):
-                    ax.plot([x], [c + off], marker="*", markersize=13, markerfacecolor="white",
-                            markeredgecolor=INK, markeredgewidth=1.3, linestyle="", zorder=4)
-                else:
-                    size = 8 + 3.0 * math.sqrt(int(r["killed"]))
-                    ax.plot([x], [c + off], marker="*", markersize=size, markerfacecolor=INK,
-                            markeredgecolor="white", markeredgewidth=0.5, linestyle="", zorder=4)
+    # Incidents: filled stars sized by victims killed, hollow stars of fixed size where unknown.
+    ev = events[events["date"].dt.year.between(lo, hi)].sort_values(["date", "event_id"]) \
+        if events is not None and not events.empty else pd.DataFrame()
+    if not ev.empty:
+        xs = [_decimal_year(d) for d in ev["date"]]
+        offs = _offsets(_sub_rows(xs, gap * 1.2, 5), 1.0)
+        c = centres["Incidents"]
+        for x, off, r in zip(xs, offs, ev.to_dict("records")):
+            if _blank(r["killed"]):
+                ax.plot([x], [c + off], marker="*", markersize=13, markerfacecolor="white",
+                        markeredgecolor=INK, markeredgewidth=1.3, linestyle="", zorder=4)
+            else:
+                size = 8 + 3.0 * math.sqrt(int(r["killed"]))
+                ax.plot([x], [c + off], marker="*", markersize=size, markerfacecolor=INK,
+                        markeredgecolor="white", markeredgewidth=0.5, linestyle="", zorder=4)
 
-        # Lane names as y labels, each with its marker in the legend below.
-        ax.set_yticks([centres[r] for r in rows])
-        ax.set_yticklabels([PHASE_NAMES[r.split(":", 1)[1]] if r.startswith("phase:") else r.replace(
-            "amendments and decrees", "amendments,\ndecrees").replace("International agreements",
-                                                                     "International\nagreements")
-            for r in rows], fontsize=11.5, linespacing=0.95)
-        ax.tick_params(axis="y", length=0)
-        ax.spines["left"].set_visible(False)
-        step = 1 if span <= 12 else 2 if span <= 26 else 5
-        ticks = [y for y in range(lo, hi + 2) if (y - lo) % step == 0]
-        ax.set_xticks(ticks)
-        ax.set_xticklabels([str(t) for t in ticks])
-        ax.grid(axis="x", color="#E3E6EA", linewidth=0.8)
-        ax.set_axisbelow(True)
+    # Lane names as y labels, each with its marker in the legend below.
+    ax.set_yticks([centres[r] for r in rows])
+    ax.set_yticklabels([PHASE_NAMES[r.split(":", 1)[1]] if r.startswith("phase:") else r.replace(
+        "amendments and decrees", "amendments,\ndecrees").replace("International agreements",
+                                                                 "International\nagreements")
+        for r in rows], fontsize=11.5, linespacing=0.95)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    step = 1 if span <= 12 else 2 if span <= 26 else 5
+    ticks = [y for y in range(lo, hi + 2) if (y - lo) % step == 0]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks])
+    ax.grid(axis="x", color="#E3E6EA", linewidth=0.8)
+    ax.set_axisbelow(True)
 
-        handles = [
-            Line2D([], [], marker="s", linestyle="", markersize=8, markerfacecolor="white",
-                   markeredgecolor="#444444", markeredgewidth=1.5, label="hollow: date month/year only or approx."),
-            Line2D([], [], marker="X", linestyle="", markersize=9, markerfacecolor=VERMILLION,
-                   markeredgecolor=VERMILLION, label="court ban (n: organisations banned)"),
-            Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor=INK, markeredgecolor="white",
-                   label="incident (size: victims killed)"),
-            Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor="white", markeredgecolor=INK,
-                   label="incident, victims unknown"),
-        ]
-        if keyed:  # phases too narrow for their name: numbered in the bar, named here
-            handles.append(Line2D([], [], linestyle="", label="Phases: " + "; ".join(keyed)))
-        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.005, -0.012), ncol=4, frameon=False,
-                   fontsize=10.5, handletextpad=0.2, columnspacing=1.2)
-        return _png(fig)
+    handles = [
+        Line2D([], [], marker="s", linestyle="", markersize=8, markerfacecolor="white",
+               markeredgecolor="#444444", markeredgewidth=1.5, label="hollow: date month/year only or approx."),
+        Line2D([], [], marker="X", linestyle="", markersize=9, markerfacecolor=VERMILLION,
+               markeredgecolor=VERMILLION, label="court ban or ruling (n: organisations banned)"),
+        Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor=INK, markeredgecolor="white",
+               label="incident (size: victims killed)"),
+        Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor="white", markeredgecolor=INK,
+               label="incident, victims unknown"),
+    ]
+    if keyed:  # phases too narrow for their name: numbered in the bar, named here
+        handles.append(Line2D([], [], linestyle="", label="Phases: " + "; ".join(keyed)))
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.005, -0.012), ncol=4, frameon=False,
+               fontsize=10.5, handletextpad=0.2, columnspacing=1.2)
+    return _png(fig)
 
 
 # ============================================================================================== statistics
+@_serialised
 def age_png(under_20: float | None, band_30_39: float | None, total: float | None) -> bytes:
     """The age shares exactly as reported: 55% under 20, 35% aged 30-39, the reported total 90% under 40; the 20-29
     band is an empty dashed frame marked 'not reported'."""
-    with plt.rc_context(RC):
-        fig = _figure("age")
-        ax = fig.add_axes((0.30, 0.15, 0.66, 0.82))
-        labels = ["Under 20", "20\u201329", "30\u201339", "Under 40\n(reported total)"]
-        ys = [3, 2, 1, 0]
-        for y, v, colour, hatch in ((3, under_20, BLUE, None), (1, band_30_39, SKY, "..")):
-            if v is None:
-                ax.text(1, y, "not in the data pack", va="center", fontsize=12, color=VERMILLION)
-                continue
-            ax.barh(y, v, height=0.6, color=colour, edgecolor="#000000", linewidth=0.8, hatch=hatch)
-            ax.text(v + 1.5, y, f"{_num(v)}%", va="center", fontsize=14, fontweight="bold", color=INK)
-        ax.add_patch(Rectangle((0, 2 - 0.3), 100, 0.6, fill=False, edgecolor=GREY, linestyle="--", linewidth=1.5))
-        implied = ""
-        if None not in (under_20, band_30_39, total):
-            implied = f"\n{_num(total)} \u2212 {_num(under_20)} \u2212 {_num(band_30_39)} leaves " \
-                      f"{_num(total - under_20 - band_30_39)}%: implausible"
-        ax.text(50, 2, "not reported" + implied, ha="center", va="center", fontsize=12, color="#222222")
-        if total is not None:
-            ax.barh(0, total, height=0.6, color="white", edgecolor=ORANGE, linewidth=2.5, hatch="//")
-            ax.text(total + 1.5, 0, f"{_num(total)}%", va="center", fontsize=14, fontweight="bold", color=INK)
-        ax.axhline(0.5, color="#555555", linewidth=1, linestyle=":")
-        ax.set_yticks(ys)
-        ax.set_yticklabels(labels, fontsize=13)
-        ax.set_xlim(0, 112)
-        ax.set_ylim(-0.55, 3.55)
-        ax.set_xticks([0, 20, 40, 60, 80, 100])
-        ax.set_xticklabels([f"{t}%" for t in (0, 20, 40, 60, 80, 100)])
-        ax.set_xlabel("Share of terrorists, as reported")
-        ax.tick_params(axis="y", length=0)
-        return _png(fig)
+    fig = _figure("age")
+    ax = fig.add_axes((0.30, 0.15, 0.66, 0.82))
+    labels = ["Under 20", "20\u201329", "30\u201339", "Under 40\n(reported total)"]
+    ys = [3, 2, 1, 0]
+    for y, v, colour, hatch in ((3, under_20, BLUE, None), (1, band_30_39, SKY, "..")):
+        if v is None:
+            ax.text(1, y, "not in the data pack", va="center", fontsize=12, color=VERMILLION)
+            continue
+        ax.barh(y, v, height=0.6, color=colour, edgecolor="#000000", linewidth=0.8, hatch=hatch)
+        ax.text(v + 1.5, y, f"{_num(v)}%", va="center", fontsize=14, fontweight="bold", color=INK)
+    ax.add_patch(Rectangle((0, 2 - 0.3), 100, 0.6, fill=False, edgecolor=GREY, linestyle="--", linewidth=1.5))
+    implied = ""
+    if None not in (under_20, band_30_39, total):
+        implied = f"\n{_num(total)} \u2212 {_num(under_20)} \u2212 {_num(band_30_39)} leaves " \
+                  f"{_num(total - under_20 - band_30_39)}%: implausible"
+    ax.text(50, 2, "not reported" + implied, ha="center", va="center", fontsize=12, color="#222222")
+    if total is not None:
+        ax.barh(0, total, height=0.6, color="white", edgecolor=ORANGE, linewidth=2.5, hatch="//")
+        ax.text(total + 1.5, 0, f"{_num(total)}%", va="center", fontsize=14, fontweight="bold", color=INK)
+    ax.axhline(0.5, color="#555555", linewidth=1, linestyle=":")
+    ax.set_yticks(ys)
+    ax.set_yticklabels(labels, fontsize=13)
+    ax.set_xlim(0, 112)
+    ax.set_ylim(-0.55, 3.55)
+    ax.set_xticks([0, 20, 40, 60, 80, 100])
+    ax.set_xticklabels([f"{t}%" for t in (0, 20, 40, 60, 80, 100)])
+    ax.set_xlabel("Share of terrorists, as reported")
+    ax.tick_params(axis="y", length=0)
+    return _png(fig)
 
 
+@_serialised
 def prosecution_png(rows: Sequence[Mapping]) -> bytes:
     """Horizontal bars, one per figure, each labelled with its metric and its own period (the periods differ);
     the value as stated at the end of the bar. ``rows``: dicts with label, period, value, value_text."""
-    with plt.rc_context(RC):
-        fig = _figure("prosecution")
-        ax = fig.add_axes((0.02, 0.12, 0.96, 0.86))
-        n = max(len(rows), 1)
-        top = max([float(r["value"]) for r in rows] or [1.0])
-        for i, r in enumerate(rows):
-            y = n - 1 - i  # each row: metric (bold), its period (italic), then the bar
-            ax.barh(y - 0.22, float(r["value"]), height=0.3, color=BLUE, edgecolor="#000000", linewidth=0.8)
-            ax.text(float(r["value"]) + top * 0.015, y - 0.22, r["value_text"], va="center", fontsize=13,
-                    fontweight="bold", color=INK)
-            ax.text(0, y + 0.36, textwrap.shorten(str(r["label"]), 80, placeholder=" …"), va="center", ha="left",
-                    fontsize=11.5, color=INK, fontweight="bold")
-            ax.text(0, y + 0.08, "Period: " + textwrap.shorten(str(r["period"]), 90, placeholder=" …"),
-                    va="center", ha="left", fontsize=10.5, color="#3A3F45", style="italic")
-        ax.set_ylim(-0.5, n - 0.45)
-        ax.set_xlim(0, top * 1.3)
-        ax.set_yticks([])
-        ax.spines["left"].set_visible(False)
-        ax.set_xlabel("Number as reported (each bar: its own period and unit)", fontsize=11.5)
-        return _png(fig)
+    fig = _figure("prosecution")
+    ax = fig.add_axes((0.02, 0.12, 0.96, 0.86))
+    n = max(len(rows), 1)
+    top = max([float(r["value"]) for r in rows] or [1.0])
+    for i, r in enumerate(rows):
+        y = n - 1 - i  # each row: metric (bold), its period (italic), then the bar
+        ax.barh(y - 0.22, float(r["value"]), height=0.3, color=BLUE, edgecolor="#000000", linewidth=0.8)
+        ax.text(float(r["value"]) + top * 0.015, y - 0.22, r["value_text"], va="center", fontsize=13,
+                fontweight="bold", color=INK)
+        ax.text(0, y + 0.36, textwrap.shorten(str(r["label"]), 80, placeholder=" …"), va="center", ha="left",
+                fontsize=11.5, color=INK, fontweight="bold")
+        ax.text(0, y + 0.08, "Period: " + textwrap.shorten(str(r["period"]), 90, placeholder=" …"),
+                va="center", ha="left", fontsize=10.5, color="#3A3F45", style="italic")
+    ax.set_ylim(-0.5, n - 0.45)
+    ax.set_xlim(0, top * 1.3)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.set_xlabel("Number as reported (each bar: its own period and unit)", fontsize=11.5)
+    return _png(fig)
 
 
 def _num(v: float) -> str:

@@ -23,12 +23,11 @@ import csv
 import hashlib
 import io
 import json
-import re
 import zipfile
-from datetime import date, datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from datetime import date, datetime
+from functools import cache, partial
 
 import numpy as np
 import pandas as pd
@@ -112,15 +111,13 @@ GTD_UNKNOWN_CODES = ("-99", "-9")  # GTD's "unknown" codes in count columns
 
 ACLED_TIME_PRECISION = {
     "1": ("day", "ACLED time_precision 1: the source gives the day"),
-    "2": ("approximate", "ACLED time_precision 2: the source gives only the week or a few days; ACLED dates the "
-                         "event within that period"),
-    "3": ("month", "ACLED time_precision 3: the source gives only the month; ACLED dates the event within it"),
+    "2": ("approximate", "ACLED time_precision 2: only the week or a few days are known"),
+    "3": ("month", "ACLED time_precision 3: only the month is known; ACLED dates the event within it"),
 }
 ACLED_GEO_PRECISION = {
-    "1": ("settlement", "ACLED geo_precision 1: the point is the named town or village"),
-    "2": ("area", "ACLED geo_precision 2: the event happened near the named place or in part of a region; the point "
-                  "is that place"),
-    "3": ("area", "ACLED geo_precision 3: only a larger region is known; the point is its centre or main town"),
+    "1": ("settlement", "ACLED geo_precision 1: point = the named town or village"),
+    "2": ("area", "ACLED geo_precision 2: near the named place or in part of a region; point = that place"),
+    "3": ("area", "ACLED geo_precision 3: only a larger region is known; point = its centre or main town"),
 }
 ACLED_ATTACK_TYPES = {
     "Armed clash": "Armed Assault", "Government regains territory": "Armed Assault",
@@ -244,6 +241,36 @@ def _text(s: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
+def imported_events_schema():  # -> pandera DataFrameSchema
+    """The contract of imported events (a preview's ``accepted`` or the store's events), as a pandera schema: the
+    curated table's value rules, with what an import may leave unknown (region, place, summary, sources) allowed
+    blank. Checks values, not dtypes (a preview holds repeated text as categoricals)."""
+    import pandera.pandas as pa
+
+    def vocab(column: str, required: bool = True) -> pa.Column:
+        return pa.Column(None, pa.Check.isin(allowed(column)), nullable=not required)
+
+    count = pa.Column(None, pa.Check.ge(0), nullable=True)
+    return pa.DataFrameSchema({
+        "event_id": pa.Column(None, pa.Check.str_matches(r"^[a-z0-9][a-z0-9-]*$"), nullable=False, unique=True),
+        "date": pa.Column(None, pa.Check.in_range(schema.PERIOD_START, schema.PERIOD_END), nullable=False),
+        "date_precision": vocab("date_precision"),
+        "region": pa.Column(None, pa.Check.isin(regions_lookup.REGIONS_2016), nullable=True),
+        "latitude": pa.Column(None, pa.Check.in_range(*schema.LAT_RANGE), nullable=True),
+        "longitude": pa.Column(None, pa.Check.in_range(*schema.LON_RANGE), nullable=True),
+        "coord_precision": vocab("coord_precision", required=False),
+        "event_type": vocab("event_type"),
+        "attack_type": vocab("attack_type"),
+        "target_type": vocab("target_type"),
+        "classification": vocab("classification"),
+        "killed": count, "injured": count, "perpetrators_killed": count, "total_deaths": count,
+        "source_format": pa.Column(None, pa.Check.isin(list(FORMAT_LABELS)), nullable=False),
+        "source_record_id": pa.Column(None, nullable=False),
+        "source_row": pa.Column(None, pa.Check.ge(1), nullable=False),
+    }, checks=[pa.Check(lambda df: df["latitude"].isna() == df["longitude"].isna(), name="coordinates_paired")],
+        strict=False, name="imported_events")
+
+
 # ================================================================ format detection
 
 
@@ -260,15 +287,16 @@ def detect_format(columns: Iterable[object]) -> str:
     near = []
     for fmt, req in REQUIRED.items():
         have = [c for c in req if c in names]
-        if len(have) >= max(3, len(req) // 2):
+        if len(have) >= max(2, len(req) // 3):
             missing = [c for c in req if c not in names]
             near.append(f"it looks like a {FORMAT_LABELS[fmt]} but lacks the column(s): {', '.join(missing)}")
     expected = "; ".join(f"{FORMAT_LABELS[f]}: {', '.join(req)}" for f, req in REQUIRED.items())
     shown = ", ".join(sorted(n for n in names if n)[:12]) or "(none)"
-    message = "not a recognised format"
+    message = f"not a recognised format; expected columns - {expected}"
     if near:
-        message += " (" + "; ".join(near) + ")"
-    message += f". Expected columns - {expected}. The file's header has: {shown}"
+        joined = "; ".join(near)
+        message += ". " + joined[0].upper() + joined[1:]
+    message += f". The file's header has: {shown}"
     raise ImportFileError(message, row=1)
 
 
@@ -306,8 +334,8 @@ class RawSource:
     delimiter: str | None = None
     sheet: str | None = None
     header_row: int = 1
-    fast: object = None  # () -> Iterator[tuple[DataFrame, list[int]]]; may raise _SlowPath
-    slow: object = None  # () -> Iterator[tuple[DataFrame, list[int]]]
+    fast: Callable[[], Iterator[tuple[pd.DataFrame, list[int]]]] | None = None  # may raise _SlowPath
+    slow: Callable[[], Iterator[tuple[pd.DataFrame, list[int]]]] | None = None
 
     def consume(self, fn):
         """[fn(frame, blank_rows) for each chunk], read carefully if the fast reader gives up."""
@@ -346,7 +374,7 @@ def open_source(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES, 
         if len(data) > max_bytes:
             raise ImportFileError(f"the file is {_mb(len(data))}, over the import limit of {_mb(max_bytes)}; split "
                                   "it or export only the rows you need (e.g. Kazakhstan, 1991-2016)")
-        if not data.strip():
+        if not data or data.isspace():  # (data.strip() would copy the whole file)
             raise ImportFileError("the file is empty; expected a header row and data rows")
         lower = filename.lower()
         if data[:4] == _XLS_MAGIC or lower.endswith(".xls"):
@@ -363,18 +391,10 @@ def open_source(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES, 
         raise
 
 
-def _with_file(gen, filename: str):
-    """Re-raise an ImportFileError met while reading rows with the file name in it."""
-    try:
-        yield from gen
-    except ImportFileError as exc:
-        exc.file = exc.file or filename
-        exc.args = (str(exc),)
-        raise
-
-
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} bytes"
 
 
 # ---------------------------------------------------------------- CSV
@@ -405,7 +425,8 @@ def _encoding(data: bytes) -> tuple[bytes, str, str, str]:
         try:
             return data.decode("utf-16").encode("utf-8"), "utf8", "utf-8", "UTF-16 (converted to UTF-8)"
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"it starts with a UTF-16 byte-order mark but cannot be read as UTF-16 ({exc})")
+            raise ImportFileError(
+                f"it starts with a UTF-16 byte-order mark but cannot be read as UTF-16 ({exc})") from None
     if data.isascii() or _check_decodes(data) is None:
         return data, "utf8", "utf-8", "UTF-8"
     # Not UTF-8: a single-byte Windows code page. Cyrillic text puts non-ASCII bytes next to each other (whole words);
@@ -458,8 +479,8 @@ def _open_csv(data: bytes, wanted, require_format: bool) -> RawSource:
     header_lines = reader.line_num
     header_row = records_before + 1
     names = [_norm_header(c) for c in header]
-    fmt = _format_or_none(names, header_row, require_format)
     _check_header(names, header_row)
+    fmt = _format_or_none(names, header_row, require_format)
     want = wanted(names)
     if not want:
         raise ImportFileError("none of the expected columns is in the header", row=header_row)
@@ -511,7 +532,7 @@ def _arrow_chunks(data: bytes, encoding: str, delim: str, names: list[str], want
         reader = pacsv.open_csv(
             pa.BufferReader(pa.py_buffer(data)),
             read_options=pacsv.ReadOptions(column_names=placeholders, skip_rows=header_lines, encoding=encoding,
-                                           block_size=ARROW_BLOCK),
+                                           block_size=ARROW_BLOCK, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=invalid),
             convert_options=pacsv.ConvertOptions(include_columns=include,
@@ -548,7 +569,7 @@ def _python_chunks(data: bytes, codec: str, delim: str, names: list[str], want: 
     try:
         for rec in reader:
             row += 1
-            if not rec or (len(rec) == 1 and not rec[0].strip()):
+            if not any(cell.strip() for cell in rec):  # a blank line, or a row of empty cells
                 for col in columns:
                     col.append("")
             elif len(rec) != width:
@@ -645,7 +666,10 @@ def _open_xlsx(data: bytes, wanted, require_format: bool) -> RawSource:
             except ImportFileError as exc:
                 problems.append((ws.title, exc))
                 continue
-            _check_header(names, header_row)
+            try:
+                _check_header(names, header_row)
+            except ImportFileError as exc:
+                raise ImportFileError(f"sheet '{ws.title}': {exc.message}", row=exc.row, column=exc.column) from None
             want = wanted(names)
             positions = [names.index(w) for w in want]
             columns: list[list[str]] = [[] for _ in want]
@@ -783,6 +807,10 @@ def _excel_serial(s: pd.Series) -> pd.Series:
     return out
 
 
+def _period_reason(date: pd.Series) -> pd.Series:
+    return "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")"
+
+
 def _parse_dates(s: pd.Series, formats: Sequence[str]) -> pd.Series:
     """Text dates in any of ``formats`` (tried in order) or Excel serial numbers -> datetime64[us] (NaT if none)."""
     out = _excel_serial(s)
@@ -811,7 +839,7 @@ class _Mapped:
 
 def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     idx = raw.index
-    c = lambda name: _col(raw, name)  # noqa: E731
+    c = partial(_col, raw)
     issues = _Issues(idx)
     notes: list[str] = []
 
@@ -833,8 +861,8 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     month, bad_month = _num(c("imonth"))
     day, bad_day = _num(c("iday"))
     bad_year |= year.isna().to_numpy() | (year != np.floor(year)).fillna(False).to_numpy()
-    bad_month |= ~(month.isna() | month.isin(range(0, 13))).to_numpy()
-    bad_day |= ~(day.isna() | day.isin(range(0, 32))).to_numpy()
+    bad_month |= ~(month.isna() | month.isin(range(13))).to_numpy()
+    bad_day |= ~(day.isna() | day.isin(range(32))).to_numpy()
     issues.add(bad_year, "iyear", lambda: "'" + c("iyear") + "' is not a year")
     issues.add(bad_month, "imonth", lambda: "'" + c("imonth") + "' is not a month (1-12, or 0 if unknown)")
     issues.add(bad_day, "iday", lambda: "'" + c("iday") + "' is not a day of the month (1-31, or 0 if unknown)")
@@ -845,7 +873,8 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     date = date.astype("datetime64[us]")
     fields_ok = ~(bad_year | bad_month | bad_day)
     not_calendar = fields_ok & date.isna().to_numpy()
-    issues.add(not_calendar, "iday", lambda: c("iyear") + "-" + c("imonth") + "-" + c("iday") + " is not a calendar date")
+    issues.add(not_calendar, "iday",
+               lambda: c("iyear") + "-" + c("imonth") + "-" + c("iday") + " is not a calendar date")
     date_bad = ~fields_ok | not_calendar
     precision = pd.Series(np.select([m.to_numpy() == 0, d.to_numpy() == 0], ["year", "month"], "day"), index=idx)
     approx = c("approxdate")
@@ -860,7 +889,7 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     ])
     outside = in_kz & ~date_bad & ~date.dt.year.between(schema.PERIOD_START.year,
                                                          schema.PERIOD_END.year).fillna(False).to_numpy()
-    scope.append((outside, "outside 1991-2016", lambda: "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")"))
+    scope.append((outside, "outside 1991-2016", lambda: _period_reason(date)))
 
     # Coordinates' precision.
     spec = c("specificity").str.replace(r"\.0+$", "", regex=True)
@@ -948,7 +977,6 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
         frame["geo_note"] = _where(soviet.to_numpy(), "GTD country 'Soviet Union': placed in Kazakhstan by its "
                                                       "region", idx)
         notes.append(f"{int(soviet.sum())} row(s) coded 'Soviet Union' were placed in Kazakhstan by their region.")
-    issues.date_bad = date_bad  # type: ignore[attr-defined]
     return _Mapped(frame, issues, scope, provstate, c("latitude"), c("longitude"), "GTD", notes)
 
 
@@ -958,7 +986,7 @@ ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y"
 
 def _map_acled(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     idx = raw.index
-    c = lambda name: _col(raw, name)  # noqa: E731
+    c = partial(_col, raw)
     issues = _Issues(idx)
     notes: list[str] = []
 
@@ -988,7 +1016,7 @@ def _map_acled(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
                        _where((tp == "").to_numpy(), "ACLED time_precision not given: taken as the day", idx)])
     outside = in_kz & ~date_bad & ~date.dt.year.between(schema.PERIOD_START.year,
                                                          schema.PERIOD_END.year).fillna(False).to_numpy()
-    scope.append((outside, "outside 1991-2016", lambda: "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")"))
+    scope.append((outside, "outside 1991-2016", lambda: _period_reason(date)))
 
     etype = c("event_type")
     sub = c("sub_event_type")
@@ -1019,7 +1047,8 @@ def _map_acled(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     target = target.mask(actor2.str.match(r"(?i)^police forces of ").fillna(False), "Police")
     description = _join([_where((etype != "").to_numpy(), lambda: "ACLED " + etype, idx),
                          _where((sub != "").to_numpy(), sub, idx)], sep=": ")
-    perpetrator = _join([actor1, _where((c("assoc_actor_1") != "").to_numpy(), lambda: "with " + c("assoc_actor_1"), idx),
+    assoc = c("assoc_actor_1")
+    perpetrator = _join([actor1, _where((assoc != "").to_numpy(), lambda: "with " + assoc, idx),
                          _where((actor2 != "").to_numpy(), lambda: "other party: " + actor2, idx)])
     fatalities = _count(c("fatalities"), "fatalities", issues)
     frame = pd.DataFrame({
@@ -1044,11 +1073,11 @@ def _map_acled(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
         "source_format": pd.Series(FORMAT_ACLED, index=idx, dtype="str"),
         "source_record_id": rid,
         "precision_note": precision_note,
-        "casualty_note": pd.Series("ACLED fatalities include perpetrators: shown as total deaths", index=idx, dtype="str"),
+        "casualty_note": pd.Series("ACLED fatalities include perpetrators: shown as total deaths", index=idx,
+                                   dtype="str"),
         "source_citations": _join([c("source"), _where((c("source_scale") != "").to_numpy(),
                                                        lambda: "scale: " + c("source_scale"), idx)]),
     }, index=idx)
-    issues.date_bad = date_bad  # type: ignore[attr-defined]
     return _Mapped(frame, issues, scope, admin1, c("latitude"), c("longitude"), "ACLED", notes)
 
 
@@ -1057,13 +1086,14 @@ EVENTS_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 
 def _map_events(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     idx = raw.index
-    c = lambda name: _col(raw, name)  # noqa: E731
+    c = partial(_col, raw)
     issues = _Issues(idx)
     eid = c("event_id")
     issues.add(eid == "", "event_id", "is blank but required")
     date = _parse_dates(c("date"), EVENTS_DATE_FORMATS)
     date_bad = date.isna().to_numpy()
-    issues.add(date_bad & (c("date") != "").to_numpy(), "date", lambda: "'" + c("date") + "' must be a date written YYYY-MM-DD")
+    issues.add(date_bad & (c("date") != "").to_numpy(), "date",
+               lambda: "'" + c("date") + "' must be a date written YYYY-MM-DD")
     issues.add((c("date") == "").to_numpy(), "date", "is blank but required")
     outside = ~date_bad & ~date.dt.year.between(schema.PERIOD_START.year,
                                                  schema.PERIOD_END.year).fillna(False).to_numpy()
@@ -1075,7 +1105,8 @@ def _map_events(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
         vocab = allowed(name)
         if name in required:
             issues.add((s == "").to_numpy(), name, "is blank but required")
-        issues.add(((s != "") & ~s.isin(vocab)).to_numpy(), name, lambda s=s, vocab=vocab: "'" + s + "' must be one of: " + ", ".join(vocab))
+        issues.add(((s != "") & ~s.isin(vocab)).to_numpy(), name,
+                   lambda s=s, vocab=vocab: "'" + s + "' must be one of: " + ", ".join(vocab))
     counts = {name: _count(c(name), name, issues) for name in
               ("killed", "injured", "perpetrators_killed", "total_deaths", "coord_uncertainty_km")}
     parts = counts["killed"].fillna(0) + counts["perpetrators_killed"].fillna(0)
@@ -1090,7 +1121,6 @@ def _map_events(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
         frame[name] = values
     frame["source_format"] = FORMAT_EVENTS
     frame["source_record_id"] = eid
-    issues.date_bad = date_bad  # type: ignore[attr-defined]
     return _Mapped(frame, issues, scope, c("region"), c("latitude"), c("longitude"), "file", [])
 
 
@@ -1166,17 +1196,19 @@ class ImportPreview:
 
         return to_csv_bytes(self.out_of_scope)
 
+    def _scope_counts_text(self) -> str:
+        counts = self.out_of_scope_counts
+        return " (" + ", ".join(f"{k}: {v}" for k, v in counts.items()) + ")" if counts else ""
+
     def summary_lines(self) -> list[str]:
-        lines = [f"{self.filename}: {self.format_label}, {self.rows_read} data row(s)"
-                 + (f", read as {self.encoding}" if self.encoding else "")
-                 + (f", {_DELIMITER_NAMES.get(self.delimiter, self.delimiter)}-separated" if self.delimiter else "")
-                 + (f", sheet '{self.sheet}'" if self.sheet else ""),
-                 f"{self.n_accepted} accepted ({self.n_duplicates} linked to curated incidents, "
-                 f"{self.n_missing_coordinates} without a point on the map)",
+        read = (f", read as {self.encoding}" if self.encoding else "") + (
+            f", {_DELIMITER_NAMES.get(self.delimiter, self.delimiter)}-separated" if self.delimiter else "") + (
+            f", sheet '{self.sheet}'" if self.sheet else "")
+        lines = [f"{self.filename}: {self.format_label}, {self.rows_read} data row(s){read}",
+                 (f"{self.n_accepted} accepted ({self.n_duplicates} linked to curated incidents, "
+                  f"{self.n_missing_coordinates} without a point on the map)"),
                  f"{self.n_rejected} rejected",
-                 f"{self.n_out_of_scope} out of scope"
-                 + (" (" + ", ".join(f"{k}: {v}" for k, v in self.out_of_scope_counts.items()) + ")"
-                    if self.n_out_of_scope else "")]
+                 f"{self.n_out_of_scope} out of scope" + self._scope_counts_text()]
         if self.blank_rows:
             lines.append(f"{len(self.blank_rows)} blank row(s) skipped")
         if self.unmapped_regions:
@@ -1283,6 +1315,16 @@ def _process(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[str, ..
     return _Part(accepted, rejected, out_of_scope, missing, unmapped_counts, len(frame), blank, mapped.notes)
 
 
+def _release_memory() -> None:
+    """Hand memory freed by the chunked mapping back to the system (pyarrow keeps a pool)."""
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):
+        pass
+
+
 def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | None = None,
                    regions: pd.DataFrame | Iterable[str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
                    citation: str | None = None, licence: str | None = None) -> ImportPreview:
@@ -1319,6 +1361,7 @@ def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | No
     blank_rows = [r for p in parts for r in p.blank]
     notes = list(dict.fromkeys(n for p in parts for n in p.notes))
     del parts
+    _release_memory()
 
     # One row per source id: a repeated id is rejected (the first one stands).
     ids = accepted["event_id"]

@@ -30,6 +30,7 @@ VAR_DIR_ENV = "KZ_VAR_DIR"
 DEFAULT_VAR_DIR = Path(__file__).resolve().parent.parent / "var"
 DB_FILE = "imports.duckdb"
 SCHEMA_VERSION = 1
+INSERT_ROWS = 100_000  # rows converted and inserted per statement (all in the one transaction)
 STORE_COLUMNS = ("dataset_id", "dataset_name")  # added to the importers' columns by events()
 _SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
 
@@ -37,6 +38,15 @@ DATASET_COLUMNS = ("dataset_id", "name", "filename", "checksum", "format", "impo
                    "rows_accepted", "rows_rejected", "rows_out_of_scope", "rows_duplicates",
                    "rows_missing_coordinates", "enabled", "citation", "licence", "casualty_note", "encoding",
                    "unmapped_regions", "out_of_scope_counts", "notes")
+
+
+def _arrow_dtypes() -> dict:
+    """Arrow -> pandas dtypes for events(): text as the curated 'str' dtype, integers as nullable Int64."""
+    import numpy as np
+    import pyarrow as pa
+
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    return {pa.string(): text, pa.large_string(): text, pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype()}
 
 
 class StoreError(RuntimeError):
@@ -61,7 +71,7 @@ class Store:
     """Imported datasets in ``<var_dir>/imports.duckdb``. Each call opens and closes its own connection, so the
     file is not held locked between calls (another process, or a restart, can open it)."""
 
-    def __init__(self, var_dir: str | Path | None = None, *, memory_limit: str = "1GB") -> None:
+    def __init__(self, var_dir: str | Path | None = None, *, memory_limit: str = "512MB") -> None:
         self.var_dir = Path(var_dir) if var_dir is not None else default_var_dir()
         self.path = self.var_dir / DB_FILE
         self.memory_limit = memory_limit
@@ -151,13 +161,14 @@ class Store:
                      preview.casualty_note, preview.encoding, json.dumps(preview.unmapped_regions),
                      json.dumps(preview.out_of_scope_counts), json.dumps(preview.notes)])
                 step("dataset")
-                if len(accepted):
-                    cols = [name for name, _ in _event_sql_columns()]
-                    select = ", ".join(
-                        (f"'imp{dataset_id}-' || \"event_id\"" if c == "event_id" else f'"{c}"') for c in cols)
-                    con.register("_incoming_events", accepted)
-                    con.execute(f"INSERT INTO events (dataset_id, {', '.join(chr(34) + c + chr(34) for c in cols)}) "
-                                f"SELECT {dataset_id}, {select} FROM _incoming_events")
+                cols = [name for name, _ in _event_sql_columns()]
+                select = ", ".join(
+                    (f"'imp{dataset_id}-' || \"event_id\"" if c == "event_id" else f'"{c}"') for c in cols)
+                insert = (f"INSERT INTO events (dataset_id, {', '.join(chr(34) + c + chr(34) for c in cols)}) "
+                          f"SELECT {dataset_id}, {select} FROM _incoming_events")
+                for start in range(0, len(accepted), INSERT_ROWS):  # slices bound the conversion's memory
+                    con.register("_incoming_events", accepted.iloc[start:start + INSERT_ROWS])
+                    con.execute(insert)
                     con.unregister("_incoming_events")
                 step("events")
                 if len(issues):
@@ -236,8 +247,10 @@ class Store:
         sql = (f"SELECT {cols}, e.dataset_id, d.name AS dataset_name FROM events e JOIN datasets d USING (dataset_id)"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.dataset_id, e.source_row")
         with self._connect() as con:
-            table = con.execute(sql, params).to_arrow_table()
-        df = table.to_pandas()
+            table = con.sql(sql, params=params).to_arrow_table()
+        df = table.to_pandas(types_mapper=_arrow_dtypes().get, date_as_object=False, self_destruct=True,
+                             split_blocks=True)
+        del table
         return self._shape(df)
 
     def _empty_events(self) -> pd.DataFrame:
@@ -245,9 +258,15 @@ class Store:
 
     @staticmethod
     def _shape(df: pd.DataFrame) -> pd.DataFrame:
-        out = importers._typed(df)
-        out.insert(len(importers.event_columns()), "dataset_id", df["dataset_id"].astype("Int64"))
-        out.insert(len(importers.event_columns()) + 1, "dataset_name", importers._text(df["dataset_name"]))
+        """Curated event columns, then dataset_id and dataset_name, then provenance; dtypes as the curated table
+        (converted only where they differ, so the million-row case is not copied)."""
+        expected = importers.empty_events().dtypes
+        order = [*importers.event_columns(), *STORE_COLUMNS, *importers.PROVENANCE_COLUMNS]
+        dtypes = {**expected.to_dict(), "dataset_id": pd.Int64Dtype(), "dataset_name": expected["event_id"]}
+        out = df[order]
+        for col in order:
+            if out[col].dtype != dtypes[col]:
+                out[col] = out[col].astype(dtypes[col])
         return out.reset_index(drop=True)
 
     def row_issues(self, dataset_id: int, status: str | None = None) -> pd.DataFrame:

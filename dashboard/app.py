@@ -10,7 +10,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import frame, present  # noqa: E402
+from dashboard import briefing_ui, frame, present  # noqa: E402
 from dashboard.data import data_dir, get_pack  # noqa: E402
 
 st.set_page_config(
@@ -35,6 +35,8 @@ pack = get_pack(data_dir())
 st.session_state["filters"] = frame.sidebar_filters(pack)
 with st.sidebar:
     present.toggle()
+briefing_ui.sidebar_control(pack, st.session_state["filters"])
+with st.sidebar:
     st.caption("Kazakhstan Terrorism & Counter-Terrorism Dashboard, 1991-2016. Every figure cites its sources; "
                "blank means unknown, never zero.")
 if pack.errors:

@@ -1,0 +1,52 @@
+"""The briefing-pack control in the sidebar: prepare the current view as PowerPoint and PDF, then download."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from components import briefing
+from components.datapack import DataPack
+from components.filters import Filters
+
+_PREPARED = "_briefing_prepared"  # (filters key, view url, {'pptx': bytes, 'pdf': bytes})
+
+
+def view_url() -> str:
+    """The address of the current view (page and filters), for the title slide."""
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    return f"{base}?{query}" if query else base
+
+
+def _prepare(pack: DataPack, filters: Filters, url: str) -> None:
+    with st.spinner("Preparing the briefing pack…"):
+        files = briefing.build_pack(pack, filters, date.today(), url)
+    st.session_state[_PREPARED] = (filters.key(), url, files)
+
+
+def sidebar_control(pack: DataPack, filters: Filters) -> None:
+    with st.sidebar:
+        st.markdown("### Briefing pack")
+        url = view_url()
+        prepared = st.session_state.get(_PREPARED)
+        current = prepared is not None and prepared[0] == filters.key()
+        st.button("Prepare briefing pack" if not current else "Prepare again", icon=":material/slideshow:",
+                  key="briefing_prepare", on_click=_prepare, args=(pack, filters, url), width="stretch",
+                  help="The current view (filters as set) as a PowerPoint deck with editable charts and an A4 PDF "
+                       "handout: headline figures, per-year chart, map, timeline, statistics, the incidents and "
+                       "every source cited. Takes a few seconds.")
+        if not current:
+            if prepared is not None:
+                st.caption("The filters changed since the last pack: prepare it again.")
+            return
+        stem = "kz-briefing-" + date.today().isoformat()
+        files = prepared[2]
+        st.download_button("PowerPoint (.pptx)", files["pptx"], file_name=f"{stem}.pptx", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                           icon=":material/download:", key="briefing_pptx", width="stretch")
+        st.download_button("PDF handout", files["pdf"], file_name=f"{stem}.pdf", mime="application/pdf",
+                           on_click="ignore", icon=":material/download:", key="briefing_pdf", width="stretch")
+        st.caption(f"For: {filters.describe()}")
