@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test check-data chromium bench bench-export clean help
+.PHONY: run test check-data chromium bench bench-export bench-import clean help
 
 help:
 	@echo "make run         start the dashboard on http://localhost:$(PORT)"
@@ -44,3 +44,6 @@ bench: $(STAMP) chromium
 
 bench-export: $(STAMP)
 	$(PY) -m scripts.bench_export
+
+bench-import: $(STAMP)
+	$(PY) -m scripts.bench_import

@@ -427,8 +427,11 @@ def _encoding(data: bytes) -> tuple[bytes, str, str, str]:
         except UnicodeDecodeError as exc:
             raise ImportFileError(
                 f"it starts with a UTF-16 byte-order mark but cannot be read as UTF-16 ({exc})") from None
-    if data.isascii() or _check_decodes(data) is None:
+    bad = None if data.isascii() else _check_decodes(data)
+    if bad is None:
         return data, "utf8", "utf-8", "UTF-8"
+    if not data[:bad].isascii():  # UTF-8 text up to a broken byte: a damaged file, not another encoding
+        _not_decodable(data, bad, "it is UTF-8 up to this byte, which is not valid UTF-8 (a damaged file?)")
     # Not UTF-8: a single-byte Windows code page. Cyrillic text puts non-ASCII bytes next to each other (whole words);
     # accented Latin text puts single ones between ASCII letters.
     arr = np.frombuffer(data, dtype=np.uint8)
@@ -447,7 +450,7 @@ def _encoding(data: bytes) -> tuple[bytes, str, str, str]:
 def _not_decodable(data: bytes, offset: int, why: str) -> None:
     line = data.count(b"\n", 0, offset) + 1
     raise ImportFileError(f"cannot be decoded: {why} (byte 0x{data[offset]:02x} at byte {offset}, line {line}); save "
-                          "the file as UTF-8 CSV", row=line)
+                          "the file as UTF-8 CSV")
 
 
 def _head_text(data: bytes, codec: str, limit: int = 1 << 20) -> str:
@@ -1132,7 +1135,12 @@ _MAPPERS = {FORMAT_GTD: _map_gtd, FORMAT_ACLED: _map_acled, FORMAT_EVENTS: _map_
 
 @dataclass
 class ImportPreview:
-    """What an import would store, and everything left out with its reason. Nothing has been stored yet."""
+    """What an import would store, and everything left out with its reason. Nothing has been stored yet.
+
+    ``accepted`` has the curated event columns then PROVENANCE_COLUMNS; its COMPACT_COLUMNS are categoricals (values
+    compare as text) - ``Store.events()`` returns exactly the curated dtypes. Linked duplicates of curated incidents
+    are included, with ``duplicate_of`` set. Row numbers are the file's spreadsheet rows (header = row 1).
+    """
 
     filename: str
     checksum: str  # sha256 of the file's bytes
@@ -1278,9 +1286,10 @@ def _process(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[str, ..
     frame["longitude"] = lon.where(~no_point)
     frame["coord_precision"] = _col(frame, "coord_precision").astype("str").where(~no_point)
     given = no_point & ~(lat_blank & lon_blank)
+    label, lat_text, lon_text = mapped.coord_label, mapped.latitude, mapped.longitude
     point_note = _join([
-        _where(given, lambda: f"the {mapped.coord_label} point (" + mapped.latitude + ", " + mapped.longitude
-               + ") is not drawn: " + coord_reason, idx),
+        _where(given, lambda: f"the {label} point (" + lat_text + ", " + lon_text + ") is not drawn: " + coord_reason,
+               idx),
         _where(lat_blank & lon_blank, "no coordinates in the source: not on the map", idx)])
 
     # Regions.
@@ -1312,16 +1321,26 @@ def _process(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[str, ..
                             "place": _text(frame["place"].astype("str")[miss]).to_numpy(),
                             "reason": coord_reason[miss].astype("str").to_numpy()})
     unmapped_counts = region_src[accepted_mask & unmapped].value_counts()
-    return _Part(accepted, rejected, out_of_scope, missing, unmapped_counts, len(frame), blank, mapped.notes)
+    n_rows, notes = len(frame), mapped.notes
+    del mapped, frame
+    _release_memory()
+    return _Part(accepted, rejected, out_of_scope, missing, unmapped_counts, n_rows, blank, notes)
 
 
 def _release_memory() -> None:
-    """Hand memory freed by the chunked mapping back to the system (pyarrow keeps a pool)."""
+    """Hand memory freed by the chunked mapping back to the system: pyarrow keeps a pool, and glibc keeps freed
+    blocks (best effort; nothing happens where either is missing)."""
     try:
         import pyarrow as pa
 
         pa.default_memory_pool().release_unused()
     except (ImportError, AttributeError):
+        pass
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
         pass
 
 

@@ -30,7 +30,8 @@ VAR_DIR_ENV = "KZ_VAR_DIR"
 DEFAULT_VAR_DIR = Path(__file__).resolve().parent.parent / "var"
 DB_FILE = "imports.duckdb"
 SCHEMA_VERSION = 1
-INSERT_ROWS = 100_000  # rows converted and inserted per statement (all in the one transaction)
+INSERT_ROWS = 50_000  # rows converted and inserted per statement (all in the one transaction)
+EVENTS_BATCH_ROWS = 100_000  # rows per batch streamed out by events()
 STORE_COLUMNS = ("dataset_id", "dataset_name")  # added to the importers' columns by events()
 _SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
 
@@ -71,7 +72,7 @@ class Store:
     """Imported datasets in ``<var_dir>/imports.duckdb``. Each call opens and closes its own connection, so the
     file is not held locked between calls (another process, or a restart, can open it)."""
 
-    def __init__(self, var_dir: str | Path | None = None, *, memory_limit: str = "512MB") -> None:
+    def __init__(self, var_dir: str | Path | None = None, *, memory_limit: str = "256MB") -> None:
         self.var_dir = Path(var_dir) if var_dir is not None else default_var_dir()
         self.path = self.var_dir / DB_FILE
         self.memory_limit = memory_limit
@@ -234,24 +235,34 @@ class Store:
 
     def events(self, enabled_only: bool = True, dataset_ids: list[int] | None = None) -> pd.DataFrame:
         """Stored events: the curated ``events`` columns with the same dtypes, then ``dataset_id``,
-        ``dataset_name`` and the importers' provenance columns. Event ids are ``imp<dataset_id>-<id>``."""
-        where, params = [], []
-        if enabled_only:
-            where.append("d.enabled")
-        if dataset_ids is not None:
-            if not dataset_ids:
-                return self._empty_events()
-            where.append(f"e.dataset_id IN ({', '.join('?' for _ in dataset_ids)})")
-            params += [int(i) for i in dataset_ids]
-        cols = ", ".join(f'e."{c}"' for c, _ in _event_sql_columns())
-        sql = (f"SELECT {cols}, e.dataset_id, d.name AS dataset_name FROM events e JOIN datasets d USING (dataset_id)"
-               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.dataset_id, e.source_row")
+        ``dataset_name`` and the importers' provenance columns; in dataset order, then file order. Event ids are
+        ``imp<dataset_id>-<id>``. Read one dataset at a time and streamed out of DuckDB in batches, so the store's
+        memory limit does not bound the size of the result."""
+        import pyarrow as pa
+
+        sql = "SELECT dataset_id, name FROM datasets" + (" WHERE enabled" if enabled_only else "")
+        cols = ", ".join(f'"{c}"' for c, _ in _event_sql_columns())
+        frames = []
         with self._connect() as con:
-            table = con.sql(sql, params=params).to_arrow_table()
-        df = table.to_pandas(types_mapper=_arrow_dtypes().get, date_as_object=False, self_destruct=True,
-                             split_blocks=True)
-        del table
-        return self._shape(df)
+            names = dict(con.execute(sql + " ORDER BY dataset_id").fetchall())
+            wanted = [i for i in names if dataset_ids is None or i in {int(d) for d in dataset_ids}]
+            for dataset_id in wanted:
+                reader = con.sql(f"SELECT {cols} FROM events WHERE dataset_id = {int(dataset_id)}").to_arrow_reader(
+                    EVENTS_BATCH_ROWS)
+                table = pa.Table.from_batches(list(reader), schema=reader.schema)
+                if not table.num_rows:
+                    continue
+                df = table.to_pandas(types_mapper=_arrow_dtypes().get, date_as_object=False, self_destruct=True,
+                                     split_blocks=True)
+                del table
+                if not df["source_row"].is_monotonic_increasing:
+                    df = df.sort_values("source_row", kind="stable")
+                df["dataset_id"] = dataset_id
+                df["dataset_name"] = names[dataset_id]
+                frames.append(df)
+        if not frames:
+            return self._empty_events()
+        return self._shape(frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
 
     def _empty_events(self) -> pd.DataFrame:
         return self._shape(importers.empty_events().assign(dataset_id=pd.NA, dataset_name=pd.NA))

@@ -425,6 +425,15 @@ def test_windows_1251_and_semicolons_are_read():
     assert row["region"] == "Almaty Region" and row["place"] == "Талдыкорган" and row["summary"] == "Синтетика; тест"
 
 
+def test_western_windows_1252_is_read_and_broken_utf8_is_refused():
+    p = prep(gtd_csv(gtd_row(city="Société-synth"), encoding="cp1252"))
+    assert p.encoding.startswith("Windows-1252") and one(p)["place"] == "Société-synth"
+    data = gtd_csv(gtd_row(city="Öskemen-synth"), gtd_row(city="Synth\xadtown"))
+    broken = data.replace("Synth\xadtown".encode(), b"Synth\xfftown")
+    with pytest.raises(ImportFileError, match=r"not valid UTF-8 .*line 3"):
+        prep(broken, "broken.csv")
+
+
 def test_utf8_with_a_byte_order_mark_is_read():
     p = prep(b"\xef\xbb\xbf" + gtd_csv(gtd_row(city="Öskemen-synth")))
     assert p.encoding == "UTF-8 with a byte-order mark" and one(p)["place"] == "Öskemen-synth"
