@@ -70,6 +70,17 @@ def event_fields(row: Mapping) -> list[tuple[str, str]]:
         ("Where sources disagree", text(row.get("disagreements"), "no disagreement recorded")),
         ("Location note", text(row.get("geo_note"), "")),
     ]
+    if text(row.get("source_format"), "curated") != "curated":  # an imported row: say where it came from
+        record = text(row.get("source_record_id"), "")
+        fields += [
+            ("Imported from", f"{text(row.get('dataset_name'), 'an imported dataset')} "
+                              f"({text(row.get('source_format'))} record {record or 'without id'}, file row "
+                              f"{text(row.get('source_row'), '?')})"),
+            ("About the casualty figures", text(row.get("casualty_note"), "")),
+            ("Precision, as the dataset states it", text(row.get("precision_note"), "")),
+            ("Doubt, as the dataset states it", text(row.get("doubt_note"), "")),
+            ("Sources cited by the dataset", text(row.get("source_citations"), "")),
+        ]
     return [(label, value) for label, value in fields if value]
 
 

@@ -95,11 +95,10 @@ GTD_TARGET_TYPES = {
     "Abortion Related": "Other", "Airports & Aircraft": "Other", "Food or Water Supply": "Other", "Maritime": "Other",
     "NGO": "Other", "Telecommunication": "Other", "Tourists": "Other", "Violent Political Party": "Other",
 }
-# The GTD includes an incident because its coders judge it terrorism; doubtterr says how sure they are. The
-# dashboard's vocabulary has no "terrorism according to a dataset" value: the nearest is used, and the note says
-# whose judgement it is.
-GTD_CLASSIFICATION = {"0": "officially terrorism", "1": "disputed", "-9": "officially terrorism",
-                      "": "officially terrorism"}
+# The GTD includes an incident because its coders judge it terrorism by the GTD's criteria; doubtterr says how
+# sure they are. That is the dataset's judgement, not an official classification, and says so.
+GTD_CLASSIFICATION = {"0": "terrorism by dataset criteria", "1": "disputed", "-9": "terrorism by dataset criteria",
+                      "": "terrorism by dataset criteria"}
 GTD_DOUBT_NOTES = {
     "0": "GTD doubtterr 0: essentially no doubt it is terrorism",
     "1": "GTD doubtterr 1: doubt that it is terrorism",

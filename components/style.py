@@ -31,10 +31,11 @@ CLASSIFICATION_LABELS = {
     "officially terrorism": "Officially terrorism",
     "disputed": "Disputed",
     "not classified as terrorism": "Not classified as terrorism",
+    "terrorism by dataset criteria": "Terrorism by dataset criteria (imported)",
 }
 # Filled = officially terrorism; half-filled look (open with dot) = disputed; open = not classified.
 CLASSIFICATION_SYMBOL_SUFFIX = {"officially terrorism": "", "disputed": "-open-dot", "not classified as terrorism":
-                                "-open"}
+                                "-open", "terrorism by dataset criteria": "-dot"}
 
 POLICY_LANES = {
     "law": "Laws, amendments and decrees",

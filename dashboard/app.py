@@ -11,7 +11,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard import briefing_ui, frame, present  # noqa: E402
-from dashboard.data import data_dir, get_pack  # noqa: E402
+from dashboard.data import current_pack  # noqa: E402
 
 st.set_page_config(
     page_title="Kazakhstan Terrorism & Counter-Terrorism Dashboard",
@@ -27,11 +27,12 @@ pages = [
     st.Page(PAGES_DIR / "timeline.py", title="Policy timeline", icon=":material/timeline:", url_path="timeline"),
     st.Page(PAGES_DIR / "statistics.py", title="Statistics", icon=":material/bar_chart:", url_path="statistics"),
     st.Page(PAGES_DIR / "sources.py", title="Sources and data", icon=":material/menu_book:", url_path="sources"),
+    st.Page(PAGES_DIR / "import_data.py", title="Import your data", icon=":material/upload_file:", url_path="import"),
     st.Page(PAGES_DIR / "data_pack.py", title="Data pack checks", icon=":material/fact_check:", url_path="data"),
 ]
 page = st.navigation(pages, position="hidden" if present.presenting() else "sidebar")
 
-pack = get_pack(data_dir())
+pack = current_pack()
 st.session_state["filters"] = frame.sidebar_filters(pack)
 with st.sidebar:
     present.toggle()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 
+import pandas as pd
+
 import streamlit as st
 
+from components import store as store_mod
 from components.datapack import DEFAULT_DATA_DIR, DataPack, load_datapack
 
 # A different data pack can be served by pointing KZ_DATA_DIR at it (the tests use this for broken copies).
@@ -36,3 +40,72 @@ def memo(builder: Callable, pack: DataPack, *args):
     """``builder(pack, *args)`` computed once per data pack and hashable arguments, shared by all sessions: use it
     for pure view builders (figures, decks, summaries) and treat what it returns as read-only."""
     return _memo(f"{builder.__module__}.{builder.__qualname__}", pack.data_dir, args, builder, pack)
+
+
+# ------------------------------------------------------------------ imported datasets (bring your own data)
+
+def var_dir() -> str:
+    """The folder of the imported-data store (KZ_VAR_DIR, default var/; ignored by git)."""
+    return str(store_mod.default_var_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def get_store(path: str) -> store_mod.Store:
+    """The store of imported datasets at ``path`` (one handle per folder)."""
+    return store_mod.Store(path)
+
+
+def store_state(store: store_mod.Store) -> tuple[tuple[int, str, bool], ...]:
+    """(id, name, enabled) of every imported dataset: cheap, read on every rerun to key the views."""
+    df = store.datasets()
+    return tuple((int(r.dataset_id), str(r.name), bool(r.enabled)) for r in df.itertuples())
+
+
+def import_source_id(dataset_id: int) -> str:
+    return f"import-{int(dataset_id)}"
+
+
+@st.cache_resource(show_spinner="Adding the imported datasets…", max_entries=8)
+def _with_imports(path: str, enabled: tuple[int, ...], _pack: DataPack, _store: store_mod.Store) -> DataPack:
+    return with_imports(_pack, _store, enabled)
+
+
+def with_imports(pack: DataPack, store: store_mod.Store, enabled: tuple[int, ...]) -> DataPack:
+    """The pack with the enabled imported datasets' incidents added to ``events`` (linked duplicates of curated
+    incidents are not counted twice) and each dataset cited as a source (id ``import-N``), so every view, export and
+    briefing pack shows them with their provenance. The curated pack itself is not changed."""
+    imported = store.events(dataset_ids=list(enabled))
+    imported = imported.assign(source_ids=imported["dataset_id"].map(import_source_id))
+    events = store_mod.combine_events(pack.tables["events"], imported)
+    datasets = store.datasets()
+    datasets = datasets[datasets["dataset_id"].isin(enabled)]
+    cited = pd.DataFrame({
+        "source_id": datasets["dataset_id"].map(import_source_id),
+        "title": "Imported dataset: " + datasets["name"].astype(str),
+        "author": None,
+        "publisher": datasets["citation"],
+        "date_published": None,
+        "url": None,
+        "date_accessed": datasets["imported_at"].astype(str).str[:10],
+        "kind": "dataset",
+        "core_document": False,
+        "reliability": datasets["licence"].astype(str) + " " + datasets["casualty_note"].fillna("").astype(str),
+    })
+    sources = pd.concat([pack.tables["sources"], cited.astype({"core_document": "boolean"})], ignore_index=True)
+    tables = {**pack.tables, "events": events, "sources": sources}
+    tag = ",".join(str(i) for i in enabled)
+    return dataclasses.replace(pack, tables=tables, data_dir=f"{pack.data_dir}#imports={tag}")
+
+
+def current_pack() -> DataPack:
+    """What the views show: the curated data pack plus the imported datasets switched on."""
+    pack = get_pack(data_dir())
+    try:
+        store = get_store(var_dir())
+        enabled = tuple(i for i, _, on in store_state(store) if on)
+    except store_mod.StoreError as exc:  # the store cannot be opened: show the curated data, say why
+        st.warning(f"The imported datasets could not be read ({exc}); only the curated data is shown.")
+        return pack
+    if not enabled:
+        return pack
+    return _with_imports(pack.data_dir, enabled, pack, store)

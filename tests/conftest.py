@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import tempfile
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+# Tests never read or write a developer's store of imported datasets: every run gets its own empty one (set before
+# any app code runs, and inherited by the servers the browser tests start).
+os.environ["KZ_VAR_DIR"] = tempfile.mkdtemp(prefix="kz-test-var-")
 
 from components.datapack import DEFAULT_DATA_DIR, DataPack, load_datapack
 

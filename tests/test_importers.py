@@ -170,7 +170,7 @@ def test_gtd_doubtterr_gives_classification_and_doubt_note():
     assert doubt["classification"] == "disputed"
     assert "doubtterr 1" in doubt["doubt_note"] and "Other Crime Type" in doubt["doubt_note"]
     sure = one(prep(gtd_csv(gtd_row(doubtterr="0"))))
-    assert sure["classification"] == "officially terrorism" and "doubtterr 0" in sure["doubt_note"]
+    assert sure["classification"] == "terrorism by dataset criteria" and "doubtterr 0" in sure["doubt_note"]
     assert "not an official classification" in sure["classification_note"]
     unrecorded = one(prep(gtd_csv(gtd_row(doubtterr="-9"))))
     assert "not recorded" in unrecorded["doubt_note"]

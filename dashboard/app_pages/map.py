@@ -11,14 +11,14 @@ from components import details as det
 from components import filters as flt
 from components import mapping
 from dashboard import details, frame, views
-from dashboard.data import data_dir, get_pack, memo
+from dashboard.data import current_pack, memo
 
 MAP_KEY = "map"
 TABLE_KEY = "map_table"
 _LAST_REGION = "_map_region_applied"
 _LAST_PICK = "_map_last_pick"
 
-pack = get_pack(data_dir())
+pack = current_pack()
 filters: flt.Filters = st.session_state.get("filters") or flt.Filters()
 all_events = pack.tables["events"]
 events = filters.apply(all_events)

@@ -5,9 +5,9 @@ import streamlit as st
 
 from components import charts, summary
 from dashboard import details, frame, views
-from dashboard.data import data_dir, get_pack, memo
+from dashboard.data import current_pack, memo
 
-pack = get_pack(data_dir())
+pack = current_pack()
 filters = st.session_state["filters"]
 events = filters.apply(pack.tables["events"])
 

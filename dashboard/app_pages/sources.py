@@ -7,9 +7,9 @@ import streamlit as st
 
 from components import details, exports
 from dashboard import frame
-from dashboard.data import data_dir, get_pack
+from dashboard.data import current_pack
 
-pack = get_pack(data_dir())
+pack = current_pack()
 meta = pack.metadata
 filters = st.session_state["filters"]
 tables = exports.filtered_tables(pack.tables, filters)

@@ -9,10 +9,10 @@ import streamlit as st
 from components import stats_charts as sc
 from components.exports import to_csv_bytes
 from dashboard import views
-from dashboard.data import data_dir, get_pack, memo
+from dashboard.data import current_pack, memo
 from dashboard.frame import escape_md, source_line
 
-pack = get_pack(data_dir())
+pack = current_pack()
 stats = pack.tables["statistics"]
 contradictions = pack.tables["contradictions"]
 sources = memo(views.sources_of, pack)

@@ -8,9 +8,9 @@ import streamlit as st
 from components import details as details_text
 from components import timeline as tl
 from dashboard import details, frame, views
-from dashboard.data import data_dir, get_pack, memo
+from dashboard.data import current_pack, memo
 
-pack = get_pack(data_dir())
+pack = current_pack()
 filters = st.session_state["filters"]
 tables = pack.tables
 policies = filters.apply_years(tables["policies"])

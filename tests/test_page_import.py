@@ -1,0 +1,105 @@
+"""Imported datasets in the app: listed on the import page, shown in the views with their provenance, switched
+off and deleted; the curated pack untouched. (A real upload through the page is in test_browser.py.)"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import importers
+from components.datapack import DEFAULT_DATA_DIR, load_datapack
+from components.store import Store
+from scripts import gen_gtd
+from tests.conftest import APP
+
+
+@pytest.fixture
+def var_dir(tmp_path, monkeypatch):
+    path = tmp_path / "var"
+    monkeypatch.setenv("KZ_VAR_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def stored(var_dir):
+    pack = load_datapack(DEFAULT_DATA_DIR)
+    preview = importers.prepare_import(gen_gtd.to_csv_bytes(300, seed=7), "synthetic_gtd.csv",
+                                       pack.tables["events"], pack.tables["regions"])
+    dataset_id = Store(var_dir).add(preview, "Synthetic GTD sample")
+    return dataset_id, preview
+
+
+def run(page: str | None = None, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def incidents(at: AppTest) -> int:
+    return int(next(m.value for m in at.metric if m.label == "Incidents"))
+
+
+def test_import_page_without_datasets_explains_itself(var_dir):
+    at = run("app_pages/import_data.py")
+    assert not at.exception
+    assert any("No dataset imported yet" in c.value for c in at.caption)
+
+
+def test_stored_dataset_is_listed_and_shown_in_the_views(stored, pack):
+    dataset_id, preview = stored
+    at = run("app_pages/import_data.py")
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Synthetic GTD sample" in text
+    assert any(importers.GTD_CITATION[:40] in c.value.replace("\\", "") for c in at.caption)
+    at.switch_page("app_pages/overview.py").run()
+    kept = int(preview.accepted["duplicate_of"].isna().sum())
+    assert incidents(at) == len(pack.tables["events"]) + kept
+    for page in ("app_pages/map.py", "app_pages/timeline.py", "app_pages/sources.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+
+
+def test_switching_off_and_deleting(stored, pack, var_dir):
+    dataset_id, _ = stored
+    at = run("app_pages/import_data.py")
+    at.toggle(key=f"ds_on_{dataset_id}").set_value(False).run()
+    assert not Store(var_dir).datasets()["enabled"].any()
+    at.switch_page("app_pages/overview.py").run()
+    assert incidents(at) == len(pack.tables["events"])
+    at.switch_page("app_pages/import_data.py").run()
+    at.button(key=f"ds_del_{dataset_id}").click().run()
+    assert Store(var_dir).datasets().empty
+    assert load_datapack(DEFAULT_DATA_DIR).tables["events"].equals(pack.tables["events"])
+
+
+def test_exports_carry_the_dataset_citation_and_the_rows_their_provenance(stored):
+    from components import exports
+    from components.filters import Filters
+    from dashboard.data import with_imports
+
+    dataset_id, _ = stored
+    pack = load_datapack(DEFAULT_DATA_DIR)
+    import os
+    view = with_imports(pack, Store(os.environ["KZ_VAR_DIR"]), (dataset_id,))
+    tables = exports.filtered_tables(view.tables, Filters())
+    readme = exports.readme_text(view.metadata, "All", tables, __import__("datetime").date(2026, 11, 22))
+    blob = exports.zip_bytes(tables, readme)
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        events = zf.read("events.csv").decode("utf-8-sig")
+        sources = zf.read("sources.csv").decode("utf-8-sig")
+    assert f"import-{dataset_id}" in events and "gtd" in events.lower()
+    assert importers.GTD_CITATION[:40] in sources
+    imported = tables["events"][tables["events"]["source_format"] == "gtd"]
+    assert imported["casualty_note"].notna().all()
+    # GTD's nkill includes perpetrators: it becomes all deaths; victims are known only where nkillter separates them
+    known = imported[imported["killed"].notna()]
+    assert (known["killed"] == known["total_deaths"] - known["perpetrators_killed"]).all()
+    assert imported["killed"].isna().any()
