@@ -189,3 +189,27 @@ def test_presentation_hides_the_chrome_and_follows_the_keyboard(browser, app_url
         assert "region=Atyrau" in page.url
     finally:
         context.close()
+
+
+def test_uploading_files_through_the_import_page(browser, tmp_path_factory):
+    from scripts import gen_gtd
+
+    var = tmp_path_factory.mktemp("upload-var")
+    good = tmp_path_factory.mktemp("files") / "sample_gtd.csv"
+    good.write_bytes(gen_gtd.to_csv_bytes(120, seed=11))
+    bad = good.with_name("unrelated.csv")
+    bad.write_text("name,colour\nanna,blue\n", encoding="utf-8")
+    with running_app(env={"KZ_VAR_DIR": str(var)}) as url:
+        context, page = open_page(browser, f"{url}/import")
+        try:
+            page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
+            page.get_by_text("cannot be imported").wait_for(timeout=30_000)
+            assert page.get_by_text("not a recognised format").count() >= 1
+            page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(good))
+            page.get_by_text("Preview: sample_gtd.csv").wait_for(timeout=30_000)
+            page.get_by_role("button", name="Store this dataset").click()
+            page.get_by_text("Stored as dataset").wait_for(timeout=30_000)
+            page.get_by_text("Shown in the views").wait_for(timeout=30_000)
+            assert page.get_by_text("112 accepted").count() + page.get_by_text("accepted,").count() >= 1
+        finally:
+            context.close()

@@ -65,7 +65,7 @@ if upload is not None:
         preview = None
     if preview is not None:
         st.subheader(f"Preview: {frame.escape_md(preview.filename)} ({preview.format_label})")
-        cols = st.columns(6)
+        cols = [*st.columns(3), *st.columns(3)]
         cols[0].metric("Rows read", f"{preview.rows_read:,}")
         cols[1].metric("Accepted", f"{preview.n_accepted:,}")
         cols[2].metric("Rejected", f"{preview.n_rejected:,}")
