@@ -66,8 +66,8 @@ def event_fields(row: Mapping) -> list[tuple[str, str]]:
         ("Injured", count_text(row.get("injured"))),
         ("Perpetrators killed", count_text(row.get("perpetrators_killed"))),
         ("All deaths", count_text(row.get("total_deaths"))),
-        ("Classification", f"{row['classification']} — {text(row.get('classification_note'), '')}".rstrip(" —")),
         ("Where sources disagree", text(row.get("disagreements"), "no disagreement recorded")),
+        ("Classification", f"{row['classification']} — {text(row.get('classification_note'), '')}".rstrip(" —")),
         ("Location note", text(row.get("geo_note"), "")),
     ]
     if text(row.get("source_format"), "curated") != "curated":  # an imported row: say where it came from

@@ -11,8 +11,8 @@ from dashboard.frame import escape_md
 
 
 def _fields(pairs: list[tuple[str, str]]) -> None:
-    for label, value in pairs:
-        st.markdown(f"**{escape_md(label)}:** {escape_md(value)}")
+    # one block with line breaks: compact enough to read every field without scrolling far
+    st.markdown("  \n".join(f"**{escape_md(label)}:** {escape_md(value)}" for label, value in pairs))
 
 
 def _sources(cell: object, pack: DataPack) -> None:
