@@ -6,13 +6,16 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test check-data chromium bench bench-export bench-import clean help
+.PHONY: run test check-data chromium bench bench-export bench-import bench-scale clean help
 
 help:
 	@echo "make run         start the dashboard on http://localhost:$(PORT)"
 	@echo "make test        run the whole test suite (installs Chromium from Debian if missing)"
 	@echo "make check-data  validate data/ and print a report (exit 1 on any error)"
 	@echo "make bench       print rerun and page-draw timings"
+	@echo "make bench-export  print briefing-pack export times"
+	@echo "make bench-import  print import times and memory for synthetic GTD files"
+	@echo "make bench-scale   print reruns, map payload and memory at 1k..1M imported incidents"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,3 +50,6 @@ bench-export: $(STAMP)
 
 bench-import: $(STAMP)
 	$(PY) -m scripts.bench_import
+
+bench-scale: $(STAMP)
+	$(PY) -m scripts.bench_scale

@@ -30,8 +30,10 @@ from components import briefing_images as img
 from components import mapping, style, summary
 from components import filters as flt
 from components import stats_charts as sc
+from components import timeline as tl
 from components.exports import neutralise_cell
 from components.schema import split_ids
+from components.values import is_blank
 
 # ------------------------------------------------------------------------------------------------ words
 DECK_TITLE = "Terrorism and counter-terrorism in Kazakhstan"
@@ -54,6 +56,8 @@ TITLES = {
 }
 MISSING_STATS = "These figures are not in the data pack (the statistics table did not load or lacks these rows)."
 NATIONAL_NOTE = "National figures as reported: the region and year filters do not apply to them."
+LIST_LIMIT = 300  # the incident list holds at most this many (the most recent); the CSV export has them all
+MISSING_LISTED = 20  # incidents without coordinates named on the map slide; beyond, counted
 MAX_REFS_IN_LINE = 12  # a source line lists at most this many source numbers; beyond, it points to the rows
 PER_YEAR_SERIES = ("Incidents", "Victims killed (known figures)", "Incidents with no victim figure")
 AGE_CATEGORIES = ("Under 20", "20\u201329 (not reported)", "30\u201339", "Under 40 (reported total)")
@@ -79,25 +83,16 @@ MILESTONE_COLUMNS = (("Date", 1.6), ("Kind", 2.35), ("Milestone", 6.95), ("Sourc
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
-def _blank(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def clean(value: object, default: str = "") -> str:
     """Data text as plain text: blank -> default; characters that XML (hence a .pptx) cannot hold removed."""
-    if _blank(value):
+    if is_blank(value):
         return default
     return _CONTROL.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def count_text(value: object) -> str:
     """A casualty figure: 'unknown' when blank, never 0."""
-    return UNKNOWN if _blank(value) else str(int(value))
+    return UNKNOWN if is_blank(value) else str(int(value))
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
@@ -106,7 +101,7 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 def short_date(value: object, precision: object) -> str:
     """'12 Nov 2011', 'Nov 2011 (month only)', '2011 (year only)', '12 Nov 2011 (approx.)'."""
-    if _blank(value):
+    if is_blank(value):
         return UNKNOWN
     d = pd.Timestamp(value)
     p = clean(precision)
@@ -212,7 +207,9 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     meta = pack.metadata
     if not filters.vocab:  # the vocabulary lets describe() name a partial choice of kinds or classifications
         filters = dataclasses.replace(filters, vocab=flt.vocabulary(tables["events"], tables["regions"], meta))
-    events = filters.apply(tables["events"]).sort_values(["date", "event_id"], kind="stable")
+    # not sorted: only the listed incidents are (see LIST_LIMIT); without the long texts that the pack never shows
+    events = filters.apply(tables["events"].drop(columns=[c for c in flt.RECORD_ONLY_COLUMNS
+                                                          if c in tables["events"]]))
     years = filters.years
     n = len(events)
     filter_text = clean(filters.describe(n))
@@ -253,7 +250,7 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     drawn_regions = tables["regions"]
     cited: list[str] = []
     for frame in (events, policies, bans, phases, shown_stats, drawn_regions):
-        for cell in frame["source_ids"]:
+        for cell in _distinct(frame["source_ids"]):  # distinct cells: a million rows cite a handful of lists
             cited.extend(split_ids(cell))
     ref_ids = sorted(set(cited))
     refs = {sid: i for i, sid in enumerate(ref_ids, 1)}
@@ -275,7 +272,7 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     ban_counts = {str(k): int(v) for k, v in bans.groupby("policy_id").size().items()} if not bans.empty else {}
     age_rows = sc.rows_by_id(stats, sc.AGE_IDS)
     u20, b3039, tot = (age_rows.get(i, {}).get("value") for i in (sc.AGE_UNDER_20, sc.AGE_30_39, sc.AGE_UNDER_40))
-    u20, b3039, tot = (None if _blank(v) else float(v) for v in (u20, b3039, tot))
+    u20, b3039, tot = (None if is_blank(v) else float(v) for v in (u20, b3039, tot))
     pros_rows = _prosecution_rows(stats)
     images = {
         "per_year": img.per_year_png(per_year),
@@ -286,7 +283,8 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     }
 
     pages: list[Page] = [title_page]
-    event_refs = ref_ids_text((s for c in events["source_ids"] for s in split_ids(c)), TITLES["incidents"])
+    event_refs = ref_ids_text((s for c in _distinct(events["source_ids"]) for s in split_ids(c)),
+                              TITLES["incidents"])
 
     # ---------------------------------------------------------------- headline figures
     figs = summary.headline(events)
@@ -296,6 +294,7 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
         f = figs[col]
         tiles.append((summary.MEASURES[col][2], f.value_text, f.unknown_text or "every incident has a figure"))
     classes = events["classification"].value_counts()
+    classes = classes[classes > 0]  # a categorical column also counts its unused categories
     class_text = "; ".join(f"{clean(k)}: {int(v)}" for k, v in classes.items())
     headline_notes = [
         (("The sources disagree on this incident" if n == 1 else
@@ -344,20 +343,33 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     located = mapping.located_mask(events)
     settlement = int((events.loc[located, "coord_precision"] != "site").sum())
     n_located = int(located.sum())
-    map_notes = [f"All {plural(n, 'incident')} of this view are drawn." if n_located == n and n > 1 else
-                 "The incident of this view is drawn." if n_located == n else
-                 f"{n_located} of the {plural(n, 'incident')} of this view are drawn."]
+    cells = mapping.grid_cells(events) if n_located > mapping.POINT_LIMIT else None
+    if cells is not None:
+        map_notes = [f"{n_located:,} incidents are too many to draw one by one: they are summed into "
+                     f"{len(cells):,} grid cells of {mapping.CELL_DEG:g}\u00b0, each drawn as a circle at the cell's "
+                     "centre (not at an incident's place) whose area is proportional to its incidents; the bigger "
+                     "cells carry their count."
+                     + ("" if n_located == n else f" {n - n_located:,} incidents have no coordinates.")]
+    else:
+        map_notes = [f"All {plural(n, 'incident')} of this view are drawn." if n_located == n and n > 1 else
+                     "The incident of this view is drawn." if n_located == n else
+                     f"{n_located} of the {plural(n, 'incident')} of this view are drawn."]
     missing = events[~located]
-    if not missing.empty:
+    if not missing.empty and cells is None:
+        shown = missing.head(MISSING_LISTED).to_dict("records")
+        more = len(missing) - len(shown)
         map_notes.append("Not on the map (no coordinates): " + "; ".join(
-            f"{clean(r['place'])} ({short_date(r['date'], r['date_precision'])})" for r in missing.to_dict("records"))
-                         + ".")
-    groups = [g for g in img.label_groups(events[located]) if g["n"] > 1]
+            f"{clean(r['place'])} ({short_date(r['date'], r['date_precision'])})" for r in shown)
+                         + (f"; and {more:,} more." if more else "."))
+    groups = [g for g in img.label_groups(events[located]) if g["n"] > 1] if cells is None else []
     overlap = "; ".join(f"{img.group_label(g)} at " + ("one point" if g["points"] == 1 else f"{g['points']} points")
                         for g in groups)
     if overlap:
         map_notes.append(f"Points that overlap: {clean(overlap)}.")
-    if settlement:
+    if settlement and cells is not None:
+        map_notes.append(f"The coordinates of {settlement:,} of the {n_located:,} incidents mark the centre of the "
+                         "named settlement or area, not the incident site.")
+    elif settlement:
         map_notes.append(("The point marks" if n_located == 1 else f"{settlement} of the {n_located} points mark")
                          + " the centre of the named settlement or area, not the incident site.")
     map_notes.append("Albers equal-area projection; no basemap.")
@@ -378,8 +390,11 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
                       {"note": ", ".join(t for t in (plural(len(milestones), "milestone"), plural(
                           len(policies) - len(milestones), "context event") if len(policies) > len(milestones)
                                                       else "") if t)
-                               + f" and {plural(n, 'incident')}. Phases: approximate readings of the 2018 Karaganda "
-                                 "article."}))
+                               + f" and {plural(n, 'incident')}. "
+                               + (f"The incidents are too many to draw one by one: one circle per "
+                                  f"{tl.bin_unit(years)}, its area proportional to their number. "
+                                  if n > tl.INCIDENT_LIMIT else "")
+                               + "Phases: approximate readings of the 2018 Karaganda article."}))
 
     # ---------------------------------------------------------------- statistics
     def stat_source(ids: Sequence[str], comparators: bool = False) -> str:
@@ -389,7 +404,7 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
         text = f"{line} {nums}".strip()
         return text if text or comparators else "data pack, statistics table (these rows are missing)"
 
-    caveat = next((clean(r.get("caveat")) for r in age_rows.values() if not _blank(r.get("caveat"))), "")
+    caveat = next((clean(r.get("caveat")) for r in age_rows.values() if not is_blank(r.get("caveat"))), "")
     pages.append(Page("age", TITLES["age"], f"Source: {stat_source(sc.AGE_IDS)}", NATIONAL_NOTE, {
         "categories": list(AGE_CATEGORIES), "values": [u20, None, b3039, tot],
         "caveat_title": "Caveat: the age shares do not add up" if len(age_rows) == len(sc.AGE_IDS) else
@@ -409,13 +424,18 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
                       }))
     pages.append(_fighters_page(stats, sources, stat_source))
 
-    # ---------------------------------------------------------------- incidents (paginated)
+    # ---------------------------------------------------------------- incidents (paginated; the latest LIST_LIMIT)
+    listed = events if n <= LIST_LIMIT else events.loc[events["date"].nlargest(LIST_LIMIT, keep="first").index]
+    listed = listed.sort_values(["date", "event_id"], kind="stable")
     i_rows = [[short_date(r["date"], r["date_precision"]), clean(r["place"]), clean(r["region"]),
                f"{clean(r['attack_type'])} ({clean(r['event_type'])})", count_text(r["killed"]),
                count_text(r["injured"]), clean(r["classification"]), ref(r["source_ids"])]
-              for r in events.to_dict("records")]
+              for r in listed.to_dict("records")]
     i_note = ("Killed: victims, excluding perpetrators. 'unknown': the sources give no figure (not zero). Numbers in "
               "brackets: 'Sources cited'.")
+    if len(listed) < n:
+        i_note = (f"The {len(listed):,} most recent of the {n:,} incidents in this view, in date order; "
+                  f"{n - len(listed):,} more in the CSV export (dashboard, 'Sources and data'). " + i_note)
     pages += _table_pages("incidents", TITLES["incidents"], INCIDENT_COLUMNS, i_rows,
                           "Source: data pack, events table; the sources of each incident are the numbers in its "
                           "row (see 'Sources cited').", filter_text, i_note, CONTENT_BOTTOM - CONTENT_TOP - 0.45)
@@ -431,7 +451,7 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
         bits = [clean(src.get("author")), f"\u201c{clean(src.get('title'))}\u201d", clean(src.get("publisher")),
                 clean(src.get("date_published"))]
         text = ", ".join(b for b in bits if b and b != "\u201c\u201d")
-        if bool(src.get("core_document")) and not _blank(src.get("core_document")):
+        if bool(src.get("core_document")) and not is_blank(src.get("core_document")):
             text += " (one of the five source documents)"
         references.append({"n": refs[sid], "id": sid, "title": clean(src.get("title")), "url": clean(src.get("url")),
                            "text": text})
@@ -448,12 +468,18 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     return Briefing(DECK_TITLE, filter_text, today, view_url, citation, pages, images, references, False)
 
 
+def _distinct(column: pd.Series) -> list:
+    """The distinct non-blank cells of a column (in first-seen order)."""
+    return [c for c in pd.unique(column.dropna().astype(object)) if not is_blank(c)]
+
+
 def _span(years: tuple[int, int]) -> str:
     return str(years[0]) if years[0] == years[1] else f"{years[0]}{DASH}{years[1]}"
 
 
 def _kinds_text(events: pd.DataFrame) -> str:
     counts = events["event_type"].value_counts()
+    counts = counts[counts > 0]
     return "; ".join(f"{clean(k)}: {int(v)}" for k, v in counts.items())
 
 
@@ -468,7 +494,7 @@ def _prosecution_rows(stats: pd.DataFrame) -> list[dict]:
     previous = ""
     for sid in sc.PROSECUTION_IDS:
         r = by_id.get(sid)
-        if r is None or _blank(r.get("value")):
+        if r is None or is_blank(r.get("value")):
             continue
         period = clean(r.get("period"))
         if period.strip().lower() == "same as above" and previous:
@@ -620,7 +646,7 @@ def _box(slide, x: float, y: float, w: float, h: float, paragraphs: Sequence, na
 
 def _slide(prs, page: Page, number: int, total: int):
     from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-    from pptx.util import Inches, Pt
+    from pptx.util import Inches
 
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only": the title stays a real title placeholder
     title = slide.shapes.title
@@ -663,7 +689,7 @@ def _picture(slide, png: bytes, x: float, y: float, w: float, name: str, alt: st
 def _table(slide, columns: Sequence[str], widths: Sequence[float], rows: Sequence[Sequence[str]], y: float,
            name: str, centre: Sequence[int] = ()):
     from pptx.enum.text import PP_ALIGN
-    from pptx.util import Inches, Pt
+    from pptx.util import Inches
 
     shape = slide.shapes.add_table(len(rows) + 1, len(columns), Inches(MARGIN), Inches(y), Inches(sum(widths)),
                                    Inches(0.4 * (len(rows) + 1)))

@@ -29,7 +29,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 
-from components import style
+from components import mapping, style
+from components import timeline as tl
+from components.values import is_blank
 
 DPI = 170
 FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs everywhere, including ≥ and en dashes
@@ -64,21 +66,12 @@ SIZES = {
 }
 
 
-def _blank(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _plain(value: object) -> str:
     """Data text for a label: as typed, minus control characters (no font has glyphs for them)."""
-    return "" if _blank(value) else _CONTROL.sub("", str(value))
+    return "" if is_blank(value) else _CONTROL.sub("", str(value))
 
 
 def _png(fig: Figure) -> bytes:
@@ -181,7 +174,7 @@ def _ring_area(xy: np.ndarray) -> float:
 # Point sizes: marker area grows with victims killed (square-root scale of the radius, as on the dashboard map).
 def marker_size(killed: object) -> float:
     """Scatter size (points^2) of an incident; unknown victims get the fixed size of the hollow ring."""
-    if _blank(killed):
+    if is_blank(killed):
         return UNKNOWN_MARKER
     r = min(16.0, max(3.2, 3.0 * math.sqrt(int(killed))))
     return (2 * r) ** 2
@@ -193,12 +186,25 @@ SHADE_OTHER = "#F4F4F4"
 SHADE_OUTSIDE_FILTER = "#FFFFFF"
 
 
+CELL_MAX_PT = 26.0  # diameter (points) of the fullest grid cell's circle
+CELL_MIN_PT = 4.0
+CELL_COLOUR = "#2D2D34"
+
+
+def cell_marker_size(incidents, most: int):
+    """Scatter size (points^2) of a grid cell: area proportional to its incidents."""
+    d = np.maximum(CELL_MIN_PT, CELL_MAX_PT * np.sqrt(np.asarray(incidents, dtype=float) / max(1, most)))
+    return d ** 2
+
+
 @_serialised
-def map_png(events: pd.DataFrame, boundaries: Mapping | None, highlight: Sequence[str] = ()) -> bytes:
+def map_png(events: pd.DataFrame, boundaries: Mapping | None, highlight: Sequence[str] = (),
+            point_limit: int = mapping.POINT_LIMIT) -> bytes:
     """Incidents over the region polygons: colour = attack type, size = victims killed, hollow ring = victims
     unknown. Regions with incidents in the view are shaded; with a region filter, the chosen regions are outlined.
     Every group of overlapping points is labelled with its place and number of incidents (points are never
-    moved)."""
+    moved). Above ``point_limit`` located incidents: grid cells of ``mapping.CELL_DEG`` degrees instead, one circle
+    per cell at its centre, area proportional to its incidents, the bigger ones labelled with their count."""
     fig = _figure("map")
     ax = fig.add_axes((0.005, 0.2, 0.99, 0.79))
     ax.set_axis_off()
@@ -224,7 +230,10 @@ def map_png(events: pd.DataFrame, boundaries: Mapping | None, highlight: Sequenc
         ax.add_patch(Polygon(xy, closed=True, facecolor=face, edgecolor="#6E6E6E", linewidth=0.7, zorder=1))
         if chosen and name in chosen:
             ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=INK, linewidth=1.8, zorder=2))
-    located = events[events["latitude"].notna() & events["longitude"].notna()].copy()
+    mask = events["latitude"].notna() & events["longitude"].notna()
+    if int(mask.sum()) > point_limit:
+        return _cells_map(fig, ax, events, drawn)  # the cells are counted column by column: no copy of the rows
+    located = events[mask].copy()
     if not located.empty:
         x, y = albers(located["longitude"].to_numpy(float), located["latitude"].to_numpy(float))
         located["_x"], located["_y"] = x, y
@@ -271,38 +280,80 @@ def map_png(events: pd.DataFrame, boundaries: Mapping | None, highlight: Sequenc
     return _png(fig)
 
 
+def _fit(ax, drawn) -> None:
+    if drawn:
+        allxy = np.vstack([xy for _, _, xy in drawn])
+        ax.set_xlim(allxy[:, 0].min() - 40, allxy[:, 0].max() + 40)
+        ax.set_ylim(allxy[:, 1].min() - 40, allxy[:, 1].max() + 40)
+
+
+def _cells_map(fig: Figure, ax, events: pd.DataFrame, drawn) -> bytes:
+    """The map's incidents as grid cells (many incidents): circles at the cells' centres, area ~ incidents."""
+    cells = mapping.grid_cells(events)
+    n_located = int(cells["incidents"].sum())
+    most = int(cells["incidents"].max())
+    x, y = albers(cells["longitude"].to_numpy(float), cells["latitude"].to_numpy(float))
+    sizes = cell_marker_size(cells["incidents"].to_numpy(), most)
+    ax.scatter(x, y, s=sizes, c=CELL_COLOUR, alpha=0.68, edgecolors="white", linewidths=1.0, zorder=5)
+    _fit(ax, drawn)
+    if not drawn:
+        ax.set_xlim(x.min() - 300, x.max() + 300)
+        ax.set_ylim(y.min() - 300, y.max() + 300)
+    _scale_bar(ax)
+    fig.canvas.draw()
+    to_px = ax.transData.transform
+    pt_px = fig.dpi / 72.0
+    taken = []
+    for xi, yi, si in zip(x, y, sizes, strict=True):
+        cx, cy = to_px((xi, yi))
+        r = math.sqrt(si) / 2 * pt_px + 2
+        taken.append((cx - r, cy - r, cx + r, cy + r))
+    labelled: list[tuple[float, float, float, float]] = []
+    for xi, yi, si, n in list(zip(x, y, sizes, cells["incidents"], strict=True))[:40]:
+        text = mapping.compact_count(int(n))
+        cx, cy = to_px((xi, yi))
+        half_w, half_h = len(text) * 7.5 * 0.62 * pt_px / 2, 7.5 * pt_px / 2
+        box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+        if math.sqrt(si) >= 15 and not any(_overlap(box, o) for o in labelled):  # big enough, and clear
+            ax.text(xi, yi, text, ha="center", va="center", fontsize=7.5, color="white", fontweight="bold",
+                    zorder=6)
+            labelled.append(box)
+    _region_labels(fig, ax, drawn, taken)
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(float(cell_marker_size(k, most))),
+                      markerfacecolor=CELL_COLOUR, alpha=0.68, markeredgecolor="white", label=f"{k:,}")
+               for k in mapping.cell_legend_counts(most)]
+    handles.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor="#6E6E6E", label="region with incidents"))
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, -0.005), ncol=len(handles), frameon=False,
+               fontsize=11, title=f"{n_located:,} incidents summed into {len(cells):,} grid cells of "
+                                  f"{mapping.CELL_DEG:g}\u00b0, each drawn at the cell's centre, not at an incident's "
+                                  "place.\nCircle area = incidents in the cell:",
+               title_fontsize=11, alignment="left", handletextpad=0.4, columnspacing=1.4)
+    return _png(fig)
+
+
 OVERLAP_DEG = 0.6  # as mapping.OVERLAP_DEG: points closer than this overlap on the map
 
 
 def label_groups(located: pd.DataFrame) -> list[dict]:
     """Located incidents grouped where their points overlap (single linkage, the dashboard's distance rule): place
     (the most frequent place at the group's busiest point), n incidents, distinct points, and the members' rows."""
-    pts = located.groupby(["latitude", "longitude"], sort=True)
-    keys = list(pts.groups)
-    parent = list(range(len(keys)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, (la1, lo1) in enumerate(keys):
-        for j in range(i + 1, len(keys)):
-            la2, lo2 = keys[j]
-            scale = math.cos(math.radians((la1 + la2) / 2))
-            if math.hypot(lo1 - lo2, (la1 - la2) / scale) < OVERLAP_DEG:
-                parent[find(i)] = find(j)
-    groups: dict[int, list] = {}
-    for i, key in enumerate(keys):
-        groups.setdefault(find(i), []).append(key)
+    if located.empty:
+        return []
+    keys = pd.DataFrame({"latitude": located["latitude"].to_numpy(float),
+                         "longitude": located["longitude"].to_numpy(float)})
+    pid = keys.groupby(["latitude", "longitude"], sort=True).ngroup().to_numpy()  # each row's point (sorted)
+    first = np.unique(pid, return_index=True)[1]  # each point's first row
+    per_point = np.bincount(pid)
+    labels = mapping.overlap_groups(keys["latitude"].to_numpy()[first], keys["longitude"].to_numpy()[first],
+                                    OVERLAP_DEG)
+    places = located["place"].astype(str).to_numpy(object)
     out = []
-    for members in groups.values():
-        rows = pd.concat([pts.get_group(k) for k in members])
-        busiest = min(members, key=lambda k: (-len(pts.get_group(k)), str(pts.get_group(k)["place"].iloc[0])))
-        counts = pts.get_group(busiest)["place"].astype(str).value_counts()
+    for positions in pd.Series(labels[pid]).groupby(labels[pid], sort=False).indices.values():
+        members = np.unique(pid[positions])
+        busiest = min(members, key=lambda k: (-per_point[k], str(places[first[k]])))
+        counts = pd.Series(places[positions[pid[positions] == busiest]]).value_counts()
         place = _plain(sorted(counts.index, key=lambda p: (-counts[p], p))[0])
-        out.append({"place": place, "n": len(rows), "points": len(members), "rows": rows})
+        out.append({"place": place, "n": len(positions), "points": len(members), "rows": located.iloc[positions]})
     return sorted(out, key=lambda g: (-g["n"], g["place"]))
 
 
@@ -346,6 +397,7 @@ def _place_labels(fig: Figure, ax, located: pd.DataFrame) -> list[tuple[float, f
     ax_box = ax.get_window_extent(renderer)  # the map's own box (narrower than the figure: equal aspect)
     fig_w, fig_h = fig.bbox.width, fig.bbox.height  # labels may use the figure's margins, above the legend
     placed: list[tuple[float, float, float, float]] = []
+    blocked = np.array(obstacles, dtype=float).reshape(-1, 4)
     for group in label_groups(located):
         rows = group["rows"]
         gx, gy = albers(rows["longitude"].to_numpy(float), rows["latitude"].to_numpy(float))
@@ -371,7 +423,7 @@ def _place_labels(fig: Figure, ax, located: pd.DataFrame) -> list[tuple[float, f
             pad = 2 * pt_px
             box = (bb.x0 - pad, bb.y0 - pad, bb.x1 + pad, bb.y1 + pad)
             inside = (box[0] >= 0 and box[2] <= fig_w and box[1] >= ax_box.y0 and box[3] <= fig_h)
-            clashes = (0 if inside else 100) + sum(_overlap(box, o) for o in obstacles + placed)
+            clashes = (0 if inside else 100) + _overlaps(box, blocked) + sum(_overlap(box, o) for o in placed)
             gap = math.hypot(max(box[0] - px, 0, px - box[2]), max(box[1] - py, 0, py - box[3]))
             score = (clashes, k >= len(near), gap)  # free first, then beside the point, then the closest
             if best is None or score < best[0]:
@@ -386,6 +438,12 @@ def _place_labels(fig: Figure, ax, located: pd.DataFrame) -> list[tuple[float, f
                     if leader else None)
         placed.append(box)
     return obstacles + placed
+
+
+def _overlaps(a, boxes: np.ndarray) -> int:
+    """How many of ``boxes`` (rows x0, y0, x1, y1) overlap box ``a`` (``_overlap`` for many at once)."""
+    return int(np.count_nonzero(~((a[2] <= boxes[:, 0]) | (boxes[:, 2] <= a[0]) | (a[3] <= boxes[:, 1])
+                                  | (boxes[:, 3] <= a[1]))))
 
 
 def _overlap(a, b) -> bool:
@@ -439,34 +497,10 @@ def _decimal_year(d: pd.Timestamp) -> float:
     return d.year + (d.day_of_year - 1) / 366.0
 
 
-def _sub_rows(xs: Sequence[float], gap: float, max_rows: int) -> list[int]:
-    """Sub-row of each marker (xs sorted): the first sub-row whose last marker is at least ``gap`` away."""
-    last: list[float] = []
-    out: list[int] = []
-    for x in xs:
-        row = next((i for i, prev in enumerate(last) if x - prev >= gap), None)
-        if row is None:
-            if len(last) < max_rows:
-                last.append(x)
-                row = len(last) - 1
-            else:
-                row = min(range(len(last)), key=lambda i: last[i])
-        last[row] = x
-        out.append(row)
-    return out
-
-
-def _offsets(rows: list[int], half_height: float) -> list[float]:
-    n = max(rows, default=0) + 1
-    if n == 1:
-        return [0.0] * len(rows)
-    step = half_height * 0.62 / math.ceil((n - 1) / 2)
-    return [0.0 if k == 0 else (1 if k % 2 else -1) * step * ((k + 1) // 2) for k in rows]
-
-
 @_serialised
 def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFrame,
-                 ban_counts: Mapping[str, int], years: tuple[int, int]) -> bytes:
+                 ban_counts: Mapping[str, int], years: tuple[int, int],
+                 incident_limit: int = tl.INCIDENT_LIMIT) -> bytes:
     """Lanes of policy milestones (style.LANE_ORDER, incidents at the bottom), the approximate phases as bands at the
     top, court bans marked with the number of organisations they ban. Hollow markers: date known only to the month
     or year, or approximate; hollow stars: incidents whose victims are unknown."""
@@ -541,7 +575,7 @@ def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFr
         if sub.empty:
             continue
         xs = [_decimal_year(d) for d in sub["date"]]
-        offs = _offsets(_sub_rows(xs, gap, 3), 0.5)
+        offs = tl.centre_out_offsets(tl.sub_rows(xs, gap, 3), 0.5 * 0.62)
         colour = style.LANE_COLOURS[lane]
         marker = MPL_MARKERS[style.LANE_SYMBOLS[lane]]
         for x, off, r in zip(xs, offs, sub.to_dict("records")):
@@ -555,14 +589,26 @@ def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFr
                         color=INK, zorder=5)
 
     # Incidents: filled stars sized by victims killed, hollow stars of fixed size where unknown.
-    ev = events[events["date"].dt.year.between(lo, hi)].sort_values(["date", "event_id"]) \
-        if events is not None and not events.empty else pd.DataFrame()
+    in_years = events["date"].dt.year.between(lo, hi).fillna(False).to_numpy(bool) \
+        if events is not None and not events.empty else np.zeros(0, bool)
+    binned = int(in_years.sum()) > incident_limit
+    if binned:  # too many to draw one by one: one circle per period, area ~ incidents (3 columns, not the rows)
+        unit = tl.bin_unit((lo, hi))
+        bins = tl.incident_bins(events.loc[in_years, ["date", "killed", "date_precision"]], unit)
+        most = int(bins["incidents"].max())
+        xs = np.array([_decimal_year(d) for d in bins["mid"]])
+        diam = np.maximum(4.0, 22.0 * np.sqrt(bins["incidents"].to_numpy(float) / max(1, most)))
+        ax.scatter(xs, np.full(len(xs), centres["Incidents"]), s=diam ** 2, c=INK, alpha=0.45,
+                   edgecolors=INK, linewidths=0.8, zorder=4)
+        ev = pd.DataFrame()
+    else:
+        ev = events[in_years].sort_values(["date", "event_id"]) if in_years.any() else pd.DataFrame()
     if not ev.empty:
         xs = [_decimal_year(d) for d in ev["date"]]
-        offs = _offsets(_sub_rows(xs, gap * 1.2, 5), 1.0)
+        offs = tl.centre_out_offsets(tl.sub_rows(xs, gap * 1.2, 5), 1.0 * 0.62)
         c = centres["Incidents"]
         for x, off, r in zip(xs, offs, ev.to_dict("records")):
-            if _blank(r["killed"]):
+            if is_blank(r["killed"]):
                 ax.plot([x], [c + off], marker="*", markersize=13, markerfacecolor="white",
                         markeredgecolor=INK, markeredgewidth=1.3, linestyle="", zorder=4)
             else:
@@ -595,6 +641,10 @@ def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFr
         Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor="white", markeredgecolor=INK,
                label="incident, victims unknown"),
     ]
+    if binned:
+        handles[2:] = [Line2D([], [], marker="o", linestyle="", markersize=12, markerfacecolor=INK, alpha=0.45,
+                              markeredgecolor=INK,
+                              label=f"incidents per {unit} (area: number)")]
     if keyed:  # phases too narrow for their name: numbered in the bar, named here
         handles.append(Line2D([], [], linestyle="", label="Phases: " + "; ".join(keyed)))
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.005, -0.012), ncol=4, frameon=False,

@@ -7,29 +7,26 @@ from collections.abc import Mapping
 import pandas as pd
 
 from components.schema import split_ids
+from components.values import is_blank
 
 PRECISION_WORDS = {"day": "", "month": " (month only)", "year": " (year only)", "approximate": " (approximate)"}
 COORD_WORDS = {"site": "incident site", "settlement": "centre of the named settlement, not the exact site",
                "area": "rough location within the area"}
 
 
-def _blank(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT
-
-
 def text(value: object, unknown: str = "unknown") -> str:
-    return unknown if _blank(value) else str(value)
+    return unknown if is_blank(value) else str(value)
 
 
 def date_text(value: pd.Timestamp, precision: str) -> str:
-    if _blank(value):
+    if is_blank(value):
         return "unknown"
     fmt = {"month": "%B %Y", "year": "%Y"}.get(precision, "%d %B %Y").replace("%d", str(value.day))
     return value.strftime(fmt) + PRECISION_WORDS.get(precision, "")
 
 
 def count_text(value: object) -> str:
-    return "unknown (no figure in the sources)" if _blank(value) else str(int(value))
+    return "unknown (no figure in the sources)" if is_blank(value) else str(int(value))
 
 
 def source_entries(cell: object, sources: Mapping[str, Mapping]) -> list[dict[str, str]]:
@@ -43,15 +40,15 @@ def source_entries(cell: object, sources: Mapping[str, Mapping]) -> list[dict[st
         parts = [text(src.get("author"), ""), text(src.get("title"), ""), text(src.get("publisher"), ""),
                  text(src.get("date_published"), "")]
         out.append({"id": sid, "citation": ", ".join(p for p in parts if p), "url": text(src.get("url"), ""),
-                    "core": bool(src.get("core_document")) if not _blank(src.get("core_document")) else False})
+                    "core": bool(src.get("core_document")) if not is_blank(src.get("core_document")) else False})
     return out
 
 
 def event_fields(row: Mapping) -> list[tuple[str, str]]:
     """(label, value) pairs of an incident, in reading order. Unknowns say 'unknown', never 0."""
-    coords = ("not given" if _blank(row.get("latitude"))
+    coords = ("not given" if is_blank(row.get("latitude"))
               else f"{row['latitude']:.4f}, {row['longitude']:.4f} — {COORD_WORDS.get(row.get('coord_precision'), '')}"
-              + (f", ±{int(row['coord_uncertainty_km'])} km" if not _blank(row.get("coord_uncertainty_km")) else ""))
+              + (f", ±{int(row['coord_uncertainty_km'])} km" if not is_blank(row.get("coord_uncertainty_km")) else ""))
     fields = [
         ("Date", date_text(row["date"], row["date_precision"])),
         ("Date note", text(row.get("date_note"), "")),

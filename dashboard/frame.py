@@ -32,6 +32,40 @@ def filter_vocabulary(pack: DataPack) -> dict[str, tuple[str, ...]]:
     return memo(_vocabulary, pack)
 
 
+# The perpetrator list offers at most this many groups (the most frequent) plus every group of the curated data: a
+# large imported dataset can name tens of thousands, more than a drop-down can usefully hold or send on each rerun.
+PERPETRATOR_OPTIONS = 500
+
+
+def _perpetrator_offer(pack: DataPack) -> tuple[str, ...]:
+    perps = filter_vocabulary(pack)[flt.KEY_PERPETRATORS]
+    if len(perps) <= PERPETRATOR_OPTIONS:
+        return perps
+    events = pack.tables["events"]
+    curated = events["perpetrator_group"]
+    if "source_format" in events:
+        curated = curated[events["source_format"].astype(object) == "curated"]
+    keep = set(perps[:PERPETRATOR_OPTIONS]) | set(curated.dropna().astype(str))
+    return tuple(p for p in perps if p in keep)
+
+
+def perpetrator_options(pack: DataPack) -> tuple[str, ...]:
+    """What the perpetrator filter offers: every group, or when there are more than PERPETRATOR_OPTIONS, the most
+    frequent ones and every curated one, plus any group the link or the current selection names (so a shared link
+    keeps its choice)."""
+    offer = memo(_perpetrator_offer, pack)
+    every = filter_vocabulary(pack)[flt.KEY_PERPETRATORS]
+    if len(offer) == len(every):
+        return offer
+    chosen = set(st.query_params.get_all(flt.KEY_PERPETRATORS)) | set(st.session_state.get(flt.KEY_PERPETRATORS)
+                                                                        or ())
+    extra = chosen - set(offer)
+    if not extra:
+        return offer
+    known = set(every)
+    return offer + tuple(sorted(p for p in extra if p in known))
+
+
 def _snapshot_url() -> None:
     """Keep the link as it arrived (before widgets rewrite it) for the first run of the session."""
     if _INITIAL_URL not in st.session_state:
@@ -66,8 +100,13 @@ def sidebar_filters(pack: DataPack) -> flt.Filters:
                  default=list(vocab[flt.KEY_CLASSIFICATIONS]), key=flt.KEY_CLASSIFICATIONS, bind="query-params",
                  help="How officials and sources classified each incident. Disputed and not-classified incidents "
                       "are included by default; deselect them to see only officially recognised terrorism.")
-        st.multiselect("Perpetrator", vocab[flt.KEY_PERPETRATORS], key=flt.KEY_PERPETRATORS, bind="query-params",
-                       placeholder="All perpetrators")
+        offered = perpetrator_options(pack)
+        n_all = len(vocab[flt.KEY_PERPETRATORS])
+        st.multiselect("Perpetrator", offered, key=flt.KEY_PERPETRATORS, bind="query-params",
+                       placeholder="All perpetrators",
+                       help=None if len(offered) >= n_all else
+                       f"{n_all:,} groups are named in the data: the {PERPETRATOR_OPTIONS} most frequent and every "
+                       "group of the curated incidents are listed, most frequent first.")
         st.button("Reset filters", icon=":material/restart_alt:", on_click=_reset_filters, args=(vocab,),
                   width="stretch")
     values = {key: st.session_state.get(key) for key in flt.FILTER_KEYS}

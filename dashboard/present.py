@@ -9,10 +9,11 @@ import streamlit as st
 
 from components import charts, mapping, summary
 from components import stats_charts as sc
+from components import timeline as tl
 from components.datapack import DataPack
 from components.filters import Filters
 from dashboard import frame, views
-from dashboard.data import memo
+from dashboard.data import filtered_events, memo
 
 KEY_PRESENT = "present"
 KEY_SLIDE = "slide"
@@ -105,7 +106,7 @@ def render(pack: DataPack, filters: Filters) -> None:
     bar[3].button("Exit", icon=":material/close:", shortcut="Esc", help="Leave presentation mode; the filters stay",
                   on_click=_leave, width="stretch", key="slide_exit")
 
-    events = filters.apply(pack.tables["events"])
+    events = filtered_events(pack, filters.key())
     key = filters.key()
     st.header(HEADINGS[name], anchor=False)
     frame.filter_statement(filters, len(events))
@@ -129,11 +130,15 @@ def _overview(pack, filters, events, key) -> None:
 
 def _map(pack, filters, events, key) -> None:
     shade = mapping.DEFAULT_SHADE
-    deck, items = memo(views.map_view, pack, key, shade, False)
+    deck, items, agg = memo(views.map_view, pack, key, shade, False)
+    if agg.aggregated:  # the circles are cells, not incidents: said on the slide
+        st.markdown(f"**{frame.escape_md(agg.sentence()[0].upper() + agg.sentence()[1:])}.**")
     left, right = st.columns([4, 1])
     with left:
-        st.pydeck_chart(deck, height=500, key="slide-map",
-                        alt=f"Map of Kazakhstan's regions shaded by incidents, with {len(events)} incidents.")
+        alt = (f"Map of Kazakhstan's regions shaded by incidents, with {agg.located:,} incidents summed into "
+               f"{agg.cells:,} grid cells." if agg.aggregated else
+               f"Map of Kazakhstan's regions shaded by incidents, with {len(events)} incidents.")
+        st.pydeck_chart(deck, height=500, key="slide-map", alt=alt)
     with right:
         st.image(mapping.legend_svg(items), alt=mapping.legend_text(items))
     frame.source_line("data pack events table; most points are settlement centres, not incident sites. "
@@ -145,7 +150,11 @@ def _timeline(pack, filters, events, key) -> None:
     if policies.empty and events.empty:
         st.info("No policy milestone and no incident in these years.")
     else:
-        _plot(pack, "timeline", key, 520, "Policy milestones by kind, the incidents, and the approximate phases.")
+        aggregated = tl.aggregated_incidents(events, filters.years)
+        if aggregated:  # the incidents row shows periods, not incidents: said on the slide
+            st.markdown(f"**{frame.escape_md(aggregated)}**")
+        _plot(pack, "timeline", key, 520 if not aggregated else 470,
+              "Policy milestones by kind, the incidents, and the approximate phases.")
     frame.source_line("data pack policies, phases and banned organisations; phases from the 2018 Karaganda article "
                       "(their years are approximate readings of its text).")
 

@@ -7,7 +7,7 @@ import io
 import os
 import tempfile
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -57,3 +57,16 @@ def edit_table(data_dir: Path, file: str, change: Callable[[list[str], list[dict
     if result is not None:
         header, rows = result
     write_rows(path, header, rows)
+
+
+def open_app(page: str | None = None, query: Mapping[str, object] | None = None, timeout: float = 90):
+    """The dashboard in AppTest, opened at `page` (a script under dashboard/) with `query` as its URL parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at

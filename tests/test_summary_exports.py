@@ -71,3 +71,15 @@ def test_zip_has_readme_with_filters_citation_licences_and_every_table(pack):
     raw = pack.tables["events"].set_index("event_id")
     for row in events.itertuples():
         assert pd.isna(row.killed) == pd.isna(raw.loc[row.event_id, "killed"])
+
+
+def test_zero_is_a_figure_and_only_missing_values_read_as_unknown():
+    from components import details
+    from components.values import is_blank
+
+    # a reported 0 killed must never be shown as "unknown", and a missing figure never as 0
+    assert details.count_text(0) == "0"
+    assert details.count_text(pd.NA).startswith("unknown")
+    assert details.text("", unknown="unknown") == ""
+    assert [is_blank(v) for v in (None, pd.NA, pd.NaT, float("nan"))] == [True] * 4
+    assert [is_blank(v) for v in (0, 0.0, "", [], [None])] == [False] * 5

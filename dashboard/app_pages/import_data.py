@@ -3,7 +3,6 @@ delete it. Nothing is ever written to the repository or to the curated data pack
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components import importers

@@ -1,17 +1,16 @@
 """The map: filtered incidents as points (colour = attack type, size = victims killed, ring = victims unknown) over
 the 16 regions shaded by incidents or victims killed. Click an incident for its record, a region to filter to it.
-No basemap unless asked for: the view works offline."""
+Above mapping.POINT_LIMIT incidents in the filter (large imported datasets), grid cells computed on the server
+replace the points, and the page says so above the map. No basemap unless asked for: the view works offline."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from components import details as det
 from components import filters as flt
 from components import mapping
 from dashboard import details, frame, views
-from dashboard.data import current_pack, memo
+from dashboard.data import current_pack, filtered_events, memo
 
 MAP_KEY = "map"
 TABLE_KEY = "map_table"
@@ -21,7 +20,7 @@ _LAST_PICK = "_map_last_pick"
 pack = current_pack()
 filters: flt.Filters = st.session_state.get("filters") or flt.Filters()
 all_events = pack.tables["events"]
-events = filters.apply(all_events)
+events = filtered_events(pack, filters.key())  # shared with the view builders
 region_names = tuple(sorted(pack.tables["regions"]["region"]))
 
 
@@ -70,32 +69,7 @@ def _new_pick(source: str, event_id: object) -> str | None:
     return value if changed else None
 
 
-def _table(frame_events: pd.DataFrame) -> pd.DataFrame:
-    """The incidents in the filter, as shown on the map or not, in date order."""
-    located = mapping.located_mask(frame_events)
-    groups = {(g["latitude"], g["longitude"]): g["n"] for g in mapping.colocated(frame_events)}
-    rows = []
-    for row, is_located in zip(frame_events.to_dict("records"), located, strict=True):
-        if is_located:
-            n = groups.get((row["latitude"], row["longitude"]), 1)
-            where = det.COORD_WORDS.get(row["coord_precision"], "precision not stated")
-            where += f" (shares its point with {n - 1} other{'s' if n > 2 else ''})" if n > 1 else ""
-        else:
-            where = "no coordinates: not on the map"
-        rows.append({
-            "event_id": row["event_id"],
-            "Date": det.date_text(row["date"], row["date_precision"]),
-            "Place": row["place"],
-            "Region": row["region"],
-            "Attack type (GTD)": row["attack_type"],
-            "Victims killed": mapping.count_text(row["killed"]),
-            "Injured": mapping.count_text(row["injured"]),
-            "Point on the map": where,
-            "_date": row["date"],
-        })
-    table = pd.DataFrame(rows, columns=["event_id", "Date", "Place", "Region", "Attack type (GTD)", "Victims killed",
-                                        "Injured", "Point on the map", "_date"])
-    return table.sort_values(["_date", "event_id"], kind="stable").drop(columns="_date").reset_index(drop=True)
+TABLE_LIMIT = mapping.TABLE_LIMIT
 
 
 st.title("Map of incidents")
@@ -120,12 +94,19 @@ with side_col:
                              "offline and needs no account or token.")
 shade = shade if shade in mapping.SHADE_OPTIONS else mapping.DEFAULT_SHADE
 
-deck, items = memo(views.map_view, pack, filters.key(), shade, bool(basemap))
-drawn = events[mapping.located_mask(events)]
-alt = (f"Map of Kazakhstan's 16 regions shaded by {mapping.SHADE_OPTIONS[shade].lower()}, with "
-       f"{len(drawn)} incident point{'s' if len(drawn) != 1 else ''}. The same incidents are listed under "
-       "'View as table'.")
+deck, items, agg = memo(views.map_view, pack, filters.key(), shade, bool(basemap))
+if agg.aggregated:
+    alt = (f"Map of Kazakhstan's 16 regions shaded by {mapping.SHADE_OPTIONS[shade].lower()}, with "
+           f"{agg.located:,} incidents summed into {agg.cells:,} grid cells of {mapping.CELL_DEG:g} degrees, each "
+           "drawn as a circle at the cell's centre whose area is proportional to its incidents. The most recent "
+           "incidents are listed under 'View as table'.")
+else:
+    alt = (f"Map of Kazakhstan's 16 regions shaded by {mapping.SHADE_OPTIONS[shade].lower()}, with "
+           f"{agg.located} incident point{'s' if agg.located != 1 else ''}. The same incidents are listed under "
+           "'View as table'.")
 with map_col:
+    if agg.aggregated:  # said above the map, where the eye lands: the circles are cells, not incidents
+        st.info(frame.escape_md(agg.sentence()[0].upper() + agg.sentence()[1:] + "."), icon=":material/grid_on:")
     selection = st.pydeck_chart(deck, key=MAP_KEY, on_select=_on_map_select, selection_mode="single-object",
                                 height=560, alt=alt)
 with side_col:
@@ -133,8 +114,17 @@ with side_col:
             "'at least'." if shade == "victims" else "")
     st.image(mapping.legend_svg(items, note=note), alt=mapping.legend_text(items))
 
-groups = mapping.colocated(events)
-nearby = mapping.nearby_sentence(mapping.nearby_clusters(events))
+if agg.aggregated:
+    groups, nearby = [], ""
+    st.caption(frame.escape_md(
+        f"Each dark circle is a grid cell of {mapping.CELL_DEG:g}° (about 55 km north to south): it sums the "
+        "incidents whose coordinates fall in the cell and is drawn at the cell's centre, not at an incident's "
+        "place; its area is proportional to its incidents, and the bigger ones carry their count. Hover a cell for "
+        "its incidents and victims killed (unknown figures counted apart, never as 0). Narrow the years, regions "
+        f"or other filters below {mapping.POINT_LIMIT:,} incidents to see each incident and open its record."))
+else:
+    groups = mapping.colocated(events)
+    nearby = mapping.nearby_sentence(mapping.nearby_clusters(events))
 if groups or nearby:
     text = "Points are never moved or spread apart, so incidents at the same place overlap."
     if groups:
@@ -142,20 +132,30 @@ if groups or nearby:
     if nearby:
         text += " Overlapping at the starting zoom (zoom in to separate them): " + nearby + "."
     st.caption(frame.escape_md(text + " Every incident is listed under 'View as table'."))
-st.caption("Coordinate precision: most points are settlement centres, not incident sites; see each incident's "
-           "precision in its tooltip or in the table. Hover for figures; click an incident for its full record, a "
-           "region to show only that region.")
-missing = mapping.unlocated(events)
-if not missing.empty:
-    st.caption(f"{len(missing)} incident{'s' if len(missing) != 1 else ''} in the filter "
-               f"{'have' if len(missing) != 1 else 'has'} no coordinates and "
-               f"{'are' if len(missing) != 1 else 'is'} not drawn; see 'View as table'.")
+if agg.aggregated:
+    st.caption("Coordinate precision: most coordinates are settlement centres, not incident sites; see each "
+               "incident's precision in the table. Click a region to show only that region.")
+else:
+    st.caption("Coordinate precision: most points are settlement centres, not incident sites; see each incident's "
+               "precision in its tooltip or in the table. Hover for figures; click an incident for its full record, "
+               "a region to show only that region.")
+n_missing = len(events) - agg.located
+if n_missing:
+    st.caption(f"{n_missing:,} incident{'s' if n_missing != 1 else ''} in the filter "
+               f"{'have' if n_missing != 1 else 'has'} no coordinates and "
+               f"{'are' if n_missing != 1 else 'is'} not drawn; see 'View as table'.")
 frame.source_line(f"{pack.metadata.get('title', 'the data pack')}, incidents table (events.csv). "
                   + pack.metadata["boundaries"]["attribution"]
                   + (". Basemap © CARTO, © OpenStreetMap contributors" if basemap else ""))
 
-with st.expander(f"View as table ({len(events)} incident{'s' if len(events) != 1 else ''})"):
-    table = _table(events)
+capped = len(events) > TABLE_LIMIT
+label = (f"View as table (the {TABLE_LIMIT:,} most recent of {len(events):,} incidents)" if capped else
+         f"View as table ({len(events)} incident{'s' if len(events) != 1 else ''})")
+with st.expander(label):
+    table = memo(views.map_table, pack, filters.key())
+    if capped:
+        st.caption(f"The {TABLE_LIMIT:,} most recent incidents of the {len(events):,} in the filter, in date order. "
+                   "All of them are in the CSV download on 'Sources and data'.")
     st.caption("Select a row to open the incident's full record. 'unknown' means the sources give no figure.")
     picked_rows = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=TABLE_KEY,

@@ -5,11 +5,11 @@ import streamlit as st
 
 from components import charts, summary
 from dashboard import details, frame, views
-from dashboard.data import current_pack, memo
+from dashboard.data import current_pack, filtered_events, memo
 
 pack = current_pack()
 filters = st.session_state["filters"]
-events = filters.apply(pack.tables["events"])
+events = filtered_events(pack, filters.key())  # shared with the view builders
 
 st.title("Terrorism and counter-terrorism in Kazakhstan, 1991-2016")
 frame.filter_statement(filters, len(events))
@@ -57,7 +57,9 @@ if events.empty:
     st.info("No incident matches these filters. Widen the years or clear a filter in the sidebar.",
             icon=":material/filter_alt_off:")
 else:
-    recent = events.sort_values("date", ascending=False).head(8)
+    # the 8 latest without sorting a large table: candidates by nlargest (ties kept), then sorted as before
+    candidates = events if len(events) <= 1000 else events.loc[events["date"].nlargest(8, keep="all").index]
+    recent = candidates.sort_values("date", ascending=False).head(8)
     shown = summary.display_counts(recent[["date", "place", "region", "attack_type", "killed", "injured",
                                            "classification"]])
     table = st.dataframe(

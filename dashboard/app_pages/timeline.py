@@ -8,17 +8,18 @@ import streamlit as st
 from components import details as details_text
 from components import timeline as tl
 from dashboard import details, frame, views
-from dashboard.data import current_pack, memo
+from dashboard.data import current_pack, filtered_events, memo
 
 pack = current_pack()
 filters = st.session_state["filters"]
 tables = pack.tables
 policies = filters.apply_years(tables["policies"])
-events = filters.apply(tables["events"])
+events = filtered_events(pack, filters.key())  # shared with the view builders
 bans_all = tables["banned_organisations"]
 phases = tables["phases"]
 lo, hi = filters.years
 span = str(lo) if lo == hi else f"{lo}-{hi}"
+TABLE_INCIDENTS = views.TABLE_INCIDENTS
 
 
 def selected_ids(state: object) -> list[str]:
@@ -52,6 +53,9 @@ if policies.empty and events.empty:
     st.info(frame.escape_md(message) + " Widen the years in the sidebar to see the timeline.",
             icon=":material/filter_alt_off:")
 else:
+    aggregated = tl.aggregated_incidents(events, filters.years)
+    if aggregated:  # said above the chart, where it cannot be missed
+        st.info(frame.escape_md(aggregated), icon=":material/stacked_bar_chart:")
     fig = memo(views.timeline_figure, pack, filters.key())
     state = st.plotly_chart(
         fig, key="timeline", on_select="rerun", selection_mode="points",
@@ -62,19 +66,21 @@ else:
     )
     ids = selected_ids(state)
     policy_ids = set(tables["policies"]["policy_id"])
-    event_ids = set(tables["events"]["event_id"])
+    # (no set of every event id: with a million imported incidents that alone costs a tenth of a second per rerun)
+    event_ids = {i for i in ids if i not in policy_ids and bool((tables["events"]["event_id"] == i).any())}
     chosen = next((i for i in ids if i in policy_ids or i in event_ids), None)
     details.open_once("policy", chosen if chosen in policy_ids else None, pack)
     details.open_once("event", chosen if chosen in event_ids else None, pack)
 
-    imprecise = policies[policies["date_precision"].isin(tl.IMPRECISE)]
-    imprecise_ev = events[events["date_precision"].isin(tl.IMPRECISE)]
+    n_imprecise_pol = int(policies["date_precision"].isin(tl.IMPRECISE).sum())
+    n_imprecise_ev = int(events["date_precision"].isin(tl.IMPRECISE).sum())
     unknown = int(events["killed"].isna().sum())
-    key_bits = [f"{tl.plural(len(policies), 'milestone')} and {tl.plural(len(events), 'incident')} shown."]
-    n_imprecise = len(imprecise) + len(imprecise_ev)
+    key_bits = [f"{tl.plural(len(policies), 'milestone')} and {tl.plural(len(events), 'incident')} shown."
+                if not aggregated else f"{tl.plural(len(policies), 'milestone')} and {len(events):,} incidents."]
+    n_imprecise = n_imprecise_pol + (0 if aggregated else n_imprecise_ev)
     key_bits.append(f"Open markers with a dot: date known only to the month or approximate ({n_imprecise} here; "
                     "the hover says which)." if n_imprecise else "Every date shown is known to the day.")
-    if len(events):
+    if len(events) and not aggregated:
         key_bits.append("Filled stars: incidents, larger for more victims killed"
                         + (f"; open stars: {tl.plural(unknown, 'incident')} whose victims killed are unknown, "
                            "not zero." if unknown else "."))
@@ -97,7 +103,10 @@ else:
                icon=":material/error:")
 
 with st.expander("View as table"):
-    table = tl.timeline_table(policies, events, bans_all)
+    table = memo(views.timeline_table, pack, filters.key())
+    if len(events) > TABLE_INCIDENTS:
+        st.caption(f"Every milestone and the {TABLE_INCIDENTS:,} most recent of the {len(events):,} incidents; all "
+                   "the incidents are in the CSV download on 'Sources and data'.")
     if table.empty:
         st.write(f"No milestone or incident in {span}.")
     else:
