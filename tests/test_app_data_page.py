@@ -8,16 +8,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import DATA_DIR_ENV
-from tests.conftest import APP, edit_table
+from tests.conftest import edit_table, open_app
 
 
 def _run(monkeypatch, data_dir: Path | None = None) -> AppTest:
     if data_dir is not None:
         monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/data_pack.py").run()
-    return at
+    return open_app("app_pages/data_pack.py")
 
 
 def _frames(at: AppTest):

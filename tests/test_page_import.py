@@ -13,7 +13,7 @@ from components import importers
 from components.datapack import DEFAULT_DATA_DIR, load_datapack
 from components.store import Store
 from scripts import gen_gtd
-from tests.conftest import APP
+from tests.conftest import open_app
 
 
 @pytest.fixture
@@ -33,13 +33,7 @@ def stored(var_dir):
 
 
 def run(page: str | None = None, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
+    return open_app(page, query, timeout=120)
 
 
 def incidents(at: AppTest) -> int:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import mapping
 from dashboard.data import DATA_DIR_ENV
-from tests.conftest import APP, edit_table
+from tests.conftest import edit_table, open_app
 
 PAGE = "app_pages/map.py"
 PAYLOAD = "<script>alert('x')</script>"
@@ -23,10 +23,7 @@ PAYLOAD = "<script>alert('x')</script>"
 def _open(monkeypatch, query: dict | None = None, data_dir: Path | None = None) -> AppTest:
     if data_dir is not None:
         monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.switch_page(PAGE).run()
+    at = open_app(PAGE, query)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

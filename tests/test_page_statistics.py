@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import stats_charts as sc
 from dashboard.data import DATA_DIR_ENV
-from tests.conftest import APP, edit_table
+from tests.conftest import edit_table, open_app
 
 PAGE = "app_pages/statistics.py"
 
@@ -19,12 +19,7 @@ PAGE = "app_pages/statistics.py"
 def _run(monkeypatch, data_dir: Path | None = None, **query) -> AppTest:
     if data_dir is not None:
         monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    return at
+    return open_app(PAGE, query)
 
 
 def _plain(text: str) -> str:
@@ -44,10 +39,7 @@ def _page_text(at: AppTest) -> str:
 
 @pytest.fixture(scope="module")
 def default_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page(PAGE).run()
-    return at
+    return open_app(PAGE)
 
 
 def test_page_renders_with_its_sections(default_page):

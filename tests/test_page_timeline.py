@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import DATA_DIR_ENV
-from tests.conftest import APP, edit_table
+from tests.conftest import edit_table, open_app
 
 PAGE = "app_pages/timeline.py"
 
@@ -18,12 +18,7 @@ PAGE = "app_pages/timeline.py"
 def _app(monkeypatch, data_dir: Path | None = None, years: tuple[str, str] | None = None) -> AppTest:
     if data_dir is not None:
         monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
-    if years is not None:
-        at.query_params["years"] = list(years)
-    at.switch_page(PAGE)
-    at.run()
-    return at
+    return open_app(PAGE, {"years": list(years)} if years is not None else None)
 
 
 def _spec(at: AppTest) -> dict:

@@ -7,17 +7,11 @@ from streamlit.testing.v1 import AppTest
 
 from components import summary
 from components.filters import Filters
-from tests.conftest import APP
+from tests.conftest import open_app
 
 
 def run(query: dict | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
+    return open_app(page, query)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -7,15 +7,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.present import HEADINGS, SLIDES
-from tests.conftest import APP
+from tests.conftest import open_app
 
 
 def run(query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    return at
+    return open_app(query=query)
 
 
 def heading(at: AppTest) -> str:
