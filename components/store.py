@@ -14,6 +14,8 @@ No Streamlit here. Usage::
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 from collections.abc import Callable, Collection, Iterator
@@ -69,6 +71,23 @@ def _event_sql_columns() -> list[tuple[str, str]]:
     return cols
 
 
+def fingerprint(dataset) -> str:
+    """A short digest of what the views show of a dataset (a row of ``Store.datasets()``): its file, name and time
+    of import."""
+    return hashlib.sha256(f"{dataset.checksum}\n{dataset.name}\n{dataset.imported_at}".encode()).hexdigest()[:16]
+
+
+def _writes(method):
+    """Mark a Store method as a write: whatever it does, cached reads of this handle are stale afterwards."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._writes += 1
+    return wrapper
+
+
 class Store:
     """Imported datasets in ``<var_dir>/imports.duckdb``. Each call opens and closes its own connection, so the
     file is not held locked between calls (another process, or a restart, can open it)."""
@@ -77,6 +96,9 @@ class Store:
         self.var_dir = Path(var_dir) if var_dir is not None else default_var_dir()
         self.path = self.var_dir / DB_FILE
         self.memory_limit = memory_limit
+        self._writes = 0  # bumped by every write through this handle: the datasets() cache never outlives one
+        self._datasets_cache: tuple[tuple, pd.DataFrame] | None = None
+        self._state_cache: tuple[tuple, tuple] | None = None
         try:
             self.var_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -123,6 +145,7 @@ class Store:
         con.commit()
 
     # ------------------------------------------------------------ writing
+    @_writes
     def add(self, preview: importers.ImportPreview, name: str | None = None, *, enabled: bool = True,
             allow_same_file: bool = False, progress: Callable[[str], None] | None = None) -> int:
         """Store a previewed import in one transaction; return its dataset id. Raises
@@ -186,17 +209,20 @@ class Store:
         step("commit")
         return dataset_id
 
+    @_writes
     def set_enabled(self, dataset_id: int, enabled: bool) -> None:
         """Switch a dataset on (its events are shown) or off (kept, not shown)."""
         with self._connect() as con:
             self._require(con, dataset_id)
             con.execute("UPDATE datasets SET enabled = ? WHERE dataset_id = ?", [bool(enabled), int(dataset_id)])
 
+    @_writes
     def rename(self, dataset_id: int, name: str) -> None:
         with self._connect() as con:
             self._require(con, dataset_id)
             con.execute("UPDATE datasets SET name = ? WHERE dataset_id = ?", [name.strip(), int(dataset_id)])
 
+    @_writes
     def delete(self, dataset_id: int) -> None:
         """Remove a dataset, its events and its row lists, in one transaction."""
         with self._connect() as con:
@@ -218,14 +244,45 @@ class Store:
 
     # ------------------------------------------------------------ reading
     def datasets(self) -> pd.DataFrame:
-        """One row per imported dataset, oldest first (JSON columns decoded)."""
+        """One row per imported dataset, oldest first (JSON columns decoded).
+
+        Read on every rerun of every page, so the answer is kept until the store changes: a write through this
+        handle, or a change of the database files on disk (another process importing), seen by their inode, size
+        and modification time. Opening DuckDB costs about 10 ms; a ``stat`` costs microseconds."""
+        signature = self._signature()
+        cached = self._datasets_cache
+        if cached is not None and cached[0] == signature:
+            return cached[1].copy()
         with self._connect() as con:
             df = con.execute(f"SELECT {', '.join(DATASET_COLUMNS)} FROM datasets ORDER BY dataset_id").df()
         for col in ("unmapped_regions", "out_of_scope_counts", "notes"):
             df[col] = df[col].map(lambda v: json.loads(v) if isinstance(v, str) else None)
         df["format_label"] = df["format"].map(importers.FORMAT_LABELS)
         df["enabled"] = df["enabled"].astype(bool)
-        return df
+        self._datasets_cache = (signature, df)
+        return df.copy()
+
+    def state(self) -> tuple[tuple[int, str, bool], ...]:
+        """(id, fingerprint, enabled) of every dataset, kept like datasets(): what keys the views of the imported
+        data. The fingerprint (``fingerprint``) changes with the file, the name and the import, so a dataset
+        deleted and replaced by another under the same id is never mistaken for the old one."""
+        signature = self._signature()
+        cached = self._state_cache
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        state = tuple((int(r.dataset_id), fingerprint(r), bool(r.enabled)) for r in self.datasets().itertuples())
+        self._state_cache = (signature, state)
+        return state
+
+    def _signature(self) -> tuple:
+        files = []
+        for path in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                st = path.stat()
+                files.append((st.st_ino, st.st_size, st.st_mtime_ns))
+            except OSError:
+                files.append(None)
+        return (self._writes, *files)
 
     def dataset(self, dataset_id: int) -> dict:
         df = self.datasets()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import pandas as pd
@@ -32,29 +34,56 @@ def get_pack(path: str) -> DataPack:
     return load_datapack(path)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _memo(name: str, path: str, args: tuple, _builder: Callable, _pack: DataPack):
-    return _builder(_pack, *args)
+# The memo of view builders: a plain dictionary (least recently used out first), not st.cache_resource, whose
+# hashing of the arguments cost about 0.4 ms a call, several calls a rerun. Keys are small tuples of strings.
+MEMO_ENTRIES = 512
+_MEMO: OrderedDict[tuple, object] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
 
 
-# One filtered copy of the incidents at a time, shared by the page and its view builders (and by sessions that use
-# the same filter): with a million imported rows a page used to make three copies of up to 250 MB each.
-@st.cache_resource(show_spinner=False, max_entries=1)
-def _filtered(path: str, key: tuple, _events: pd.DataFrame) -> pd.DataFrame:
-    view = _events.drop(columns=[c for c in RECORD_ONLY_COLUMNS if c in _events])  # shares the data: no copy
+def _filter_view(key: tuple, events: pd.DataFrame) -> pd.DataFrame:
+    view = events.drop(columns=[c for c in RECORD_ONLY_COLUMNS if c in events])  # shares the data: no copy
     return Filters.from_key(key).apply(view)
+
+
+# Filtered copies of the incidents, shared by the page, its view builders and every session with the same filter.
+# Large tables keep one copy at a time: with a million imported rows a page used to make three copies of up to
+# 250 MB each. Small ones (the curated pack, modest imports) keep many, so going back to a filter costs nothing.
+LARGE_TABLE_ROWS = 50_000
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _filtered_large(path: str, key: tuple, _events: pd.DataFrame) -> pd.DataFrame:
+    return _filter_view(key, _events)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _filtered_small(path: str, key: tuple, _events: pd.DataFrame) -> pd.DataFrame:
+    return _filter_view(key, _events)
 
 
 def filtered_events(pack: DataPack, key: tuple) -> pd.DataFrame:
     """The incidents of ``pack`` in the filter ``key`` (``Filters.key()``), for the views: every column except
     RECORD_ONLY_COLUMNS; read-only, shared by every caller with the same filter."""
-    return _filtered(pack.data_dir, key, pack.tables["events"])
+    events = pack.tables["events"]
+    cached = _filtered_large if len(events) > LARGE_TABLE_ROWS else _filtered_small
+    return cached(pack.data_dir, key, events)
 
 
 def memo(builder: Callable, pack: DataPack, *args):
     """``builder(pack, *args)`` computed once per data pack and hashable arguments, shared by all sessions: use it
     for pure view builders (figures, decks, summaries) and treat what it returns as read-only."""
-    return _memo(f"{builder.__module__}.{builder.__qualname__}", pack.data_dir, args, builder, pack)
+    key = (builder.__module__, builder.__qualname__, pack.data_dir, args)
+    with _MEMO_LOCK:
+        if key in _MEMO:
+            _MEMO.move_to_end(key)
+            return _MEMO[key]
+    value = builder(pack, *args)  # outside the lock: two sessions may build the same view once each, harmlessly
+    with _MEMO_LOCK:
+        _MEMO[key] = value
+        while len(_MEMO) > MEMO_ENTRIES:
+            _MEMO.popitem(last=False)
+    return value
 
 
 # ------------------------------------------------------------------ imported datasets (bring your own data)
@@ -71,9 +100,9 @@ def get_store(path: str) -> store_mod.Store:
 
 
 def store_state(store: store_mod.Store) -> tuple[tuple[int, str, bool], ...]:
-    """(id, name, enabled) of every imported dataset: cheap, read on every rerun to key the views."""
-    df = store.datasets()
-    return tuple((int(r.dataset_id), str(r.name), bool(r.enabled)) for r in df.itertuples())
+    """(id, fingerprint, enabled) of every imported dataset: read on every rerun to key the views, kept by the
+    store until it changes (a ``stat``, not a query)."""
+    return store.state()
 
 
 def import_source_id(dataset_id: int) -> str:
@@ -83,9 +112,9 @@ def import_source_id(dataset_id: int) -> str:
 # Two entries: switching a dataset off and on again is instant, and a million imported rows (about 300 MB held)
 # are never kept more than twice.
 @st.cache_resource(show_spinner="Adding the imported datasets…", max_entries=2)
-def _with_imports(path: str, store_path: str, enabled: tuple[int, ...], _pack: DataPack,
+def _with_imports(path: str, store_path: str, enabled: tuple[tuple[int, str], ...], _pack: DataPack,
                   _store: store_mod.Store) -> DataPack:
-    return with_imports(_pack, _store, enabled)
+    return with_imports(_pack, _store, tuple(i for i, _ in enabled))
 
 
 def with_imports(pack: DataPack, store: store_mod.Store, enabled: tuple[int, ...]) -> DataPack:
@@ -116,7 +145,8 @@ def with_imports(pack: DataPack, store: store_mod.Store, enabled: tuple[int, ...
     })
     sources = pd.concat([pack.tables["sources"], cited.astype({"core_document": "boolean"})], ignore_index=True)
     tables = {**pack.tables, "events": events, "sources": sources}
-    tag = ",".join(str(i) for i in enabled)
+    # The data_dir keys every memoised view: it names each dataset by id and fingerprint (file and name).
+    tag = ",".join(f"{int(r.dataset_id)}-{store_mod.fingerprint(r)}" for r in datasets.itertuples())
     # The store's path is part of the key: two stores (tests, KZ_VAR_DIR) both have a dataset 1.
     return dataclasses.replace(pack, tables=tables, data_dir=f"{pack.data_dir}#imports={store.path}:{tag}")
 
@@ -136,7 +166,7 @@ def current_pack() -> DataPack:
     pack = get_pack(data_dir())
     try:
         store = get_store(var_dir())
-        enabled = tuple(i for i, _, on in store_state(store) if on)
+        enabled = tuple((i, fingerprint) for i, fingerprint, on in store_state(store) if on)
     except store_mod.StoreError as exc:  # the store cannot be opened: show the curated data, say why
         st.warning(f"The imported datasets could not be read ({exc}); only the curated data is shown.")
         return pack

@@ -116,7 +116,7 @@ def render(pack: DataPack, filters: Filters) -> None:
 
 
 def _overview(pack, filters, events, key) -> None:
-    figures = summary.headline(events)
+    figures = memo(views.overview_summary, pack, key)["headline"]
     cols = st.columns(4)
     cols[0].metric("Incidents", len(events), border=True)
     for col, measure in zip(cols[1:], ("killed", "injured", "perpetrators_killed")):

@@ -66,3 +66,50 @@ def stats_figure(pack: DataPack, name: str):
 
 def sources_of(pack: DataPack) -> dict:
     return pack.sources_by_id()
+
+
+def stats_chart_text(pack: DataPack, ids: tuple[str, ...], with_comparators: bool) -> dict:
+    """The words around a statistics chart: its source line, the reliability of that source, the caveats of its rows
+    (as (metric, value, caveat) triples) and the contradictions recorded on them. None depend on the filters."""
+    stats, sources = pack.tables["statistics"], pack.sources_by_id()
+    line = sc.chart_source_line(stats, ids, sources)
+    if with_comparators:
+        comp = sc.chart_source_line(stats, ids, sources, comparators=True)
+        line = f"{line} (source document); comparators: {comp}" if comp else line
+    rows = sc.stat_rows(stats, sources, list(ids))
+    return {"line": line, "reliability": sc.reliability_text(stats, ids, sources),
+            "caveats": [(r["Metric"], r["Value"], r["Caveat"]) for r in rows.to_dict("records") if r["Caveat"]],
+            "disagreements": sc.contradiction_notes(pack.tables["contradictions"], ids)}
+
+
+def stats_age_text(pack: DataPack) -> tuple[str, str]:
+    """(caveat, verbatim quote) of the perpetrators' age shares."""
+    stats = pack.tables["statistics"]
+    rows = sc.rows_by_id(stats, sc.AGE_IDS)
+    caveat = next((r["caveat"] for r in rows.values() if isinstance(r.get("caveat"), str)), "")
+    return caveat or sc.age_arithmetic(stats), rows.get(sc.AGE_UNDER_40, {}).get("quote", "")
+
+
+def stats_topics(pack: DataPack) -> list[tuple[str, int]]:
+    """(topic, rows) of the figures no chart draws, in the data dictionary's topic order."""
+    order = pack.metadata["tables"]["statistics"]["columns"]["topic"].get("values", [])
+    others = sc.other_document_rows(pack.tables["statistics"])
+    counts = others["topic"].value_counts()
+    topics = [t for t in order if t in counts] + sorted(set(counts.index) - set(order))
+    return [(t, int(counts[t])) for t in topics]
+
+
+RECENT = 8  # incidents in the overview's "most recent" list
+
+
+def overview_summary(pack: DataPack, key: tuple) -> dict:
+    """Headline figures, the count of incidents the sources disagree on, and the most recent incidents (their ids and
+    the table shown, unknown figures written out) for a filter."""
+    events = filtered_events(pack, key)
+    # the latest without sorting a large table: candidates by nlargest (ties kept), then sorted
+    candidates = events if len(events) <= 1000 else events.loc[events["date"].nlargest(RECENT, keep="all").index]
+    recent = candidates.sort_values("date", ascending=False).head(RECENT)
+    shown = summary.display_counts(recent[["date", "place", "region", "attack_type", "killed", "injured",
+                                           "classification"]])
+    return {"incidents": len(events), "headline": summary.headline(events),
+            "disputed": summary.disputed_count(events), "recent_ids": recent["event_id"].tolist(), "recent": shown}

@@ -72,7 +72,19 @@ def _bare_script(at: AppTest) -> str:
     return "\n".join(lines)
 
 
+def share_script_cache() -> None:
+    """Compile each script once, as the server does. AppTest gives every run a new ScriptCache, so each rerun would
+    parse, rewrite ("magic") and compile the whole app again: a cost no user waits for, and one that grows with the
+    length of the script, which would make the real pages look slower against the bare floor than they are."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    local_script_runner.ScriptCache = app_test.ScriptCache = lambda: shared
+
+
 def rerun_ratios(n: int = 15) -> list[tuple[str, float, float]]:
+    share_script_cache()
     rows = []
     for name, page in PAGES.items():
         at = AppTest.from_file(APP, default_timeout=120)

@@ -118,3 +118,16 @@ def test_check_data_command_reports_tables_and_exits_zero():
     result = subprocess.run([sys.executable, "-m", "scripts.check_data"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "events" in result.stdout and "0 error(s)" in result.stdout
+
+
+def test_readme_states_the_row_count_of_every_table(pack):
+    """The README's table of the data pack must not drift from the files it describes."""
+    import re
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\| [^|]+ \| `([a-z_]+)\.csv` \| (\d+) \|", readme, re.M)}
+    actual = {name: len(df) for name, df in pack.tables.items()}
+    assert stated and set(stated) == set(actual), (stated, actual)
+    assert stated == actual

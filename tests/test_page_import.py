@@ -74,6 +74,21 @@ def test_switching_off_and_deleting(stored, pack, var_dir):
     assert load_datapack(DEFAULT_DATA_DIR).tables["events"].equals(pack.tables["events"])
 
 
+def test_a_dataset_replaced_under_the_same_id_shows_its_own_rows(stored, pack, var_dir):
+    """Delete dataset 1 and import another file: it gets id 1 again, and the views must show the new rows, not the
+    views kept for the old dataset."""
+    dataset_id, first = stored
+    at = run("app_pages/overview.py")
+    assert incidents(at) == len(pack.tables["events"]) + int(first.accepted["duplicate_of"].isna().sum())
+    store = Store(var_dir)
+    store.delete(dataset_id)
+    second = importers.prepare_import(gen_gtd.to_csv_bytes(120, seed=11), "another.csv", pack.tables["events"],
+                                      pack.tables["regions"])
+    assert store.add(second, "Another sample") == dataset_id
+    at.run()
+    assert incidents(at) == len(pack.tables["events"]) + int(second.accepted["duplicate_of"].isna().sum())
+
+
 def test_exports_carry_the_dataset_citation_and_the_rows_their_provenance(stored):
     from components import exports
     from components.filters import Filters

@@ -165,6 +165,30 @@ def test_persists_across_store_instances(store, pack):
     assert again.dataset(dataset_id)["checksum"] == store.dataset(dataset_id)["checksum"]
 
 
+def test_a_handle_sees_changes_made_through_another_handle_or_process(store, pack):
+    """datasets() is kept between reruns; it must still see every change, wherever it was made."""
+    assert store.datasets().empty
+    other = Store(store.var_dir)  # as a second server process would have
+    dataset_id = other.add(mixed_preview(pack), "from elsewhere")
+    assert store.datasets()["name"].tolist() == ["from elsewhere"]
+    (_, first_print, on), = store.state()
+    assert on
+    other.set_enabled(dataset_id, False)
+    assert store.datasets()["enabled"].tolist() == [False]
+    assert store.state() == ((dataset_id, first_print, False),)
+    other.rename(dataset_id, "renamed")
+    assert store.state()[0][1] != first_print  # the views keyed on the old name are not reused
+    other.rename(dataset_id, "from elsewhere")
+    store.set_enabled(dataset_id, True)
+    store.set_enabled(dataset_id, False)  # two writes in a row through this handle
+    assert store.datasets()["enabled"].tolist() == [False]
+    answer = store.datasets()
+    answer.loc[:, "name"] = "changed by a caller"  # callers get a copy, not the kept answer
+    assert store.datasets()["name"].tolist() == ["from elsewhere"]
+    other.delete(dataset_id)
+    assert store.datasets().empty
+
+
 def test_persists_across_processes(store, pack):
     store.add(mixed_preview(pack), "kept")
     code = textwrap.dedent(f"""

@@ -5,18 +5,19 @@ import streamlit as st
 
 from components import charts, summary
 from dashboard import details, frame, views
-from dashboard.data import current_pack, filtered_events, memo
+from dashboard.data import current_pack, memo
 
 pack = current_pack()
 filters = st.session_state["filters"]
-events = filtered_events(pack, filters.key())  # shared with the view builders
+view = memo(views.overview_summary, pack, filters.key())
+n_events = view["incidents"]
 
 st.title("Terrorism and counter-terrorism in Kazakhstan, 1991-2016")
-frame.filter_statement(filters, len(events))
+frame.filter_statement(filters, n_events)
 
-figures = summary.headline(events)
+figures = view["headline"]
 cols = st.columns(4)
-cols[0].metric("Incidents", len(events), help="Attacks, security operations and premature explosions in the "
+cols[0].metric("Incidents", n_events, help="Attacks, security operations and premature explosions in the "
                "filter. See 'Incident kind' in the sidebar.", border=True)
 for col, key in zip(cols[1:], ("killed", "injured", "perpetrators_killed")):
     fig_ = figures[key]
@@ -24,9 +25,9 @@ for col, key in zip(cols[1:], ("killed", "injured", "perpetrators_killed")):
                help=summary.MEASURES[key][1] + ". Sum of the figures the sources give; incidents with no figure "
                     "are counted below, not added as 0.")
     col.caption(fig_.unknown_text or "every incident has a figure")
-disputed = summary.disputed_count(events)
+disputed = view["disputed"]
 if disputed:
-    st.caption(f"Sources disagree on {disputed} of these {len(events)} incidents (casualties, dates or "
+    st.caption(f"Sources disagree on {disputed} of these {n_events} incidents (casualties, dates or "
                "classification); the figures above use the data pack's values. Open an incident to see the "
                "alternatives.")
 
@@ -53,22 +54,17 @@ with st.expander("View as table"):
                  column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 st.subheader("Most recent incidents")
-if events.empty:
+if not n_events:
     st.info("No incident matches these filters. Widen the years or clear a filter in the sidebar.",
             icon=":material/filter_alt_off:")
 else:
-    # the 8 latest without sorting a large table: candidates by nlargest (ties kept), then sorted as before
-    candidates = events if len(events) <= 1000 else events.loc[events["date"].nlargest(8, keep="all").index]
-    recent = candidates.sort_values("date", ascending=False).head(8)
-    shown = summary.display_counts(recent[["date", "place", "region", "attack_type", "killed", "injured",
-                                           "classification"]])
     table = st.dataframe(
-        shown, hide_index=True, width="stretch", key="recent", on_select="rerun", selection_mode="single-row",
+        view["recent"], hide_index=True, width="stretch", key="recent", on_select="rerun", selection_mode="single-row",
         column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "place": "Place",
                        "region": "Region", "attack_type": "Attack type", "classification": "Classification",
                        "killed": st.column_config.TextColumn("Killed", help="Victims, excluding perpetrators"),
                        "injured": st.column_config.TextColumn("Injured")},
     )
     rows = table["selection"]["rows"] if table else []
-    details.open_once("event", recent.iloc[rows[0]]["event_id"] if rows else None, pack)
+    details.open_once("event", view["recent_ids"][rows[0]] if rows else None, pack)
     st.caption("Select a row to see every field, the disagreements between sources and the sources themselves.")

@@ -14,11 +14,7 @@ from dashboard.frame import escape_md, source_line
 
 pack = current_pack()
 stats = pack.tables["statistics"]
-contradictions = pack.tables["contradictions"]
-sources = memo(views.sources_of, pack)
 filters = st.session_state.get("filters")
-
-TOPIC_ORDER = pack.metadata["tables"]["statistics"]["columns"]["topic"].get("values", [])
 
 st.title("Statistics")
 st.caption("Figures stated in the five source documents, exactly as reported: with their qualifier (“at least”, "
@@ -85,30 +81,23 @@ def show_table(df: pd.DataFrame, key: str, filename: str) -> None:
 def chart(fig, ids: tuple[str, ...], key: str, alt: str, with_comparators: bool = False) -> None:
     """A figure with its source line, the reliability of that source, and the exact rows in an expander."""
     st.plotly_chart(fig, theme=None, config=sc.MODEBAR_CONFIG, key=key, alt=alt)
-    line = sc.chart_source_line(stats, ids, sources)
-    if with_comparators:
-        comp = sc.chart_source_line(stats, ids, sources, comparators=True)
-        line = f"{line} (source document); comparators: {comp}" if comp else line
-    source_line(line)
-    reliability = sc.reliability_text(stats, ids, sources)
-    if reliability:
-        st.caption(f"About this source: {escape_md(reliability)}")
+    text = memo(views.stats_chart_text, pack, ids, with_comparators)
+    source_line(text["line"])
+    if text["reliability"]:
+        st.caption(f"About this source: {escape_md(text['reliability'])}")
     with st.expander("View as table"):
         show_table(table_of(ids), key=f"{key}-table", filename=f"statistics-{key}.csv")
 
 
 def caveat_list(ids: tuple[str, ...]) -> str:
     """The caveats of the charted rows as a markdown list (data text escaped)."""
-    lines = []
-    for row in sc.stat_rows(stats, sources, list(ids)).to_dict("records"):
-        if row["Caveat"]:
-            lines.append(f"- **{escape_md(row['Metric'])} ({escape_md(row['Value'])})**: {escape_md(row['Caveat'])}")
-    return "\n".join(lines)
+    return "\n".join(f"- **{escape_md(metric)} ({escape_md(value)})**: {escape_md(caveat)}"
+                     for metric, value, caveat in memo(views.stats_chart_text, pack, ids, False)["caveats"])
 
 
 def recorded_disagreements(ids: tuple[str, ...]) -> None:
     """The contradictions-table entries on these rows: how the data pack records the disagreement."""
-    notes = sc.contradiction_notes(contradictions, ids)
+    notes = memo(views.stats_chart_text, pack, ids, False)["disagreements"]
     if notes:
         st.markdown("**How the data pack records the disagreement**\n\n" + "\n".join(
             f"- {escape_md(n['topic'])} ({escape_md(n['id'])}): {escape_md(n['value_used'])}" for n in notes))
@@ -123,12 +112,9 @@ with left:
               "aged 30 to 39, which together make the reported total of 90% under 40; the 20 to 29 band is not "
               "reported and is shown empty.")
 with right:
-    age_rows = sc.rows_by_id(stats, sc.AGE_IDS)
-    caveat = next((r["caveat"] for r in age_rows.values() if isinstance(r.get("caveat"), str)), "")
-    st.warning("**Caveat: the age shares do not add up.**\n\n" + escape_md(caveat or sc.age_arithmetic(stats)),
-               icon=":material/warning:")
+    caveat, quote = memo(views.stats_age_text, pack)
+    st.warning("**Caveat: the age shares do not add up.**\n\n" + escape_md(caveat), icon=":material/warning:")
     st.markdown("**What the source says** (verbatim)")
-    quote = age_rows.get(sc.AGE_UNDER_40, {}).get("quote", "")
     st.markdown("> " + escape_md(quote))
     st.caption("The chart shows the three shares exactly as quoted. No 20–29 share is derived or drawn: that band "
                "is marked “not reported”.")
@@ -166,16 +152,13 @@ st.header("Other figures from the source documents")
 st.caption("Every other figure stated in the five source documents, grouped by topic, exactly as reported. Incident "
            "figures are the documents' own numbers; the incident table (Map and Overview pages) holds the final "
            "tallies and where sources disagree.")
-others = sc.other_document_rows(stats)
-topics = [t for t in TOPIC_ORDER if t in set(others["topic"])] + sorted(set(others["topic"]) - set(TOPIC_ORDER))
-for topic in topics:
-    rows = others[others["topic"] == topic]
-    st.subheader(f"{escape_md(topic[:1].upper() + topic[1:])} ({len(rows)})")
+for topic, n_rows in memo(views.stats_topics, pack):
+    st.subheader(f"{escape_md(topic[:1].upper() + topic[1:])} ({n_rows})")
     show_table(table_of(("topic", topic), drop=("Topic", "Comparator")), key=f"other-{topic}",
                filename=f"statistics-{topic.replace(' ', '-')}.csv")
 
 # ------------------------------------------------------------------ comparators, set apart
-comparators = sc.comparator_rows(stats)
+comparators = table_of(("comparators",), drop=("Comparator",))
 with st.container(border=True):
     st.header("Comparators from other sources — not from the five source documents")
     st.markdown("Public figures (officials via the US State Department, news agencies, the government, an almanac) "
@@ -185,5 +168,5 @@ with st.container(border=True):
     if comparators.empty:
         st.caption("No comparators in the data pack.")
     else:
-        show_table(table_of(("comparators",), drop=("Comparator",)), key="comparators",
+        show_table(comparators, key="comparators",
                    filename="statistics-comparators.csv")
