@@ -75,6 +75,10 @@ def _bigger(fig: go.Figure, height: int | None, font_size: int | None) -> go.Fig
 
 def slide_figure(pack: DataPack, kind: str, key: tuple, height: int) -> go.Figure:
     """A view's figure scaled for projection (memoised through ``memo``)."""
+    return views.frozen(_slide_figure(pack, kind, key, height))
+
+
+def _slide_figure(pack: DataPack, kind: str, key: tuple, height: int) -> go.Figure:
     if kind == "overview":
         fig = _bigger(memo(views.yearly_view, pack, key)[2], height, 16)
         # legend on the right so the three rows keep their height on a 720-pixel screen

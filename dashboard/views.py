@@ -3,7 +3,10 @@ hashable arguments after it; call them through ``dashboard.data.memo`` and treat
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
+
 from components import charts, mapping, summary
+from components import details as details_text
 from components import stats_charts as sc
 from components import timeline as tl
 from components.datapack import DataPack
@@ -11,12 +14,30 @@ from components.filters import Filters
 from dashboard.data import filtered_events
 
 
+class FrozenFigure(go.Figure):
+    """A memoised figure: built once, then only read. Streamlit turns the figure into a dict on every rerun, and
+    ``to_dict`` deep-copies every trace; this one does that once and keeps the dict (which is only read: Streamlit
+    serialises it to JSON). Anything that would change the figure must work on a copy (``go.Figure(fig)``)."""
+
+    def to_dict(self) -> dict:
+        kept = getattr(self, "_frozen_dict", None)
+        if kept is None:
+            kept = self._frozen_dict = super().to_dict()
+        return kept
+
+
+def frozen(fig: go.Figure) -> FrozenFigure:
+    """``fig`` itself, marked as frozen (no copy: a copy of the timeline costs 20 ms)."""
+    fig.__class__ = FrozenFigure
+    return fig
+
+
 def yearly_view(pack: DataPack, key: tuple):
     """Per-year table, policy milestones and the overview figure for a filter (make_subplots is slow)."""
     f = Filters.from_key(key)
     per_year = summary.per_year(filtered_events(pack, key), f.years)
     rows = charts.milestones(pack.tables["policies"], f.years)
-    return per_year, rows, charts.make_yearly_figure(per_year, rows)
+    return per_year, rows, frozen(charts.make_yearly_figure(per_year, rows))
 
 
 def map_view(pack: DataPack, key: tuple, shade: str, basemap: bool):
@@ -38,8 +59,8 @@ def map_table(pack: DataPack, key: tuple):
 def timeline_figure(pack: DataPack, key: tuple):
     f = Filters.from_key(key)
     t = pack.tables
-    return tl.make_timeline_figure(f.apply_years(t["policies"]), t["phases"], filtered_events(pack, key),
-                                   t["banned_organisations"], years=f.years)
+    return frozen(tl.make_timeline_figure(f.apply_years(t["policies"]), t["phases"], filtered_events(pack, key),
+                                          t["banned_organisations"], years=f.years))
 
 
 TABLE_INCIDENTS = tl.INCIDENT_LIMIT  # incidents in the timeline's 'View as table' (the most recent beyond)
@@ -61,7 +82,7 @@ STATS_FIGURES = {"age": sc.make_age_figure, "prosecution": sc.make_prosecution_f
 
 def stats_figure(pack: DataPack, name: str):
     """One of the statistics figures (they do not depend on the filters)."""
-    return STATS_FIGURES[name](pack.tables["statistics"], pack.sources_by_id())
+    return frozen(STATS_FIGURES[name](pack.tables["statistics"], pack.sources_by_id()))
 
 
 def sources_of(pack: DataPack) -> dict:
@@ -113,3 +134,42 @@ def overview_summary(pack: DataPack, key: tuple) -> dict:
                                            "classification"]])
     return {"incidents": len(events), "headline": summary.headline(events),
             "disputed": summary.disputed_count(events), "recent_ids": recent["event_id"].tolist(), "recent": shown}
+
+
+def timeline_text(pack: DataPack, key: tuple) -> dict:
+    """The words around the timeline for a filter: counts, the aggregation notice, the alt text, the key to the
+    markers, and the citation of the phases' source."""
+    f = Filters.from_key(key)
+    policies, events, phases = f.apply_years(pack.tables["policies"]), filtered_events(pack, key), pack.tables["phases"]
+    aggregated = tl.aggregated_incidents(events, f.years)
+    n_imprecise = int(policies["date_precision"].isin(tl.IMPRECISE).sum())
+    if not aggregated:
+        n_imprecise += int(events["date_precision"].isin(tl.IMPRECISE).sum())
+    unknown = int(events["killed"].isna().sum())
+    bits = [f"{tl.plural(len(policies), 'milestone')} and {tl.plural(len(events), 'incident')} shown."
+            if not aggregated else f"{tl.plural(len(policies), 'milestone')} and {len(events):,} incidents."]
+    bits.append(f"Open markers with a dot: date known only to the month or approximate ({n_imprecise} here; "
+                "the hover says which)." if n_imprecise else "Every date shown is known to the day.")
+    if len(events) and not aggregated:
+        bits.append("Filled stars: incidents, larger for more victims killed"
+                    + (f"; open stars: {tl.plural(unknown, 'incident')} whose victims killed are unknown, "
+                       "not zero." if unknown else "."))
+    bits.append("Markers close in time are spread up and down within their row; that position has no meaning. "
+                "Drag across the chart to zoom into a period, double-click to zoom out.")
+    cited = ";".join(sorted(set(";".join(phases["source_ids"].dropna()).split(";")) - {""}))
+    article = "; ".join(e["citation"] for e in details_text.source_entries(cited, pack.sources_by_id()))
+    return {"policies": len(policies), "events": len(events), "aggregated": aggregated,
+            "alt": tl.figure_alt(policies, events, f.years), "key": " ".join(bits),
+            "covering": tl.phases_covering(phases, f.years), "article": article or "the 2018 Karaganda article"}
+
+
+def bans_view(pack: DataPack, key: tuple) -> dict:
+    """The banned organisations for a filter: totals, those decided in the filter's years (as the table shown),
+    and the recorded disagreement on the total."""
+    f = Filters.from_key(key)
+    bans = pack.tables["banned_organisations"]
+    table = tl.bans_table(bans, pack.tables["policies"])
+    shown = f.apply_years(bans, "decision_date")
+    return {"organisations": len(bans), "decisions": tl.decisions_count(bans),
+            "shown": table[table["Record id"].isin(set(shown["ban_id"]))], "shown_decisions":
+            tl.decisions_count(shown), "disagreement": tl.ban_count_disagreement(pack.tables["contradictions"])}

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import details as details_text
 from components import timeline as tl
 from dashboard import details, frame, views
-from dashboard.data import current_pack, filtered_events, memo
+from dashboard.data import current_pack, memo
 
 pack = current_pack()
 filters = st.session_state["filters"]
 tables = pack.tables
-policies = filters.apply_years(tables["policies"])
-events = filtered_events(pack, filters.key())  # shared with the view builders
-bans_all = tables["banned_organisations"]
-phases = tables["phases"]
+text = memo(views.timeline_text, pack, filters.key())
+n_policies, n_events = text["policies"], text["events"]
 lo, hi = filters.years
 span = str(lo) if lo == hi else f"{lo}-{hi}"
 TABLE_INCIDENTS = views.TABLE_INCIDENTS
@@ -39,27 +36,26 @@ def selected_ids(state: object) -> list[str]:
 
 
 st.title("Policy timeline, 1991-2016")
-frame.filter_statement(filters, len(events))
+frame.filter_statement(filters, n_events)
 st.markdown("Laws, court bans, programmes, institutions and international agreements, one row per kind, set "
             "against the incidents and the phases of terrorism and of the state's response described in a 2018 "
             "article from Karaganda. Point at a marker for its date and notes; click it for the full record and "
             "its sources.")
 
-if policies.empty and events.empty:
-    covering = tl.phases_covering(phases, filters.years)
+if not n_policies and not n_events:
+    covering = text["covering"]
     message = f"No policy milestone and no incident in {span} matches the filters."
     if covering:
         message += " The article's phases covering these years: " + "; ".join(covering) + "."
     st.info(frame.escape_md(message) + " Widen the years in the sidebar to see the timeline.",
             icon=":material/filter_alt_off:")
 else:
-    aggregated = tl.aggregated_incidents(events, filters.years)
-    if aggregated:  # said above the chart, where it cannot be missed
-        st.info(frame.escape_md(aggregated), icon=":material/stacked_bar_chart:")
+    if text["aggregated"]:  # said above the chart, where it cannot be missed
+        st.info(frame.escape_md(text["aggregated"]), icon=":material/stacked_bar_chart:")
     fig = memo(views.timeline_figure, pack, filters.key())
     state = st.plotly_chart(
         fig, key="timeline", on_select="rerun", selection_mode="points",
-        alt=tl.figure_alt(policies, events, filters.years),
+        alt=text["alt"],
         # the image export stays in the toolbar; only the plotly logo goes
         config={"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "filename": f"kz-policy-timeline-{span}", "scale": 2}},
@@ -72,29 +68,12 @@ else:
     details.open_once("policy", chosen if chosen in policy_ids else None, pack)
     details.open_once("event", chosen if chosen in event_ids else None, pack)
 
-    n_imprecise_pol = int(policies["date_precision"].isin(tl.IMPRECISE).sum())
-    n_imprecise_ev = int(events["date_precision"].isin(tl.IMPRECISE).sum())
-    unknown = int(events["killed"].isna().sum())
-    key_bits = [f"{tl.plural(len(policies), 'milestone')} and {tl.plural(len(events), 'incident')} shown."
-                if not aggregated else f"{tl.plural(len(policies), 'milestone')} and {len(events):,} incidents."]
-    n_imprecise = n_imprecise_pol + (0 if aggregated else n_imprecise_ev)
-    key_bits.append(f"Open markers with a dot: date known only to the month or approximate ({n_imprecise} here; "
-                    "the hover says which)." if n_imprecise else "Every date shown is known to the day.")
-    if len(events) and not aggregated:
-        key_bits.append("Filled stars: incidents, larger for more victims killed"
-                        + (f"; open stars: {tl.plural(unknown, 'incident')} whose victims killed are unknown, "
-                           "not zero." if unknown else "."))
-    key_bits.append("Markers close in time are spread up and down within their row; that position has no meaning. "
-                    "Drag across the chart to zoom into a period, double-click to zoom out.")
-    st.caption(" ".join(key_bits))
-    if policies.empty:
+    st.caption(text["key"])
+    if not n_policies:
         st.info(f"No policy milestone falls in {span}; only incidents are shown.", icon=":material/filter_alt_off:")
 
-phase_sources = details_text.source_entries(";".join(sorted(set(";".join(phases["source_ids"].dropna()).split(";"))
-                                                            - {""})), pack.sources_by_id())
-article = "; ".join(e["citation"] for e in phase_sources) or "the 2018 Karaganda article"
-frame.source_line(f"phases and the list of banned organisations: {article}. Policy rows and incidents cite their "
-                  "own sources: see details (click a marker) or the table below.")
+frame.source_line(f"phases and the list of banned organisations: {text['article']}. Policy rows and incidents "
+                  "cite their own sources: see details (click a marker) or the table below.")
 if pack.status["phases"].loaded:
     st.caption("Phases: their start and end years are approximate readings of the article's text (it gives periods "
                "such as 'the end of the 1990s - the beginning of the 2000s'), so neighbouring phases overlap.")
@@ -104,8 +83,8 @@ else:
 
 with st.expander("View as table"):
     table = memo(views.timeline_table, pack, filters.key())
-    if len(events) > TABLE_INCIDENTS:
-        st.caption(f"Every milestone and the {TABLE_INCIDENTS:,} most recent of the {len(events):,} incidents; all "
+    if n_events > TABLE_INCIDENTS:
+        st.caption(f"Every milestone and the {TABLE_INCIDENTS:,} most recent of the {n_events:,} incidents; all "
                    "the incidents are in the CSV download on 'Sources and data'.")
     if table.empty:
         st.write(f"No milestone or incident in {span}.")
@@ -122,30 +101,28 @@ if not bans_status.loaded:
     st.warning("The banned organisations table did not load, so the list cannot be shown; see 'Data pack checks'.",
                icon=":material/error:")
 else:
-    bans_table_all = tl.bans_table(bans_all, tables["policies"])
-    n_all, d_all = len(bans_all), tl.decisions_count(bans_all)
-    bans_shown = filters.apply_years(bans_all, "decision_date")
+    bans = memo(views.bans_view, pack, filters.key())
+    n_all, d_all, shown = bans["organisations"], bans["decisions"], bans["shown"]
     lead = (f"The data pack lists {tl.plural(n_all, 'organisation')} banned by "
             f"{tl.plural(d_all, 'court decision')}, from the 2018 Karaganda article; one row per organisation, "
             "grouped by decision in date order.")
     left_out = bans_status.rows_read - bans_status.rows_loaded
     if left_out:
         lead += f" {tl.plural(left_out, 'row')} of the file were left out for errors (see 'Data pack checks')."
-    if 0 < len(bans_shown) < n_all:
-        lead += (f" {tl.plural(len(bans_shown), 'organisation')} under "
-                 f"{tl.plural(tl.decisions_count(bans_shown), 'decision')} fall in {span}.")
+    if 0 < len(shown) < n_all:
+        lead += (f" {tl.plural(len(shown), 'organisation')} under "
+                 f"{tl.plural(bans['shown_decisions'], 'decision')} fall in {span}.")
     st.markdown(frame.escape_md(lead))
-    disagreement = tl.ban_count_disagreement(tables["contradictions"])
+    disagreement = bans["disagreement"]
     if disagreement:
         st.warning(frame.escape_md(
             f"Sources disagree on the total (contradiction {disagreement['contradiction_id']}): this list has "
             f"{n_all}, as the Karaganda article gives them; another source gives {disagreement['alternatives']} "
             "The organisations missing from the article's list are not identified."), icon=":material/balance:")
-    if bans_shown.empty:
+    if shown.empty:
         st.info(f"No court ban in {span}. Widen the years in the sidebar to see the list.",
                 icon=":material/filter_alt_off:")
     else:
-        shown = bans_table_all[bans_table_all["Record id"].isin(set(bans_shown["ban_id"]))]
         st.dataframe(shown, hide_index=True, width="stretch", key="bans_table",
                      column_config={"Designation": st.column_config.TextColumn(
                          help="terrorist, extremist, disputed (sources differ) or not stated (no source says)")})

@@ -1,0 +1,25 @@
+"""The memoised view builders: figures are kept serialised once, and copies made for slides leave them unchanged."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io
+
+from components.filters import Filters
+from dashboard import present, views
+
+
+def sent(fig_dict: dict) -> str:
+    return plotly.io.to_json(fig_dict, validate=False)  # what st.plotly_chart sends to the browser
+
+
+def test_a_frozen_figure_sends_the_same_chart_and_slides_do_not_change_it(pack):
+    key = Filters(years=(2011, 2016)).key()
+    fig = views.timeline_figure(pack, key)
+    assert isinstance(fig, views.FrozenFigure)
+    first = sent(fig.to_dict())
+    assert first == sent(go.Figure.to_dict(fig))  # the kept dict is what plotly itself would give
+    slide = present.slide_figure(pack, "timeline", key, 500)
+    assert slide.to_dict()["layout"]["height"] == 500
+    assert sent(fig.to_dict()) == first == sent(go.Figure.to_dict(fig))  # the slide's copy left the figure alone
+    assert "height" not in fig.to_dict()["layout"] or fig.to_dict()["layout"]["height"] != 500
