@@ -136,14 +136,15 @@ def escape_html(text: object) -> str:
     """Text from the data for st.markdown with HTML on: HTML-escaped by the standard library (no quotes needed in
     text content), then markdown characters backslash-escaped, leaving '&' and ';' so the entities still work."""
     escaped = html.escape("" if text is None else str(text), quote=False)
-    return "".join("\\" + ch if ch in _MD_SPECIAL - {"&", ";"} else ch for ch in escaped)
+    return escaped.translate(_MD_ESCAPES_KEEP_ENTITIES)
 
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=&\"'")
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:=&\"'"
+_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in _MD_SPECIAL})
+_MD_ESCAPES_KEEP_ENTITIES = str.maketrans({ch: "\\" + ch for ch in _MD_SPECIAL if ch not in "&;"})
 
 
 def escape_md(text: object) -> str:
     """Text from the data, made safe for st.markdown: every markdown, HTML, LaTeX and emoji-shortcode character
     is backslash-escaped, so it shows as typed and never as markup."""
-    s = "" if text is None else str(text)
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+    return ("" if text is None else str(text)).translate(_MD_ESCAPES)

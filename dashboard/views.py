@@ -12,6 +12,7 @@ from components import timeline as tl
 from components.datapack import DataPack
 from components.filters import Filters
 from dashboard.data import filtered_events
+from dashboard.frame import escape_md
 
 
 class FrozenFigure(go.Figure):
@@ -173,3 +174,44 @@ def bans_view(pack: DataPack, key: tuple) -> dict:
     return {"organisations": len(bans), "decisions": tl.decisions_count(bans),
             "shown": table[table["Record id"].isin(set(shown["ban_id"]))], "shown_decisions":
             tl.decisions_count(shown), "disagreement": tl.ban_count_disagreement(pack.tables["contradictions"])}
+
+
+def map_overlap_text(pack: DataPack, key: tuple) -> str:
+    """The note under the map on incidents drawn at the same point or overlapping at the starting zoom ("" when
+    none do, and when the incidents are drawn as grid cells)."""
+    events = filtered_events(pack, key)
+    if mapping.aggregation(events).aggregated:
+        return ""
+    groups = mapping.colocated(events)
+    nearby = mapping.nearby_sentence(mapping.nearby_clusters(events))
+    if not groups and not nearby:
+        return ""
+    text = "Points are never moved or spread apart, so incidents at the same place overlap."
+    if groups:
+        text += " Same point: " + mapping.colocated_sentence(groups) + "."
+    if nearby:
+        text += " Overlapping at the starting zoom (zoom in to separate them): " + nearby + "."
+    return text + " Every incident is listed under 'View as table'."
+
+
+def map_legend(pack: DataPack, key: tuple, shade: str) -> tuple[str, str]:
+    """The map's legend as SVG and as text (its alt)."""
+    items = mapping.legend_items(filtered_events(pack, key), pack.boundaries, shade, Filters.from_key(key).regions)
+    note = ("Regions are shaded by the known figures: where some incidents lack one, the tooltip says "
+            "'at least'." if shade == "victims" else "")
+    return mapping.legend_svg(items, note=note), mapping.legend_text(items)
+
+
+def contradiction_entries(pack: DataPack) -> list[tuple[str, str]]:
+    """(expander label, markdown body) of every contradiction between sources, data text escaped."""
+    sources = pack.sources_by_id()
+    out = []
+    for row in pack.tables["contradictions"].itertuples():
+        lines = [f"**Value used:** {escape_md(row.value_used)}", f"**Alternatives:** {escape_md(row.alternatives)}"]
+        if isinstance(row.record_ids, str):
+            lines.append(f"**Rows:** {escape_md(row.table)}: {escape_md(row.record_ids.replace(';', ', '))}")
+        cited = [e["citation"] for e in details_text.source_entries(row.source_ids, sources)]
+        if cited:
+            lines.append("**Sources:** " + "; ".join(escape_md(c) for c in cited))
+        out.append((f"{row.contradiction_id} · {escape_md(row.topic)}", "\n\n".join(lines)))
+    return out

@@ -23,3 +23,13 @@ def test_a_frozen_figure_sends_the_same_chart_and_slides_do_not_change_it(pack):
     assert slide.to_dict()["layout"]["height"] == 500
     assert sent(fig.to_dict()) == first == sent(go.Figure.to_dict(fig))  # the slide's copy left the figure alone
     assert "height" not in fig.to_dict()["layout"] or fig.to_dict()["layout"]["height"] != 500
+
+
+def test_text_from_the_data_is_escaped_for_markdown_and_html():
+    from dashboard.frame import escape_html, escape_md
+
+    assert escape_md("<img src=x onerror=1> **b** [l](javascript:x) $1 :smile:") == (
+        "\\<img src\\=x onerror\\=1\\> \\*\\*b\\*\\* \\[l\\]\\(javascript\\:x\\) \\$1 \\:smile\\:")
+    assert escape_md(None) == "" and escape_md(12) == "12"
+    # HTML escaped first, then markdown; the entities themselves are left whole so they render as characters
+    assert escape_html("<b>A & B</b> *x*") == "&lt;b&gt;A &amp; B&lt;/b&gt; \\*x\\*"

@@ -94,7 +94,7 @@ with side_col:
                              "offline and needs no account or token.")
 shade = shade if shade in mapping.SHADE_OPTIONS else mapping.DEFAULT_SHADE
 
-deck, items, agg = memo(views.map_view, pack, filters.key(), shade, bool(basemap))
+deck, _, agg = memo(views.map_view, pack, filters.key(), shade, bool(basemap))
 if agg.aggregated:
     alt = (f"Map of Kazakhstan's 16 regions shaded by {mapping.SHADE_OPTIONS[shade].lower()}, with "
            f"{agg.located:,} incidents summed into {agg.cells:,} grid cells of {mapping.CELL_DEG:g} degrees, each "
@@ -110,28 +110,19 @@ with map_col:
     selection = st.pydeck_chart(deck, key=MAP_KEY, on_select=_on_map_select, selection_mode="single-object",
                                 height=560, alt=alt)
 with side_col:
-    note = ("Regions are shaded by the known figures: where some incidents lack one, the tooltip says "
-            "'at least'." if shade == "victims" else "")
-    st.image(mapping.legend_svg(items, note=note), alt=mapping.legend_text(items))
+    legend_svg, legend_text = memo(views.map_legend, pack, filters.key(), shade)
+    st.image(legend_svg, alt=legend_text)
 
 if agg.aggregated:
-    groups, nearby = [], ""
     st.caption(frame.escape_md(
         f"Each dark circle is a grid cell of {mapping.CELL_DEG:g}° (about 55 km north to south): it sums the "
         "incidents whose coordinates fall in the cell and is drawn at the cell's centre, not at an incident's "
         "place; its area is proportional to its incidents, and the bigger ones carry their count. Hover a cell for "
         "its incidents and victims killed (unknown figures counted apart, never as 0). Narrow the years, regions "
         f"or other filters below {mapping.POINT_LIMIT:,} incidents to see each incident and open its record."))
-else:
-    groups = mapping.colocated(events)
-    nearby = mapping.nearby_sentence(mapping.nearby_clusters(events))
-if groups or nearby:
-    text = "Points are never moved or spread apart, so incidents at the same place overlap."
-    if groups:
-        text += " Same point: " + mapping.colocated_sentence(groups) + "."
-    if nearby:
-        text += " Overlapping at the starting zoom (zoom in to separate them): " + nearby + "."
-    st.caption(frame.escape_md(text + " Every incident is listed under 'View as table'."))
+overlaps = memo(views.map_overlap_text, pack, filters.key())
+if overlaps:
+    st.caption(frame.escape_md(overlaps))
 if agg.aggregated:
     st.caption("Coordinate precision: most coordinates are settlement centres, not incident sites; see each "
                "incident's precision in the table. Click a region to show only that region.")

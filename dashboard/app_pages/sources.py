@@ -5,9 +5,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components import details, exports
-from dashboard import frame
-from dashboard.data import current_pack, filtered_events
+from components import exports
+from dashboard import frame, views
+from dashboard.data import current_pack, filtered_events, memo
 
 pack = current_pack()
 meta = pack.metadata
@@ -61,16 +61,9 @@ st.dataframe(
 st.subheader("Where sources disagree")
 st.caption("Every known disagreement between sources and every factual error found in them, with the value the data "
            "pack uses and the alternatives. The same notes appear beside the figures they concern.")
-sources_by_id = pack.sources_by_id()
-for row in pack.tables["contradictions"].itertuples():
-    with st.expander(f"{row.contradiction_id} · {frame.escape_md(row.topic)}"):
-        st.markdown(f"**Value used:** {frame.escape_md(row.value_used)}")
-        st.markdown(f"**Alternatives:** {frame.escape_md(row.alternatives)}")
-        if isinstance(row.record_ids, str):
-            st.markdown(f"**Rows:** {frame.escape_md(row.table)}: {frame.escape_md(row.record_ids.replace(';', ', '))}")
-        cited = [e["citation"] for e in details.source_entries(row.source_ids, sources_by_id)]
-        if cited:
-            st.markdown("**Sources:** " + "; ".join(frame.escape_md(c) for c in cited))
+for label, body in memo(views.contradiction_entries, pack):
+    with st.expander(label):
+        st.markdown(body)
 
 st.subheader("Column dictionary")
 table = st.selectbox("Table", list(meta["tables"]), format_func=lambda n: meta["tables"][n]["title"],
