@@ -776,6 +776,13 @@ class CompactDeck(pdk.Deck):
             self._json_cache = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
         return self._json_cache
 
+def zoomed(deck: CompactDeck, zoom: float) -> CompactDeck:
+    """The same map (layers, tooltip, no basemap) opening at another zoom around the same centre: for a slide,
+    where the map has more room than on the page. Labels keep their pixel offsets from their points."""
+    return CompactDeck(layers=deck.layers, initial_view_state=pdk.ViewState(**{**VIEW, "zoom": zoom}),
+                       map_provider=None, tooltip=TOOLTIP)
+
+
 # ------------------------------------------------------------------ legend
 
 @dataclass(frozen=True)

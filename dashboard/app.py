@@ -19,6 +19,9 @@ st.set_page_config(
     layout="wide",
 )
 
+if present.presenting():
+    present.hide_chrome()
+
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 pages = [
     st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",

@@ -41,7 +41,16 @@ CSS = """
 
 
 def presenting() -> bool:
-    return bool(st.session_state.get(KEY_PRESENT))
+    """On: the switch is on, or (before the switch exists in a session's first run) the link says present=true."""
+    if KEY_PRESENT in st.session_state:
+        return bool(st.session_state[KEY_PRESENT])
+    return str(st.query_params.get(KEY_PRESENT, "")).strip().lower() == "true"
+
+
+def hide_chrome() -> None:
+    """The presentation CSS, sent first in the run so that nothing of the sidebar or toolbar shows even for a
+    moment while the rest of the slide is drawn."""
+    st.html(CSS)
 
 
 def toggle() -> None:
@@ -73,6 +82,28 @@ def _bigger(fig: go.Figure, height: int | None, font_size: int | None) -> go.Fig
     return out
 
 
+def _open_rows(fig: go.Figure, height: int, gap_px: float) -> None:
+    """Stacked subplots with ``gap_px`` between rows (their heights keep their proportions), and each row's title
+    moved to the top of its row: on a short slide the default gap, a fraction of the height, is narrower than the
+    enlarged titles, which then run into the axis above."""
+    axes = sorted((name for name in fig.layout if name.startswith("yaxis") and fig.layout[name].domain),
+                  key=lambda name: -fig.layout[name].domain[1])
+    margin = fig.layout.margin
+    plot_px = height - (margin.t or 0) - (margin.b or 0)
+    gap = gap_px / plot_px
+    spans = [fig.layout[name].domain[1] - fig.layout[name].domain[0] for name in axes]
+    scale = (1 - gap * (len(axes) - 1)) / sum(spans)
+    titles = [a for a in fig.layout.annotations if a.yref == "paper" and a.yanchor == "bottom"]
+    titles.sort(key=lambda a: -a.y)
+    top = 1.0
+    for i, (name, span) in enumerate(zip(axes, spans)):
+        bottom = max(0.0, top - span * scale)
+        fig.layout[name].domain = (bottom, top)
+        if i < len(titles):
+            titles[i].y = top
+        top = bottom - gap
+
+
 def slide_figure(pack: DataPack, kind: str, key: tuple, height: int) -> go.Figure:
     """A view's figure scaled for projection (memoised through ``memo``)."""
     return views.frozen(_slide_figure(pack, kind, key, height))
@@ -84,9 +115,14 @@ def _slide_figure(pack: DataPack, kind: str, key: tuple, height: int) -> go.Figu
         # legend on the right so the three rows keep their height on a 720-pixel screen
         fig.update_layout(legend=dict(orientation="v", x=1.01, y=1, yanchor="top", xanchor="left"),
                           margin=dict(r=230))
+        _open_rows(fig, height, gap_px=50)
         return fig
     if kind == "timeline":
-        return _bigger(memo(views.timeline_figure, pack, key), height, None)  # its own fonts are >= 14 px
+        fig = _bigger(memo(views.timeline_figure, pack, key), height, None)  # its own fonts are >= 14 px
+        # the legend sits a fraction of the plot's height below it: keep it 40 px down, clear of the year labels
+        margin = fig.layout.margin
+        fig.update_layout(legend_y=-40 / (height - (margin.t or 0) - (margin.b or 0)))
+        return fig
     # the statistics figures place their own labels: keep their fonts (already >= 14 px)
     return _bigger(memo(views.stats_figure, pack, kind), height, None)
 
@@ -97,7 +133,6 @@ def _plot(pack: DataPack, kind: str, key: tuple, height: int, alt: str) -> None:
 
 
 def render(pack: DataPack, filters: Filters) -> None:
-    st.html(CSS)
     bar = st.columns([1, 1, 6, 1], vertical_alignment="center")
     with bar[2]:  # first, so that a slide named in the link is known before the buttons are drawn
         name = st.segmented_control("View", SLIDES, key=KEY_SLIDE, bind="query-params",
@@ -127,9 +162,21 @@ def _overview(pack, filters, events, key) -> None:
         fig = figures[measure]
         col.metric(summary.MEASURES[measure][2], fig.value_text, border=True)
         col.caption(fig.unknown_text or "every incident has a figure")
-    _plot(pack, "overview", key, 390, "Policy milestones, incidents per year and victims killed per year.")
+    _plot(pack, "overview", key, 320, "Policy milestones, incidents per year and victims killed per year.")
     frame.source_line("data pack events and policies tables, each row citing its own sources. "
                       + charts.YEARLY_NOTE)
+
+
+# The slide's map opens closer than the page's (zoom 3.3 fits a 640 x 560 map): Kazakhstan then spans about 830 by
+# 450 pixels, which fills the slide at 1280 x 720 with the source line still on the screen.
+SLIDE_MAP_ZOOM, SLIDE_MAP_HEIGHT = 3.8, 470
+
+
+def slide_deck(pack: DataPack, key: tuple, shade: str):
+    deck = memo(views.map_view, pack, key, shade, False)[0]
+    out = mapping.zoomed(deck, SLIDE_MAP_ZOOM)
+    out.to_json()  # serialised once, here
+    return out
 
 
 def _map(pack, filters, events, key) -> None:
@@ -142,7 +189,7 @@ def _map(pack, filters, events, key) -> None:
         alt = (f"Map of Kazakhstan's regions shaded by incidents, with {agg.located:,} incidents summed into "
                f"{agg.cells:,} grid cells." if agg.aggregated else
                f"Map of Kazakhstan's regions shaded by incidents, with {len(events)} incidents.")
-        st.pydeck_chart(deck, height=500, key="slide-map", alt=alt)
+        st.pydeck_chart(memo(slide_deck, pack, key, shade), height=SLIDE_MAP_HEIGHT, key="slide-map", alt=alt)
     with right:
         st.image(mapping.legend_svg(items), alt=mapping.legend_text(items))
     frame.source_line("data pack events table; most points are settlement centres, not incident sites. "
@@ -157,7 +204,7 @@ def _timeline(pack, filters, events, key) -> None:
         aggregated = tl.aggregated_incidents(events, filters.years)
         if aggregated:  # the incidents row shows periods, not incidents: said on the slide
             st.markdown(f"**{frame.escape_md(aggregated)}**")
-        _plot(pack, "timeline", key, 520 if not aggregated else 470,
+        _plot(pack, "timeline", key, 490 if not aggregated else 440,
               "Policy milestones by kind, the incidents, and the approximate phases.")
     frame.source_line("data pack policies, phases and banned organisations; phases from the 2018 Karaganda article "
                       "(their years are approximate readings of its text).")
@@ -169,7 +216,7 @@ def _statistics(pack, filters, events, key) -> None:
     stats = pack.tables["statistics"]
     sources = memo(views.sources_of, pack)
     with left:
-        _plot(pack, "age", (), 360, "Perpetrator age shares as reported: 55% under 20, 35% aged 30-39, 90% under "
+        _plot(pack, "age", (), 310, "Perpetrator age shares as reported: 55% under 20, 35% aged 30-39, 90% under "
               "40; the 20-29 band is not reported.")
         st.warning("The bands do not add up: 55% + 35% = 90% under 40 leaves 0% aged 20-29, which is implausible "
                    "(probably a transcription error). Period and population counted are not stated.",
@@ -180,9 +227,10 @@ def _statistics(pack, filters, events, key) -> None:
         for row in rows:
             # 'same as above' in the source: repeat the period it refers to
             period = period if row["Period"] == "same as above" else row["Period"]
-            st.markdown(f"<span style='font-size:1.7rem;font-weight:600'>{frame.escape_html(row['Value'])}</span> "
+            st.markdown(f"<span style='display:block;line-height:1.3'><span style='font-size:1.6rem;font-weight:600'>"
+                        f"{frame.escape_html(row['Value'])}</span> "
                         f"{frame.escape_html(row['Unit'])} · {frame.escape_html(row['Metric'])}<br>"
-                        f"<span style='color:#555;font-size:0.95rem'>Period: {frame.escape_html(period)}</span>",
+                        f"<span style='color:#555;font-size:0.95rem'>Period: {frame.escape_html(period)}</span></span>",
                         unsafe_allow_html=True)
     frame.source_line(sc.chart_source_line(stats, sc.AGE_IDS + sc.PROSECUTION_IDS, sources)
                       + ". Each figure covers its own period; they are not a series.")

@@ -33,3 +33,15 @@ def test_text_from_the_data_is_escaped_for_markdown_and_html():
     assert escape_md(None) == "" and escape_md(12) == "12"
     # HTML escaped first, then markdown; the entities themselves are left whole so they render as characters
     assert escape_html("<b>A & B</b> *x*") == "&lt;b&gt;A &amp; B&lt;/b&gt; \\*x\\*"
+
+
+def test_overview_slide_leaves_room_for_each_row_title(pack):
+    """On a short slide the three rows keep a gap wide enough for the enlarged row titles, which sit on their row."""
+    fig = present.slide_figure(pack, "overview", Filters().key(), 320)
+    margin = fig.layout.margin
+    plot_px = 320 - margin.t - margin.b
+    domains = sorted((fig.layout[n].domain for n in ("yaxis", "yaxis2", "yaxis3")), key=lambda d: -d[1])
+    gaps_px = [(upper[0] - lower[1]) * plot_px for upper, lower in zip(domains, domains[1:])]
+    assert min(gaps_px) >= 45, gaps_px
+    tops = sorted((a.y for a in fig.layout.annotations if a.yanchor == "bottom"), reverse=True)[:3]
+    assert tops == [d[1] for d in domains]
