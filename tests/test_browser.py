@@ -204,7 +204,8 @@ def test_payloads_show_as_visible_text(browser, xss_url):
 def test_presentation_hides_the_chrome_and_follows_the_keyboard(browser, app_url):
     context, page = open_page(browser, f"{app_url}/?present=true&region=Atyrau+Region", width=1280, height=720)
     try:
-        assert not page.locator("[data-testid='stSidebar']").is_visible()
+        # hidden by the mode's stylesheet once the first run has drawn (under load that can lag the first heading)
+        page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=10_000)
         assert page.get_by_text("Atyrau Region, 1991-2016").first.is_visible()
         page.mouse.click(600, 700)  # focus the page (not a widget), as a presenter would
         page.keyboard.press("ArrowRight")
