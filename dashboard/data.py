@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -173,3 +174,30 @@ def current_pack() -> DataPack:
     if not enabled:
         return pack
     return _with_imports(pack.data_dir, str(store.path), enabled, pack, store)
+
+
+# Arrow forms of memoised tables, for st.dataframe: Streamlit converts a pandas frame to Arrow on every rerun (a few
+# milliseconds a table, ten tables on the statistics page); a pyarrow Table it sends as it is. Keyed by the frame's
+# identity and checked with a weak reference, so a frame that has been dropped is never mistaken for a new one.
+_ARROW: dict[int, tuple[weakref.ref, object]] = {}
+_ARROW_LOCK = threading.Lock()
+
+
+def arrow_of(df: pd.DataFrame):
+    """The Arrow table of a read-only (memoised) frame, converted once; the frame itself if Arrow refuses it."""
+    import pyarrow as pa
+
+    with _ARROW_LOCK:
+        hit = _ARROW.get(id(df))
+        if hit is not None and hit[0]() is df:
+            return hit[1]
+    try:
+        table = pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return df  # Streamlit's own conversion copes with mixed columns
+    with _ARROW_LOCK:
+        if len(_ARROW) > 2048:
+            for key in [k for k, (ref, _) in _ARROW.items() if ref() is None]:
+                del _ARROW[key]
+        _ARROW[id(df)] = (weakref.ref(df), table)
+    return table

@@ -215,3 +215,23 @@ def contradiction_entries(pack: DataPack) -> list[tuple[str, str]]:
             lines.append("**Sources:** " + "; ".join(escape_md(c) for c in cited))
         out.append((f"{row.contradiction_id} · {escape_md(row.topic)}", "\n\n".join(lines)))
     return out
+
+
+SOURCE_COLUMNS = ["source_id", "core_document", "title", "author", "publisher", "date_published", "date_accessed",
+                  "kind", "reliability", "url"]
+
+
+def sources_table(pack: DataPack):
+    """The sources as listed on 'Sources and data' (one object per pack, so its Arrow form is made once)."""
+    return pack.tables["sources"][SOURCE_COLUMNS]
+
+
+def yearly_tables(pack: DataPack, key: tuple):
+    """The overview chart's 'View as table': incidents and victims per year (unknowns counted apart) and the
+    policy milestones drawn."""
+    per_year, rows, _ = yearly_view(pack, key)
+    return (per_year.rename(columns={"killed_known": "victims killed (known)",
+                                     "killed_unknown": "incidents with unknown victims",
+                                     "injured_known": "injured (known)",
+                                     "injured_unknown": "incidents with unknown injured"}),
+            rows[["date", "category", "title"]])

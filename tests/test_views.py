@@ -45,3 +45,19 @@ def test_overview_slide_leaves_room_for_each_row_title(pack):
     assert min(gaps_px) >= 45, gaps_px
     tops = sorted((a.y for a in fig.layout.annotations if a.yanchor == "bottom"), reverse=True)[:3]
     assert tops == [d[1] for d in domains]
+
+
+def test_tables_are_sent_as_arrow_once_and_odd_columns_fall_back_to_pandas():
+    import pandas as pd
+    import pyarrow as pa
+
+    from dashboard.data import arrow_of
+
+    df = pd.DataFrame({"killed": pd.array([1, None], dtype="Int64"), "place": ["Taraz", "Aktobe"]})
+    table = arrow_of(df)
+    assert isinstance(table, pa.Table) and arrow_of(df) is table
+    assert table.to_pandas()["killed"].isna().tolist() == [False, True]  # unknown stays unknown, not 0
+    other = df.copy()
+    assert arrow_of(other) is not table  # another frame gets its own conversion
+    mixed = pd.DataFrame({"value": [1, "one"]})
+    assert arrow_of(mixed) is mixed  # left to Streamlit's own conversion

@@ -10,7 +10,7 @@ import streamlit as st
 from components import filters as flt
 from components import mapping
 from dashboard import details, frame, views
-from dashboard.data import current_pack, filtered_events, memo
+from dashboard.data import arrow_of, current_pack, filtered_events, memo
 
 MAP_KEY = "map"
 TABLE_KEY = "map_table"
@@ -149,7 +149,8 @@ with st.expander(label):
                    "All of them are in the CSV download on 'Sources and data'.")
     st.caption("Select a row to open the incident's full record. 'unknown' means the sources give no figure.")
     picked_rows = st.dataframe(
-        table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=TABLE_KEY,
+        arrow_of(table), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+        key=TABLE_KEY,
         column_order=[c for c in table.columns if c != "event_id"],
     )
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import charts, summary
 from dashboard import details, frame, views
-from dashboard.data import current_pack, memo
+from dashboard.data import arrow_of, current_pack, memo
 
 pack = current_pack()
 filters = st.session_state["filters"]
@@ -32,7 +32,7 @@ if disputed:
                "alternatives.")
 
 st.subheader("Incidents and victims per year, with policy milestones")
-per_year, policy_rows, fig = memo(views.yearly_view, pack, filters.key())
+fig = memo(views.yearly_view, pack, filters.key())[2]
 state = st.plotly_chart(
     fig, key="overview_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False},
     alt="Three stacked charts over the same years: policy milestones by kind, incidents per year, and victims "
@@ -45,12 +45,9 @@ st.caption(charts.YEARLY_NOTE)
 frame.source_line("incidents and policy milestones from the data pack (events and policies tables), each row "
                   "citing its own sources; see 'Sources and data'. Click a milestone for its detail.")
 with st.expander("View as table"):
-    st.dataframe(per_year.rename(columns={"killed_known": "victims killed (known)",
-                                          "killed_unknown": "incidents with unknown victims",
-                                          "injured_known": "injured (known)",
-                                          "injured_unknown": "incidents with unknown injured"}),
-                 hide_index=True, width="stretch")
-    st.dataframe(policy_rows[["date", "category", "title"]], hide_index=True, width="stretch",
+    year_table, milestone_table = memo(views.yearly_tables, pack, filters.key())
+    st.dataframe(arrow_of(year_table), hide_index=True, width="stretch")
+    st.dataframe(arrow_of(milestone_table), hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 st.subheader("Most recent incidents")
@@ -59,7 +56,8 @@ if not n_events:
             icon=":material/filter_alt_off:")
 else:
     table = st.dataframe(
-        view["recent"], hide_index=True, width="stretch", key="recent", on_select="rerun", selection_mode="single-row",
+        arrow_of(view["recent"]), hide_index=True, width="stretch", key="recent", on_select="rerun",
+        selection_mode="single-row",
         column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "place": "Place",
                        "region": "Region", "attack_type": "Attack type", "classification": "Classification",
                        "killed": st.column_config.TextColumn("Killed", help="Victims, excluding perpetrators"),

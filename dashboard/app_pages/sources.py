@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import exports
 from dashboard import frame, views
-from dashboard.data import current_pack, filtered_events, memo
+from dashboard.data import arrow_of, current_pack, filtered_events, memo
 
 pack = current_pack()
 meta = pack.metadata
@@ -51,8 +51,7 @@ core = sources[sources["core_document"]]
 st.markdown(f"**{len(sources)} documents** are cited: the **{len(core)} source documents** the project started "
             "from, and the public material used to check and complete them.")
 st.dataframe(
-    sources[["source_id", "core_document", "title", "author", "publisher", "date_published", "date_accessed", "kind",
-             "reliability", "url"]],
+    arrow_of(memo(views.sources_table, pack)),
     hide_index=True, width="stretch", key="sources_table",
     column_config={"url": st.column_config.LinkColumn("URL"), "core_document": st.column_config.CheckboxColumn(
         "Source document", help="One of the five documents the project started from")},

@@ -9,7 +9,7 @@ import streamlit as st
 from components import stats_charts as sc
 from components.exports import to_csv_bytes
 from dashboard import views
-from dashboard.data import current_pack, memo
+from dashboard.data import arrow_of, current_pack, memo
 from dashboard.frame import escape_md, source_line
 
 pack = current_pack()
@@ -72,7 +72,7 @@ def table_of(spec, drop: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def show_table(df: pd.DataFrame, key: str, filename: str) -> None:
-    st.dataframe(df, hide_index=True, width="stretch", column_config=COLUMN_CONFIG, key=key, row_height=84,
+    st.dataframe(arrow_of(df), hide_index=True, width="stretch", column_config=COLUMN_CONFIG, key=key, row_height=84,
                  height=min(84 * len(df) + 40, 560))
     st.download_button("Download these rows (CSV)", lambda: to_csv_bytes(df), file_name=filename, mime="text/csv",
                        icon=":material/download:", key=f"{key}-csv", on_click="ignore")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import timeline as tl
 from dashboard import details, frame, views
-from dashboard.data import current_pack, memo
+from dashboard.data import arrow_of, current_pack, memo
 
 pack = current_pack()
 filters = st.session_state["filters"]
@@ -91,7 +91,7 @@ with st.expander("View as table"):
     else:
         st.caption("Dates are written only as precisely as known: 2007-05 is May 2007 (day unknown); "
                    "'(approx.)' marks an approximate date.")
-        st.dataframe(table, hide_index=True, width="stretch",
+        st.dataframe(arrow_of(table), hide_index=True, width="stretch",
                      column_config={"Sources": st.column_config.TextColumn(help="Ids in the sources table "
                                                                                    "('Sources and data' page)")})
 
@@ -123,7 +123,7 @@ else:
         st.info(f"No court ban in {span}. Widen the years in the sidebar to see the list.",
                 icon=":material/filter_alt_off:")
     else:
-        st.dataframe(shown, hide_index=True, width="stretch", key="bans_table",
+        st.dataframe(arrow_of(shown), hide_index=True, width="stretch", key="bans_table",
                      column_config={"Designation": st.column_config.TextColumn(
                          help="terrorist, extremist, disputed (sources differ) or not stated (no source says)")})
         st.caption("Name as written in the source: exactly as the Karaganda article spells it. Open a court-ban "
