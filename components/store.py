@@ -96,9 +96,8 @@ class Store:
         self.var_dir = Path(var_dir) if var_dir is not None else default_var_dir()
         self.path = self.var_dir / DB_FILE
         self.memory_limit = memory_limit
-        self._writes = 0  # bumped by every write through this handle: the datasets() cache never outlives one
-        self._datasets_cache: tuple[tuple, pd.DataFrame] | None = None
-        self._state_cache: tuple[tuple, tuple] | None = None
+        self._writes = 0  # bumped by every write through this handle: the kept listing never outlives one
+        self._listing_cache: tuple[tuple, pd.DataFrame, tuple] | None = None
         try:
             self.var_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -244,35 +243,32 @@ class Store:
 
     # ------------------------------------------------------------ reading
     def datasets(self) -> pd.DataFrame:
-        """One row per imported dataset, oldest first (JSON columns decoded).
+        """One row per imported dataset, oldest first (JSON columns decoded)."""
+        return self._listing()[0].copy()
 
-        Read on every rerun of every page, so the answer is kept until the store changes: a write through this
-        handle, or a change of the database files on disk (another process importing), seen by their inode, size
-        and modification time. Opening DuckDB costs about 10 ms; a ``stat`` costs microseconds."""
+    def state(self) -> tuple[tuple[int, str, bool], ...]:
+        """(id, fingerprint, enabled) of every dataset: what keys the views of the imported data. The fingerprint
+        (``fingerprint``) changes with the file, the name and the import, so a dataset deleted and replaced by
+        another under the same id is never mistaken for the old one."""
+        return self._listing()[1]
+
+    def _listing(self) -> tuple[pd.DataFrame, tuple]:
+        """The datasets table and its state, read on every rerun of every page, so kept until the store changes: a
+        write through this handle, or a change of the database files on disk (another process importing), seen by
+        their inode, size and modification time. Opening DuckDB costs about 10 ms; a ``stat`` costs microseconds."""
         signature = self._signature()
-        cached = self._datasets_cache
+        cached = self._listing_cache
         if cached is not None and cached[0] == signature:
-            return cached[1].copy()
+            return cached[1], cached[2]
         with self._connect() as con:
             df = con.execute(f"SELECT {', '.join(DATASET_COLUMNS)} FROM datasets ORDER BY dataset_id").df()
         for col in ("unmapped_regions", "out_of_scope_counts", "notes"):
             df[col] = df[col].map(lambda v: json.loads(v) if isinstance(v, str) else None)
         df["format_label"] = df["format"].map(importers.FORMAT_LABELS)
         df["enabled"] = df["enabled"].astype(bool)
-        self._datasets_cache = (signature, df)
-        return df.copy()
-
-    def state(self) -> tuple[tuple[int, str, bool], ...]:
-        """(id, fingerprint, enabled) of every dataset, kept like datasets(): what keys the views of the imported
-        data. The fingerprint (``fingerprint``) changes with the file, the name and the import, so a dataset
-        deleted and replaced by another under the same id is never mistaken for the old one."""
-        signature = self._signature()
-        cached = self._state_cache
-        if cached is not None and cached[0] == signature:
-            return cached[1]
-        state = tuple((int(r.dataset_id), fingerprint(r), bool(r.enabled)) for r in self.datasets().itertuples())
-        self._state_cache = (signature, state)
-        return state
+        state = tuple((int(r.dataset_id), fingerprint(r), bool(r.enabled)) for r in df.itertuples())
+        self._listing_cache = (signature, df, state)
+        return df, state
 
     def _signature(self) -> tuple:
         files = []

@@ -100,12 +100,6 @@ def get_store(path: str) -> store_mod.Store:
     return store_mod.Store(path)
 
 
-def store_state(store: store_mod.Store) -> tuple[tuple[int, str, bool], ...]:
-    """(id, fingerprint, enabled) of every imported dataset: read on every rerun to key the views, kept by the
-    store until it changes (a ``stat``, not a query)."""
-    return store.state()
-
-
 def import_source_id(dataset_id: int) -> str:
     return f"import-{int(dataset_id)}"
 
@@ -167,7 +161,7 @@ def current_pack() -> DataPack:
     pack = get_pack(data_dir())
     try:
         store = get_store(var_dir())
-        enabled = tuple((i, fingerprint) for i, fingerprint, on in store_state(store) if on)
+        enabled = tuple((i, fingerprint) for i, fingerprint, on in store.state() if on)
     except store_mod.StoreError as exc:  # the store cannot be opened: show the curated data, say why
         st.warning(f"The imported datasets could not be read ({exc}); only the curated data is shown.")
         return pack

@@ -9,7 +9,6 @@ import streamlit as st
 
 from components import charts, mapping, summary
 from components import stats_charts as sc
-from components import timeline as tl
 from components.datapack import DataPack
 from components.filters import Filters
 from dashboard import frame, views
@@ -181,7 +180,7 @@ def slide_deck(pack: DataPack, key: tuple, shade: str):
 
 def _map(pack, filters, events, key) -> None:
     shade = mapping.DEFAULT_SHADE
-    deck, items, agg = memo(views.map_view, pack, key, shade, False)
+    agg = memo(views.map_view, pack, key, shade, False)[1]
     if agg.aggregated:  # the circles are cells, not incidents: said on the slide
         st.markdown(f"**{frame.escape_md(agg.sentence()[0].upper() + agg.sentence()[1:])}.**")
     left, right = st.columns([4, 1])
@@ -191,17 +190,18 @@ def _map(pack, filters, events, key) -> None:
                f"Map of Kazakhstan's regions shaded by incidents, with {len(events)} incidents.")
         st.pydeck_chart(memo(slide_deck, pack, key, shade), height=SLIDE_MAP_HEIGHT, key="slide-map", alt=alt)
     with right:
-        st.image(mapping.legend_svg(items), alt=mapping.legend_text(items))
+        legend_svg, legend_text = memo(views.map_legend, pack, key, shade)
+        st.image(legend_svg, alt=legend_text)
     frame.source_line("data pack events table; most points are settlement centres, not incident sites. "
                       + pack.metadata["boundaries"]["attribution"])
 
 
 def _timeline(pack, filters, events, key) -> None:
-    policies = filters.apply_years(pack.tables["policies"])
-    if policies.empty and events.empty:
+    text = memo(views.timeline_text, pack, key)
+    if not text["policies"] and not text["events"]:
         st.info("No policy milestone and no incident in these years.")
     else:
-        aggregated = tl.aggregated_incidents(events, filters.years)
+        aggregated = text["aggregated"]
         if aggregated:  # the incidents row shows periods, not incidents: said on the slide
             st.markdown(f"**{frame.escape_md(aggregated)}**")
         _plot(pack, "timeline", key, 490 if not aggregated else 440,
@@ -213,8 +213,6 @@ def _timeline(pack, filters, events, key) -> None:
 def _statistics(pack, filters, events, key) -> None:
     st.caption("National figures as reported; the region and year filters do not apply to them.")
     left, right = st.columns([1, 1], gap="large")
-    stats = pack.tables["statistics"]
-    sources = memo(views.sources_of, pack)
     with left:
         _plot(pack, "age", (), 310, "Perpetrator age shares as reported: 55% under 20, 35% aged 30-39, 90% under "
               "40; the 20-29 band is not reported.")
@@ -222,15 +220,22 @@ def _statistics(pack, filters, events, key) -> None:
                    "(probably a transcription error). Period and population counted are not stated.",
                    icon=":material/warning:")
     with right:
-        rows = sc.stat_rows(stats, sources, list(sc.PROSECUTION_IDS)).to_dict("records")
-        period = ""
-        for row in rows:
-            # 'same as above' in the source: repeat the period it refers to
-            period = period if row["Period"] == "same as above" else row["Period"]
+        for row, period in memo(_prosecution_rows, pack):
             st.markdown(f"<span style='display:block;line-height:1.3'><span style='font-size:1.6rem;font-weight:600'>"
                         f"{frame.escape_html(row['Value'])}</span> "
                         f"{frame.escape_html(row['Unit'])} · {frame.escape_html(row['Metric'])}<br>"
                         f"<span style='color:#555;font-size:0.95rem'>Period: {frame.escape_html(period)}</span></span>",
                         unsafe_allow_html=True)
-    frame.source_line(sc.chart_source_line(stats, sc.AGE_IDS + sc.PROSECUTION_IDS, sources)
+    frame.source_line(memo(views.stats_chart_text, pack, sc.AGE_IDS + sc.PROSECUTION_IDS)["line"]
                       + ". Each figure covers its own period; they are not a series.")
+
+
+def _prosecution_rows(pack: DataPack) -> list[tuple[dict, str]]:
+    """(readable row, period) of each prosecution figure; 'same as above' in the source repeats the period it
+    refers to."""
+    out, period = [], ""
+    for row in sc.stat_rows(pack.tables["statistics"], pack.sources_by_id(), list(sc.PROSECUTION_IDS)).to_dict(
+            "records"):
+        period = period if row["Period"] == "same as above" else row["Period"]
+        out.append((row, period))
+    return out

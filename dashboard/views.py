@@ -42,14 +42,14 @@ def yearly_view(pack: DataPack, key: tuple):
 
 
 def map_view(pack: DataPack, key: tuple, shade: str, basemap: bool):
-    """Deck, legend and ``mapping.Aggregation`` (incidents drawn one by one, or as grid cells above
-    ``mapping.POINT_LIMIT``) for a filter. The deck's JSON is built here, once per filter, not on every rerun."""
+    """Deck and ``mapping.Aggregation`` (incidents drawn one by one, or as grid cells above ``mapping.POINT_LIMIT``)
+    for a filter. The deck's JSON is built here, once per filter, not on every rerun. The legend: ``map_legend``."""
     f = Filters.from_key(key)
     events = filtered_events(pack, key)
     deck = mapping.make_map(events, pack.boundaries, shade, basemap, all_events=pack.tables["events"],
                             region_filter=f.regions)
     deck.to_json()  # serialised once (CompactDeck keeps it), inside the memoised builder
-    return deck, mapping.legend_items(events, pack.boundaries, shade, f.regions), mapping.aggregation(events)
+    return deck, mapping.aggregation(events)
 
 
 def map_table(pack: DataPack, key: tuple):
@@ -86,20 +86,15 @@ def stats_figure(pack: DataPack, name: str):
     return frozen(STATS_FIGURES[name](pack.tables["statistics"], pack.sources_by_id()))
 
 
-def sources_of(pack: DataPack) -> dict:
-    return pack.sources_by_id()
-
-
-def stats_chart_text(pack: DataPack, ids: tuple[str, ...], with_comparators: bool) -> dict:
-    """The words around a statistics chart: its source line, the reliability of that source, the caveats of its rows
-    (as (metric, value, caveat) triples) and the contradictions recorded on them. None depend on the filters."""
+def stats_chart_text(pack: DataPack, ids: tuple[str, ...]) -> dict:
+    """The words around a statistics chart: its source line (of the source document's rows, and of the comparators'
+    where it draws any), the reliability of that source, the caveats of its rows (as (metric, value, caveat)
+    triples) and the contradictions recorded on them. None depend on the filters."""
     stats, sources = pack.tables["statistics"], pack.sources_by_id()
-    line = sc.chart_source_line(stats, ids, sources)
-    if with_comparators:
-        comp = sc.chart_source_line(stats, ids, sources, comparators=True)
-        line = f"{line} (source document); comparators: {comp}" if comp else line
     rows = sc.stat_rows(stats, sources, list(ids))
-    return {"line": line, "reliability": sc.reliability_text(stats, ids, sources),
+    return {"line": sc.chart_source_line(stats, ids, sources),
+            "comparators_line": sc.chart_source_line(stats, ids, sources, comparators=True),
+            "reliability": sc.reliability_text(stats, ids, sources),
             "caveats": [(r["Metric"], r["Value"], r["Caveat"]) for r in rows.to_dict("records") if r["Caveat"]],
             "disagreements": sc.contradiction_notes(pack.tables["contradictions"], ids)}
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from scripts.benchproc import peak_mb, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000, 200_000, 1_000_000)
@@ -30,16 +31,6 @@ IMPORT_TARGET_ROWS, IMPORT_TARGET_S = 200_000, 10.0
 MEMORY_TARGET_ROWS, MEMORY_TARGET_MB = 1_000_000, 1536.0
 
 
-def _peak_mb() -> float:
-    """Peak resident memory of this process. VmHWM (Linux) is this process's own high-water mark; getrusage's
-    ru_maxrss can carry over the parent's peak across fork/exec, so it is the fallback only."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
 def child_import(csv_path: str, var_dir: str) -> dict:
@@ -58,7 +49,7 @@ def child_import(csv_path: str, var_dir: str) -> dict:
     t2 = time.perf_counter()
     return {"prepare_s": t1 - t0, "add_s": t2 - t1, "import_s": t2 - t0, "cpu_s": time.process_time() - c0,
             "accepted": preview.n_accepted, "out_of_scope": preview.n_out_of_scope,
-            "duplicates": preview.n_duplicates, "peak_mb": _peak_mb()}
+            "duplicates": preview.n_duplicates, "peak_mb": peak_mb()}
 
 
 def child_events(var_dir: str) -> dict:
@@ -66,15 +57,9 @@ def child_events(var_dir: str) -> dict:
 
     t0 = time.perf_counter()
     events = Store(var_dir).events()
-    return {"events_s": time.perf_counter() - t0, "rows": len(events), "peak_mb": _peak_mb()}
+    return {"events_s": time.perf_counter() - t0, "rows": len(events), "peak_mb": peak_mb()}
 
 
-def _run_child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "scripts.bench_import", "--child", *args], cwd=ROOT,
-                         capture_output=True, text=True, check=False)
-    if out.returncode:
-        raise SystemExit(f"benchmark step {args[0]} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -98,8 +83,8 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "scripts.gen_gtd", str(n), str(csv_path), "--seed", "1"], cwd=ROOT,
                            check=True, capture_output=True)
             size_mb = csv_path.stat().st_size / 2**20
-            imp = _run_child("import", str(csv_path), str(var_dir))
-            ev = _run_child("events", str(var_dir))
+            imp = run_child("scripts.bench_import", "import", str(csv_path), str(var_dir))
+            ev = run_child("scripts.bench_import", "events", str(var_dir))
             print(f"{n:>9,}  {size_mb:8.1f}  {imp['prepare_s']:9.2f}  {imp['add_s']:7.2f}  {imp['import_s']:8.2f}"
                   f"  {imp['cpu_s']:8.2f}  {n / imp['import_s']:7,.0f}  {imp['peak_mb']:14.0f}"
                   f"  {ev['events_s']:10.2f}  {ev['peak_mb']:14.0f}", flush=True)

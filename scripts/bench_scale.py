@@ -25,13 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from scripts.benchproc import peak_mb, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000, 200_000, 1_000_000)
@@ -44,8 +43,6 @@ JSON_TARGET_BYTES = 5 * 2**20
 MEMORY_TARGET = (1_000_000, 1536.0)
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
 # ------------------------------------------------------------------------------------------ child: import
@@ -104,7 +101,7 @@ def child_serve(var_dir: str) -> dict:
         cells = next((i.value.replace("\\", "") for i in at.info if "grid cells" in i.value), "")
         out["pages"][name] = {"rerun_ms": statistics.median(times) * 1000, "cold_ms": cold * 1000,
                               "json_bytes": json_bytes, "note": cells}
-    out["peak_mb"] = _peak_mb()
+    out["peak_mb"] = peak_mb()
 
     # The briefing pack of the whole view (the heaviest export), built as the sidebar button builds it.
     from datetime import date
@@ -117,16 +114,10 @@ def child_serve(var_dir: str) -> dict:
     files = briefing.build_pack(current_pack(), Filters(), date.today(), "")
     out["briefing_s"] = time.perf_counter() - t
     out["briefing_kb"] = {k: len(v) // 1024 for k, v in files.items()}
-    out["peak_after_briefing_mb"] = _peak_mb()
+    out["peak_after_briefing_mb"] = peak_mb()
     return out
 
 
-def _run_child(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "scripts.bench_scale", "--child", *args], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
-    if proc.returncode:
-        raise SystemExit(f"benchmark step {args[0]} failed:\n{proc.stderr[-4000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -151,8 +142,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kz-bench-scale-") as tmp:
         for n in args.sizes:
             var_dir = str(Path(tmp) / f"var_{n}")
-            imp = _run_child("import", str(n), var_dir)
-            res = _run_child("serve", var_dir)
+            imp = run_child("scripts.bench_scale", "import", str(n), var_dir)
+            res = run_child("scripts.bench_scale", "serve", var_dir)
             pages = res["pages"]
             cells = "  ".join(f"{pages[p]['rerun_ms']:12.0f} {pages[p]['cold_ms']:5.0f}" for p in PAGES)
             json_bytes = pages["map"]["json_bytes"]

@@ -94,7 +94,7 @@ with side_col:
                              "offline and needs no account or token.")
 shade = shade if shade in mapping.SHADE_OPTIONS else mapping.DEFAULT_SHADE
 
-deck, _, agg = memo(views.map_view, pack, filters.key(), shade, bool(basemap))
+deck, agg = memo(views.map_view, pack, filters.key(), shade, bool(basemap))
 if agg.aggregated:
     alt = (f"Map of Kazakhstan's 16 regions shaded by {mapping.SHADE_OPTIONS[shade].lower()}, with "
            f"{agg.located:,} incidents summed into {agg.cells:,} grid cells of {mapping.CELL_DEG:g} degrees, each "

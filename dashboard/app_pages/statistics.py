@@ -81,8 +81,11 @@ def show_table(df: pd.DataFrame, key: str, filename: str) -> None:
 def chart(fig, ids: tuple[str, ...], key: str, alt: str, with_comparators: bool = False) -> None:
     """A figure with its source line, the reliability of that source, and the exact rows in an expander."""
     st.plotly_chart(fig, theme=None, config=sc.MODEBAR_CONFIG, key=key, alt=alt)
-    text = memo(views.stats_chart_text, pack, ids, with_comparators)
-    source_line(text["line"])
+    text = memo(views.stats_chart_text, pack, ids)
+    line = text["line"]
+    if with_comparators and text["comparators_line"]:
+        line = f"{line} (source document); comparators: {text['comparators_line']}"
+    source_line(line)
     if text["reliability"]:
         st.caption(f"About this source: {escape_md(text['reliability'])}")
     with st.expander("View as table"):
@@ -92,12 +95,12 @@ def chart(fig, ids: tuple[str, ...], key: str, alt: str, with_comparators: bool 
 def caveat_list(ids: tuple[str, ...]) -> str:
     """The caveats of the charted rows as a markdown list (data text escaped)."""
     return "\n".join(f"- **{escape_md(metric)} ({escape_md(value)})**: {escape_md(caveat)}"
-                     for metric, value, caveat in memo(views.stats_chart_text, pack, ids, False)["caveats"])
+                     for metric, value, caveat in memo(views.stats_chart_text, pack, ids)["caveats"])
 
 
 def recorded_disagreements(ids: tuple[str, ...]) -> None:
     """The contradictions-table entries on these rows: how the data pack records the disagreement."""
-    notes = memo(views.stats_chart_text, pack, ids, False)["disagreements"]
+    notes = memo(views.stats_chart_text, pack, ids)["disagreements"]
     if notes:
         st.markdown("**How the data pack records the disagreement**\n\n" + "\n".join(
             f"- {escape_md(n['topic'])} ({escape_md(n['id'])}): {escape_md(n['value_used'])}" for n in notes))
