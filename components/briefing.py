@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
+from components import alternatives
 from components import briefing_images as img
 from components import mapping, style, summary
 from components import filters as flt
@@ -50,6 +51,7 @@ TITLES = {
     "prosecution": "Statistics: prosecution and prevention",
     "fighters": "Statistics: foreign fighters",
     "incidents": "Incidents in this view",
+    "disagreements": "Where sources disagree",
     "sources": "Sources cited",
     "licences": "Licences and how to cite",
     "empty": NO_MATCH,
@@ -76,6 +78,8 @@ CHAR_EM = 0.48  # average character width of Arial text as a share of the font s
 
 INCIDENT_COLUMNS = (("Date", 1.45), ("Place", 2.1), ("Region", 1.7), ("Type", 2.3), ("Killed", 0.85),
                     ("Injured", 0.92), ("Classification", 1.55), ("Sources", 1.46))
+DISAGREEMENT_COLUMNS = (("Record", 3.0), ("Figure", 1.6), ("Other value", 1.8), ("Status", 1.6), ("Note", 3.0),
+                        ("Sources", 1.33))
 MILESTONE_COLUMNS = (("Date", 1.6), ("Kind", 2.35), ("Milestone", 6.95), ("Sources", 1.43))
 
 
@@ -220,7 +224,7 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     bans = filters.apply_years(tables["banned_organisations"], "decision_date")
     phases = tables["phases"]
     phases = phases[(phases["end_year"] >= years[0]) & (phases["start_year"] <= years[1])]
-    stats = tables["statistics"]
+    stats = sc.chartable(tables["statistics"])  # rows flagged as errors in their document are never charted
     boundaries_attr = clean(meta.get("boundaries", {}).get("attribution"))
     boundaries_licence = clean(meta.get("boundaries", {}).get("license"), "ODbL 1.0")
     attribution = f"{boundaries_attr} ({boundaries_licence})" if boundaries_attr else ""
@@ -248,8 +252,9 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     stat_ids = [i for i in sc.AGE_IDS + sc.PROSECUTION_IDS + sc.FIGHTERS_IDS]
     shown_stats = stats[stats["stat_id"].isin(stat_ids)]
     drawn_regions = tables["regions"]
+    shown_alts = _alternatives_in_view(tables.get("alternatives"), events, policies)
     cited: list[str] = []
-    for frame in (events, policies, bans, phases, shown_stats, drawn_regions):
+    for frame in (events, policies, bans, phases, shown_stats, drawn_regions, shown_alts):
         for cell in _distinct(frame["source_ids"]):  # distinct cells: a million rows cite a handful of lists
             cited.extend(split_ids(cell))
     ref_ids = sorted(set(cited))
@@ -300,7 +305,7 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
         (("The sources disagree on this incident" if n == 1 else
           f"Sources disagree on {disputed} of these {plural(n, 'incident')}")
          + " (casualties, dates or classification). The figures use the data pack's values; the alternatives are in "
-           "the data pack (disagreements column and contradictions table).") if disputed else
+           "the slides 'Where sources disagree', with their sources.") if disputed else
         "No disagreement between sources is recorded for the incidents in this view.",
         f"Classification: {class_text}.",
         "Victims killed exclude perpetrators. Sums count only the figures the sources give; an incident with no "
@@ -440,6 +445,22 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
                           "Source: data pack, events table; the sources of each incident are the numbers in its "
                           "row (see 'Sources cited').", filter_text, i_note, CONTENT_BOTTOM - CONTENT_TOP - 0.45)
 
+    # ---------------------------------------------------------------- where the sources disagree (paginated)
+    if not shown_alts.empty:
+        names = {**{r["event_id"]: f"{short_date(r['date'], r['date_precision'])} {clean(r['place'])}"
+                    for r in events.to_dict("records") if r["event_id"] in set(shown_alts["record_id"])},
+                 **{r["policy_id"]: f"{short_date(r['date'], r['date_precision'])} {clean(r['title'])}"
+                    for r in policies.to_dict("records") if r["policy_id"] in set(shown_alts["record_id"])}}
+        d_rows = [[names.get(a["record_id"], a["record_id"]), alternatives.column_label(a["column"]),
+                   clean(alternatives.value_text(a)), alternatives.STATUS_WORDS.get(a["status"], a["status"]),
+                   clean(a.get("note")), ref(a["source_ids"])] for a in shown_alts.to_dict("records")]
+        pages += _table_pages("disagreements", TITLES["disagreements"], DISAGREEMENT_COLUMNS, d_rows,
+                              "Source: data pack, alternatives table: every value a source gives that differs from "
+                              "the one used, with the sources that give it.", filter_text,
+                              "The figures on the other slides are the values used (the most recent credible official "
+                              "figure); these are the others. 'error': wrong in the source, never charted.",
+                              CONTENT_BOTTOM - CONTENT_TOP - 0.45)
+
     # ---------------------------------------------------------------- sources (paginated) and licences
     references = []
     for sid in ref_ids:
@@ -466,6 +487,15 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
                           {"entries": [references[j] for j in idx]}))
     pages.append(licences)
     return Briefing(DECK_TITLE, filter_text, today, view_url, citation, pages, images, references, False)
+
+
+def _alternatives_in_view(alts: pd.DataFrame | None, events: pd.DataFrame, policies: pd.DataFrame) -> pd.DataFrame:
+    """The alternatives of the incidents and milestones in the view, in table order (empty frame when none)."""
+    if alts is None or alts.empty:
+        return pd.DataFrame(columns=["table", "record_id", "column", "source_ids"])
+    ids = {"events": set(events["event_id"]), "policies": set(policies["policy_id"])}
+    keep = [r in ids.get(t, ()) for t, r in zip(alts["table"], alts["record_id"])]
+    return alts[keep]
 
 
 def _distinct(column: pd.Series) -> list:
@@ -1076,6 +1106,7 @@ _PPTX_PAGES = {
     "title": _pptx_title, "empty": _pptx_empty, "headline": _pptx_headline, "per_year": _pptx_per_year,
     "milestones": _pptx_table, "map": _pptx_map, "timeline": _pptx_timeline, "age": _pptx_age,
     "prosecution": _pptx_prosecution, "fighters": _pptx_fighters, "incidents": _pptx_table,
+    "disagreements": _pptx_table,
     "sources": _pptx_sources, "licences": _pptx_licences,
 }
 
@@ -1364,6 +1395,7 @@ _PDF_PAGES = {
     "title": _pdf_title, "empty": _pdf_empty, "headline": _pdf_headline, "per_year": _pdf_per_year,
     "milestones": _pdf_table, "map": _pdf_map, "timeline": _pdf_timeline, "age": _pdf_age,
     "prosecution": _pdf_prosecution, "fighters": _pdf_fighters, "incidents": _pdf_table, "sources": _pdf_sources,
+    "disagreements": _pdf_table,
     "licences": _pdf_licences,
 }
 

@@ -17,16 +17,19 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from components import alternatives as alts
 from components import schema
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 METADATA_FILE = "metadata.json"
 # Load order: a table is checked against the ids of the tables loaded before it.
-TABLE_ORDER = ("sources", "regions", "policies", "events", "banned_organisations", "statistics", "phases",
-               "contradictions")
+TABLE_ORDER = ("sources", "regions", "policies", "events", "excluded", "banned_organisations", "statistics", "phases",
+               "contradictions", "alternatives", "source_checks")
 ID_COLUMNS = {"sources": "source_id", "regions": "region", "policies": "policy_id", "events": "event_id",
+              "excluded": "case_id",
               "banned_organisations": "ban_id", "statistics": "stat_id", "phases": "phase_id",
-              "contradictions": "contradiction_id"}
+              "contradictions": "contradiction_id", "alternatives": "alt_id",
+              "source_checks": "record_id"}
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,11 @@ def load_datapack(data_dir: str | Path = DEFAULT_DATA_DIR) -> DataPack:
     if boundaries is not None and status["events"].loaded:
         _check_points_in_regions(reader, tables["events"], boundaries)
     _check_undescribed_files(reader, data_dir, metadata)
+    _check_alternatives(reader, tables, status)
+    _check_source_checks(reader, tables, status)
+    _check_sources(reader, tables["sources"])
     tables = {name: df.reset_index(drop=True) for name, df in tables.items()}
+    alts.attach(tables)
     return DataPack(tables=tables, status=status, problems=reader.problems, metadata=metadata,
                     boundaries=boundaries, data_dir=str(data_dir))
 
@@ -296,6 +303,73 @@ def _check_points_in_regions(reader: _Reader, events: pd.DataFrame, boundaries: 
                           + (" (explained in geo_note)" if isinstance(row.geo_note, str) else ""),
                     row=int(row.Index), column="latitude", value=f"{row.latitude}, {row.longitude}",
                     rule="point_in_region")
+
+
+def _check_alternatives(reader: _Reader, tables: dict[str, pd.DataFrame], status: dict[str, TableStatus]) -> None:
+    """Both directions between contradictions and alternatives, and no source on both sides of a figure. A
+    contradiction about statistics whose rows are flagged (an error or inconsistency in the document itself) may
+    have no other value to offer."""
+    if not (status["alternatives"].loaded and status["contradictions"].loaded):
+        return
+    alt, con = tables["alternatives"], tables["contradictions"]
+    file = reader.metadata["tables"]["alternatives"]["file"]
+    named = set(alt["contradiction_id"].dropna())
+    stats = tables["statistics"]
+    flagged = set(stats.loc[stats["flag"].notna(), "stat_id"]) if "flag" in stats else set()
+    for row in con.itertuples():
+        self_evident = row.table == "statistics" and set(schema.split_ids(row.record_ids)) & flagged
+        if row.contradiction_id not in named and not self_evident:
+            reader.error(reader.metadata["tables"]["contradictions"]["file"],
+                         f"{row.contradiction_id} has no record in alternatives.csv: give each other value its row "
+                         "there (with contradiction_id set)", row=int(row.Index), column="contradiction_id",
+                         value=row.contradiction_id, rule="contradiction_has_alternatives")
+    records = {r.contradiction_id: set(schema.split_ids(r.record_ids)) for r in con.itertuples()}
+    cited: dict[tuple[str, str], set[str]] = {}
+    for table, id_col in alts.TABLE_IDS.items():
+        if status.get(table) and status[table].loaded and "source_ids" in tables[table]:
+            for rid, cell in zip(tables[table][id_col], tables[table]["source_ids"]):
+                cited[(table, rid)] = set(schema.split_ids(cell))
+    for row in alt.itertuples():
+        cid = row.contradiction_id
+        if isinstance(cid, str) and cid in records and row.record_id not in records[cid]:
+            reader.warn(file, f"{row.alt_id} names {cid}, which does not list {row.record_id} in record_ids",
+                        row=int(row.Index), column="contradiction_id", value=cid, rule="contradiction_records")
+        both = cited.get((row.table, row.record_id), set()) & set(schema.split_ids(row.source_ids))
+        if both and row.column in alts.FIGURE_COLUMNS:
+            reader.error(file, f"{', '.join(sorted(both))} is cited both for the value {row.record_id} uses and for "
+                               f"this other value of '{row.column}': cite a source only where it supports the value",
+                         row=int(row.Index), column="source_ids", value=row.source_ids, rule="sources_one_side")
+
+
+def _check_source_checks(reader: _Reader, tables: dict[str, pd.DataFrame], status: dict[str, TableStatus]) -> None:
+    """A source recorded as giving another value of a record is not among the record's supporting sources."""
+    if not status["source_checks"].loaded:
+        return
+    file = reader.metadata["tables"]["source_checks"]["file"]
+    cited: dict[tuple[str, str], set[str]] = {}
+    for table, id_col in alts.TABLE_IDS.items():
+        if status.get(table) and status[table].loaded and "source_ids" in tables[table]:
+            for rid, cell in zip(tables[table][id_col], tables[table]["source_ids"]):
+                cited[(table, rid)] = set(schema.split_ids(cell))
+    checks = tables["source_checks"]
+    for row in checks[(checks["agrees"] == "no") & checks["column"].isin(alts.FIGURE_COLUMNS)].itertuples():
+        if row.source_id in cited.get((row.table, row.record_id), set()):
+            reader.error(file, f"{row.source_id} gives another '{row.column}' for {row.record_id} but is in that "
+                               "record's source_ids", row=int(row.Index), column="source_id", value=row.source_id,
+                         rule="sources_one_side")
+
+
+def _check_sources(reader: _Reader, sources: pd.DataFrame) -> None:
+    """Every source has a deep URL and a publication date, or says why not."""
+    file = reader.metadata["tables"]["sources"]["file"]
+    for row in sources.itertuples():
+        if not isinstance(row.missing_note, str) or not row.missing_note.strip():
+            if not alts.url_has_path(row.url):
+                reader.warn(file, f"{row.source_id} has no deep URL (a path, not a domain) and no missing_note saying "
+                                  "why", row=int(row.Index), column="url", value=row.url, rule="deep_url")
+            if not isinstance(row.date_published, str):
+                reader.warn(file, f"{row.source_id} has no date_published and no missing_note saying why",
+                            row=int(row.Index), column="date_published", rule="date_published")
 
 
 def _check_undescribed_files(reader: _Reader, data_dir: Path, metadata: dict) -> None:

@@ -63,8 +63,8 @@ def event_fields(row: Mapping) -> list[tuple[str, str]]:
         ("Injured", count_text(row.get("injured"))),
         ("Perpetrators killed", count_text(row.get("perpetrators_killed"))),
         ("All deaths", count_text(row.get("total_deaths"))),
-        ("Where sources disagree", text(row.get("disagreements"), "no disagreement recorded")),
         ("Classification", f"{row['classification']} — {text(row.get('classification_note'), '')}".rstrip(" —")),
+        ("Why it is in the table", criteria_text(row)),
         ("Location note", text(row.get("geo_note"), "")),
     ]
     if text(row.get("source_format"), "curated") != "curated":  # an imported row: say where it came from
@@ -79,6 +79,23 @@ def event_fields(row: Mapping) -> list[tuple[str, str]]:
             ("Sources cited by the dataset", text(row.get("source_citations"), "")),
         ]
     return [(label, value) for label, value in fields if value]
+
+
+CRITERIA = (("crit_aim", "political, economic, religious or social aim"),
+            ("crit_audience", "intent to coerce or intimidate a wider audience"),
+            ("crit_outside_warfare", "outside legitimate warfare"))
+
+
+def criteria_text(row: Mapping) -> str:
+    """'Security operation. Criteria: aim yes, audience unclear, outside warfare yes; doubt that it is terrorism:
+    yes. <note>' — empty for a row without criteria (imported data that does not record them)."""
+    if is_blank(row.get("inclusion_basis")):
+        return ""
+    met = ", ".join(f"{label}: {text(row.get(col))}" for col, label in CRITERIA)
+    doubt = text(row.get("doubt_terrorism"), "not recorded")
+    note = text(row.get("criteria_note"), "")
+    return (f"{str(row['inclusion_basis']).capitalize()}. Criteria — {met}. Doubt that it is terrorism: {doubt}."
+            + (f" {note}" if note else ""))
 
 
 def policy_fields(row: Mapping) -> list[tuple[str, str]]:

@@ -85,9 +85,9 @@ def zip_bytes(tables: Mapping[str, pd.DataFrame], readme: str) -> bytes:
 
 def filtered_tables(tables: Mapping[str, pd.DataFrame], filters) -> dict[str, pd.DataFrame]:
     """The tables behind the current view: incidents by every filter, dated policy rows by the year range, and the
-    national tables (statistics, phases, regions, contradictions, sources) whole."""
+    national tables (statistics, phases, regions, contradictions, sources) whole; the alternatives of the rows kept."""
     events = filters.apply(tables["events"])
-    return {
+    out = {
         "events": events,
         "policies": filters.apply_years(tables["policies"]),
         "banned_organisations": filters.apply_years(tables["banned_organisations"], "decision_date"),
@@ -95,5 +95,13 @@ def filtered_tables(tables: Mapping[str, pd.DataFrame], filters) -> dict[str, pd
         "phases": tables["phases"],
         "regions": tables["regions"],
         "contradictions": tables["contradictions"],
-        "sources": tables["sources"],
     }
+    alts = tables.get("alternatives")
+    if alts is not None:
+        kept = {(t, r) for t, (df, col) in {"events": (events, "event_id"), "policies": (out["policies"], "policy_id"),
+                                            "banned_organisations": (out["banned_organisations"], "ban_id"),
+                                            "statistics": (out["statistics"], "stat_id"),
+                                            "phases": (out["phases"], "phase_id")}.items() for r in df[col]}
+        out["alternatives"] = alts[[(t, r) in kept for t, r in zip(alts["table"], alts["record_id"])]]
+    out["sources"] = tables["sources"]
+    return out

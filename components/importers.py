@@ -62,6 +62,7 @@ EVENTS_REQUIRED = ("event_id", "date", "date_precision", "place", "region", "eve
 GTD_REQUIRED = ("eventid", "iyear", "imonth", "iday", "country_txt", "provstate", "city", "latitude", "longitude",
                 "attacktype1_txt", "targtype1_txt", "gname", "nkill", "nwound")
 GTD_OPTIONAL = ("approxdate", "extended", "resolution", "specificity", "summary", "doubtterr", "alternative_txt",
+                "crit1", "crit2", "crit3",
                 "nkillter", "nwoundte", "weaptype1_txt", "target1", "scite1", "scite2", "scite3", "dbsource")
 ACLED_REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "admin1", "location", "latitude",
                   "longitude", "fatalities")
@@ -107,6 +108,10 @@ GTD_DOUBT_NOTES = {
 }
 GTD_CLASSIFICATION_NOTE = "GTD's coding (in the GTD as terrorism), not an official classification"
 GTD_UNKNOWN_CODES = ("-99", "-9")  # GTD's "unknown" codes in count columns
+# GTD's inclusion criteria (crit1-3, 1 = met, 0 = not) and doubtterr map onto the same columns as the curated rows'.
+GTD_CRITERIA = {"crit1": "crit_aim", "crit2": "crit_audience", "crit3": "crit_outside_warfare"}
+GTD_YES_NO = {"1": "yes", "0": "no"}
+GTD_DOUBT = {"1": "yes", "0": "no"}
 
 ACLED_TIME_PRECISION = {
     "1": ("day", "ACLED time_precision 1: the source gives the day"),
@@ -170,8 +175,10 @@ def _metadata() -> dict:
 
 
 def event_columns() -> dict[str, dict]:
-    """The curated ``events`` table's columns (name -> spec), in order."""
-    return _metadata()["tables"]["events"]["columns"]
+    """The curated ``events`` table's columns (name -> spec), in order, then its derived columns (filled when the
+    pack is loaded: imported rows carry them too, so that curated and imported incidents share one frame)."""
+    spec = _metadata()["tables"]["events"]
+    return {**spec["columns"], **spec.get("derived_columns", {})}
 
 
 def allowed(column: str) -> list[str]:
@@ -967,6 +974,10 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
         "total_deaths": nkill,
         "classification": classification,
         "classification_note": pd.Series(GTD_CLASSIFICATION_NOTE, index=idx, dtype="str"),
+        **{ours: c(code).str.replace(r"\.0+$", "", regex=True).map(GTD_YES_NO).astype("str")
+           for code, ours in GTD_CRITERIA.items()},
+        "inclusion_basis": pd.Series("dataset criteria", index=idx, dtype="str"),
+        "doubt_terrorism": doubt.map(GTD_DOUBT).astype("str"),
         "summary": c("summary"),
         "source_format": pd.Series(FORMAT_GTD, index=idx, dtype="str"),
         "source_record_id": eventid,
@@ -1102,7 +1113,8 @@ def _map_events(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     scope: list[tuple[np.ndarray, str, pd.Series | str]] = [
         (outside, "outside 1991-2016", lambda: "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")")]
     required = {"date_precision", "event_type", "attack_type", "target_type", "classification"}
-    for name in ("date_precision", "coord_precision", "event_type", "attack_type", "target_type", "classification"):
+    for name in ("date_precision", "coord_precision", "event_type", "attack_type", "target_type", "classification",
+                 "crit_aim", "crit_audience", "crit_outside_warfare", "inclusion_basis", "doubt_terrorism"):
         s = c(name)
         vocab = allowed(name)
         if name in required:
@@ -1426,6 +1438,28 @@ def _place_key(s: pd.Series) -> pd.Series:
 
 
 def _link_duplicates(accepted: pd.DataFrame, curated: pd.DataFrame | None) -> pd.DataFrame:
+    """Imported rows that are the same incident as a curated one: a row in the dashboard's own format that carries a
+    curated incident's id is that incident (whatever its date precision); the others are linked by place and date
+    (``_link_by_place``)."""
+    by_place = _link_by_place(accepted, curated)
+    if curated is None or curated.empty or accepted.empty or "event_id" not in curated:
+        return by_place
+    ids = curated.set_index("event_id")
+    own = accepted[(accepted["source_format"].astype("str") == FORMAT_EVENTS).fillna(False)
+                   & accepted["source_record_id"].astype("str").isin(ids.index)]
+    if own.empty:
+        return by_place
+    rid = own["source_record_id"].astype("str")
+    exact = pd.DataFrame({
+        "row": pd.array(own.index, dtype="Int64"), "source_record_id": rid.to_numpy(),
+        "date": own["date"].to_numpy(), "place": own["place"].astype("str").to_numpy(),
+        "duplicate_of": rid.to_numpy(), "curated_place": ids.loc[rid, "place"].astype("str").to_numpy(),
+        "days_apart": pd.array([0] * len(own), dtype="Int64"), "km_apart": [0.0] * len(own)})
+    rest = by_place[~by_place["row"].isin(exact["row"])]
+    return pd.concat([rest, exact], ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
+
+
+def _link_by_place(accepted: pd.DataFrame, curated: pd.DataFrame | None) -> pd.DataFrame:
     """Imported rows that are likely the same incident as a curated one: dated to the day, at most
     ``DUPLICATE_MAX_DAYS`` apart, and at the same place (points at most ``DUPLICATE_MAX_KM`` apart, or the same region
     and settlement name). The closest curated incident is linked."""

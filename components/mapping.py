@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import textwrap
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -229,6 +230,9 @@ def nearby_sentence(clusters: list[dict]) -> str:
     return "; ".join(parts)
 
 
+TOOLTIP_DISAGREE_CHARS = 220  # the rest is in the incident's detail
+
+
 def incident_tooltip(row: Mapping, n_at_point: int = 1) -> str:
     """Plain text (never HTML) shown on hover over an incident."""
     lines = [
@@ -239,6 +243,9 @@ def incident_tooltip(row: Mapping, n_at_point: int = 1) -> str:
         f"Perpetrators killed: {count_text(row.get('perpetrators_killed'))}",
         "Point: " + details.COORD_WORDS.get(row.get("coord_precision"), "precision not stated"),
     ]
+    others = row.get("disagreements")
+    if not is_blank(others) and str(others):
+        lines.append("Sources disagree: " + textwrap.shorten(str(others), TOOLTIP_DISAGREE_CHARS, placeholder=" …"))
     if n_at_point > 1:
         lines.append(f"One of {n_at_point} incidents drawn at this point: all are listed under 'View as table'.")
     lines.append("Click for the full record.")

@@ -171,6 +171,7 @@ def typed_schemas(meta: dict, known: dict[str, set[str]]) -> dict[str, pa.DataFr
             "kind": _category(allowed("sources", "kind")),
             "core_document": pa.Column("boolean", nullable=False),
             "reliability": _text(),
+            "missing_note": _text(),
         }, strict=True, name="sources"),
         "regions": pa.DataFrameSchema({
             "region": _text(required=True, unique=True),
@@ -221,14 +222,31 @@ def typed_schemas(meta: dict, known: dict[str, set[str]]) -> dict[str, pa.DataFr
             "total_deaths": _count(),
             "classification": _category(allowed("events", "classification")),
             "classification_note": _text(),
+            "crit_aim": _category(allowed("events", "crit_aim")),
+            "crit_audience": _category(allowed("events", "crit_audience")),
+            "crit_outside_warfare": _category(allowed("events", "crit_outside_warfare")),
+            "inclusion_basis": _category([v for v in allowed("events", "inclusion_basis") if v != "dataset criteria"]),
+            "doubt_terrorism": _category(allowed("events", "doubt_terrorism")),
+            "criteria_note": _text(required=True),
             "summary": _text(required=True),
             "source_ids": _text(required=True, checks=source_ref),
-            "disagreements": _text(),
             "geo_note": _text(),
         }, checks=[
             pa.Check(_coords_together, name="coordinates_paired", error="latitude and longitude must both be given or both be blank"),
             pa.Check(_deaths_add_up, name="deaths_add_up", error="total_deaths must be at least killed + perpetrators_killed"),
         ], strict=True, name="events"),
+        "excluded": pa.DataFrameSchema({
+            "case_id": _id(r"^ex-\d{4}-\d{2}-\d{2}-[a-z0-9-]+$"),
+            "date": _date(),
+            "date_precision": _category(allowed("excluded", "date_precision")),
+            "place": _text(required=True),
+            "region": _text(checks=refs("regions", "regions.csv (region)")),
+            "title": _text(required=True),
+            "reason": _text(required=True),
+            "rule": _category(allowed("excluded", "rule")),
+            "source_ids": _text(required=True, checks=source_ref),
+            "notes": _text(),
+        }, strict=True, name="excluded"),
         "banned_organisations": pa.DataFrameSchema({
             "ban_id": _id(r"^ban-\d{4}-\d{2}-\d{2}-[a-z0-9-]+$"),
             "organisation": _text(required=True),
@@ -256,6 +274,7 @@ def typed_schemas(meta: dict, known: dict[str, set[str]]) -> dict[str, pa.DataFr
             "source_ids": _text(required=True, checks=source_ref),
             "quote": _text(required=True),
             "caveat": _text(),
+            "flag": _category(allowed("statistics", "flag"), required=False),
         }, checks=[
             pa.Check(_value_or_range, name="value_or_range", error="give either value, or value_low and value_high"),
             pa.Check(_range_ordered, name="range_ordered", error="value_low must not exceed value_high"),
@@ -278,12 +297,61 @@ def typed_schemas(meta: dict, known: dict[str, set[str]]) -> dict[str, pa.DataFr
             "table": _category(allowed("contradictions", "table")),
             "record_ids": _text(),
             "value_used": _text(required=True),
-            "alternatives": _text(required=True),
-            "source_ids": _text(checks=source_ref),
         }, checks=[pa.Check(lambda df: _records_exist(df, known), name="known_record_ids",
                             error="every record id must exist in the table named in 'table'")],
             strict=True, name="contradictions"),
+        "alternatives": pa.DataFrameSchema({
+            "alt_id": _id(r"^alt-\d{3,4}$"),
+            "table": _category(allowed("alternatives", "table")),
+            "record_id": _text(required=True),
+            "column": _text(required=True),
+            "value": _text(),
+            "value_low": pa.Column(float, nullable=True),
+            "value_high": pa.Column(float, nullable=True),
+            "status": _category(allowed("alternatives", "status")),
+            "source_ids": _text(required=True, checks=source_ref),
+            "note": _text(),
+            "contradiction_id": _text(checks=refs("contradictions", "contradictions.csv (contradiction_id)")),
+        }, checks=[
+            pa.Check(_alt_value_given, name="value_or_range",
+                     error="give either value, or value_low and/or value_high (low <= high)"),
+            pa.Check(lambda df: _alt_record_exists(df, known), name="known_record",
+                     error="record_id must exist in the table named in 'table'"),
+            pa.Check(lambda df: _alt_column_exists(df, meta), name="known_column",
+                     error="column must be a column of the table named in 'table' (see data/metadata.json)"),
+        ], strict=True, name="alternatives"),
+        "source_checks": pa.DataFrameSchema({
+            "table": _category(allowed("source_checks", "table")),
+            "record_id": _text(required=True),
+            "column": _text(required=True),
+            "source_id": _text(required=True, checks=source_ref),
+            "says": _text(required=True),
+            "agrees": _category(allowed("source_checks", "agrees")),
+        }, checks=[
+            pa.Check(lambda df: _alt_record_exists(df, known), name="known_record",
+                     error="record_id must exist in the table named in 'table'"),
+            pa.Check(lambda df: _alt_column_exists(df, meta), name="known_column",
+                     error="column must be a column of the table named in 'table' (see data/metadata.json)"),
+        ], unique=["table", "record_id", "column", "source_id"], strict=True, name="source_checks"),
     }
+
+
+def _alt_value_given(df: pd.DataFrame) -> pd.Series:
+    """A value, or a range: both ends, or one end alone ('at least 2' is value_low 2)."""
+    single = df["value"].notna() & df["value_low"].isna() & df["value_high"].isna()
+    ranged = df["value"].isna() & (df["value_low"].notna() | df["value_high"].notna())
+    return (single | ranged) & (df["value_low"].isna() | df["value_high"].isna() | (df["value_low"] <= df["value_high"]))
+
+
+def _alt_record_exists(df: pd.DataFrame, known: dict[str, set[str]]) -> pd.Series:
+    return pd.Series([t not in known or r in known[t] for t, r in zip(df["table"], df["record_id"])],
+                     index=df.index, dtype=bool)
+
+
+def _alt_column_exists(df: pd.DataFrame, meta: dict) -> pd.Series:
+    tables = meta["tables"]
+    return pd.Series([t in tables and c in tables[t]["columns"] for t, c in zip(df["table"], df["column"])],
+                     index=df.index, dtype=bool)
 
 
 def _records_exist(df: pd.DataFrame, known: dict[str, set[str]]) -> pd.Series:

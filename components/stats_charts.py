@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.details import source_entries
+from components import alternatives as alt
 from components.schema import split_ids
 from components.style import BASE_FONT_SIZE, OKABE_ITO, plotly_layout
 from components.values import is_blank
@@ -55,8 +56,10 @@ COMPARATOR_COLOUR = OKABE_ITO["vermillion"]
 MISSING_COLOUR = OKABE_ITO["grey"]
 DASH = "\u2013"  # en dash for ranges
 # Caveat right after the figure it qualifies, then the quote and the source.
-TABLE_COLUMNS = ("Topic", "Metric", "Value", "Unit", "Period", "Caveat", "Quote (verbatim)", "Source",
+TABLE_COLUMNS = ("Topic", "Metric", "Value", "Unit", "Period", "Flag", "Caveat", "Quote (verbatim)", "Source",
                  "Comparator", "Links", "stat_id")
+FLAG_WORDS = {"error": "error in the document: shown as what it says, never charted as a fact",
+              "inconsistent": "does not add up with the figures beside it: charted only with its caveat"}
 MODEBAR_CONFIG = {
     "displaylogo": False,
     # keep the image export (camera icon); drop the selection tools that mean nothing on these charts
@@ -200,6 +203,7 @@ def stat_rows(stats: pd.DataFrame, sources: Mapping[str, Mapping], ids: Sequence
             "Value": value_text(r),
             "Unit": _text(r.get("unit")),
             "Period": _text(r.get("period")),
+            "Flag": FLAG_WORDS.get(_text(r.get("flag")), ""),
             "Source": source_text(r.get("source_ids"), sources),
             "Quote (verbatim)": _text(r.get("quote")),
             "Caveat": _text(r.get("caveat")),
@@ -219,6 +223,13 @@ def stat_cards(stats: pd.DataFrame, topic: str, sources: Mapping[str, Mapping],
     if comparator is not None:
         sub = sub[sub["comparator"].fillna(False).astype(bool) == comparator]
     return stat_rows(sub, sources)
+
+
+def chartable(stats: pd.DataFrame) -> pd.DataFrame:
+    """The rows a chart may draw: every row but those flagged as errors in the source document."""
+    if "flag" not in stats:
+        return stats
+    return stats[stats["flag"].fillna("") != "error"]
 
 
 def other_document_rows(stats: pd.DataFrame) -> pd.DataFrame:
@@ -430,8 +441,10 @@ def make_foreign_fighters_figure(stats: pd.DataFrame, sources: Mapping[str, Mapp
 
 
 # ------------------------------------------------------------------ disagreements and reliability
-def contradiction_notes(contradictions: pd.DataFrame, ids: Iterable[str]) -> list[dict[str, str]]:
-    """Recorded disagreements (contradictions table) touching any of these statistics rows, in table order."""
+def contradiction_notes(contradictions: pd.DataFrame, alternatives: pd.DataFrame, sources: Mapping[str, Mapping],
+                        ids: Iterable[str]) -> list[dict[str, str]]:
+    """Recorded disagreements (contradictions table) touching any of these statistics rows, in table order, with the
+    other values from the alternatives table."""
     wanted = set(ids)
     out = []
     if contradictions is None or contradictions.empty:
@@ -440,15 +453,16 @@ def contradiction_notes(contradictions: pd.DataFrame, ids: Iterable[str]) -> lis
         if _text(r.get("table")) != "statistics":
             continue
         if wanted & set(split_ids(r.get("record_ids"))):
-            out.append({"id": _text(r.get("contradiction_id")), "topic": _text(r.get("topic")),
-                        "value_used": _text(r.get("value_used")), "alternatives": _text(r.get("alternatives"))})
+            cid = _text(r.get("contradiction_id"))
+            out.append({"id": cid, "topic": _text(r.get("topic")), "value_used": _text(r.get("value_used")),
+                        "alternatives": alt.contradiction_text(alternatives, cid, sources)})
     return out
 
 
-def disagreement_column(contradictions: pd.DataFrame, stat_ids: Iterable[str]) -> list[str]:
-    """For each stat id: the recorded disagreements about it, as one line of text (empty when none)."""
-    return ["; ".join(f"{n['id']} {n['topic']}: {n['alternatives']}" for n in contradiction_notes(contradictions, [i]))
-            for i in stat_ids]
+def disagreement_column(stats: pd.DataFrame, stat_ids: Iterable[str]) -> list[str]:
+    """For each stat id: its alternative values with their sources, as one line of text (empty when none)."""
+    derived = dict(zip(stats["stat_id"], stats[alt.DERIVED])) if alt.DERIVED in stats else {}
+    return [_text(derived.get(i)) for i in stat_ids]
 
 
 def reliability_text(stats: pd.DataFrame, ids: Iterable[str], sources: Mapping[str, Mapping],

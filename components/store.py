@@ -124,6 +124,7 @@ class Store:
             raise StoreError(f"the import store {self.path} was written by a newer version of the dashboard "
                              f"(schema {row[0]}, this version reads {SCHEMA_VERSION})")
         if row is not None:
+            self._add_new_columns(con)
             return
         con.begin()
         con.execute("""
@@ -142,6 +143,16 @@ class Store:
                 kind VARCHAR, reason VARCHAR)""")
         con.execute("INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.commit()
+
+    @staticmethod
+    def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:
+        """A store written before the events table gained columns (e.g. the inclusion criteria, data pack 2.0) gets
+        them, blank: its rows are read with the curated columns of this version."""
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'").fetchall()}
+        for name, sql in _event_sql_columns():
+            if name not in have:
+                con.execute(f'ALTER TABLE events ADD COLUMN "{name}" {sql}')
 
     # ------------------------------------------------------------ writing
     @_writes

@@ -48,6 +48,7 @@ POLICY_LANES = {
     "institution": "Institutions",
     "international agreement": "International agreements",
     "context": "Context",
+    "foiled plot": "Context",  # plots stopped with arrests only: context, not incidents (docs/inclusion_criteria.md)
 }
 LANE_ORDER = ["Context", "International agreements", "Institutions", "State programmes", "Court bans and rulings",
               "Laws, amendments and decrees", "Incidents"]

@@ -62,6 +62,42 @@ def disputed_count(events: pd.DataFrame) -> int:
     return int(events["disagreements"].notna().sum())
 
 
+BASIS_ORDER = ("terrorism criteria", "official classification", "security operation", "premature explosion",
+               "official version dropped", "dataset criteria")
+BASIS_WORDS = {"terrorism criteria": "by the terrorism criteria", "official classification":
+               "classified as terrorism or extremism by officials, criteria not established",
+               "security operation": "security operations",
+               "premature explosion": "premature explosions", "official version dropped":
+               "first called terrorism officially, later not", "dataset criteria": "imported, by their dataset's criteria"}
+COVERAGE = ("The incident table holds every incident in public reporting that meets its inclusion criteria: violence "
+            "by non-state actors with a political, economic, religious or social aim meant to reach a wider audience "
+            "(the GTD's criteria), violence the authorities classified as terrorism or extremism, security operations "
+            "against armed groups, premature explosions, and incidents first called terrorism officially and later "
+            "not. Figures are as reported, with the other values sources "
+            "give kept beside them. Not included: foiled plots with arrests only (on the policy timeline as "
+            "context), ordinary crime, and unrest or riots with no terrorist aim.")
+
+
+def basis_counts(events: pd.DataFrame) -> list[tuple[str, int]]:
+    """(why included, incidents) in the criteria's order, only those present; and unknown basis last."""
+    if "inclusion_basis" not in events:
+        return []
+    counts = events["inclusion_basis"].astype("object").fillna("not recorded").value_counts()
+    order = [b for b in BASIS_ORDER if b in counts] + sorted(set(counts.index) - set(BASIS_ORDER))
+    return [(b, int(counts[b])) for b in order]
+
+
+def coverage_text(events: pd.DataFrame) -> str:
+    """'Of these 31 incidents: 20 by the terrorism criteria, 8 security operations, ...; 9 with doubt that they
+    are terrorism.' Computed from the rows in the view."""
+    parts = [f"{n} {BASIS_WORDS.get(b, b)}" for b, n in basis_counts(events)]
+    if not parts:
+        return ""
+    doubt = int((events["doubt_terrorism"].astype("object") == "yes").sum()) if "doubt_terrorism" in events else 0
+    return (f"Of these {len(events)} incidents: {', '.join(parts)}; {doubt} with doubt that "
+            f"{'it is' if doubt == 1 else 'they are'} terrorism.")
+
+
 def per_year(events: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
     """Incidents and victims per year over the whole range (years without incidents appear with 0 incidents),
     with the count of incidents whose victim figure is unknown."""

@@ -16,11 +16,12 @@ import html
 import math
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from components import alternatives as alt
 from components import style
 from components.details import date_text
 from components.values import is_blank
@@ -258,7 +259,9 @@ def policy_hover(row: dict, bans: pd.DataFrame | None = None) -> str:
     if bans is not None and not bans.empty:
         lines.append(_wrap(ban_sentence(bans)))
     if not is_blank(row.get("notes")):
-        lines.append("<i>Notes and disagreements:</i> " + _wrap(row["notes"], limit=HOVER_MAX_CHARS))
+        lines.append("<i>Notes:</i> " + _wrap(row["notes"], limit=HOVER_MAX_CHARS))
+    if not is_blank(row.get(alt.DERIVED)):
+        lines.append("<i>Sources disagree:</i> " + _wrap(row[alt.DERIVED], limit=HOVER_MAX_CHARS))
     lines.append("Click for the full record and its sources.")
     return "<br>".join(lines)
 
@@ -589,7 +592,8 @@ def timeline_table(policies: pd.DataFrame, events: pd.DataFrame | None = None, b
             "Date": precise_date(r["date"], r["date_precision"]), "Date precision": r["date_precision"],
             "Lane": lane_of(r["category"]), "Category": r["category"], "Title": r["title"],
             "Organisations banned": ban_sentence(grp) if grp is not None and not grp.empty else "",
-            "Date note": _plain(r.get("date_note")), "Notes and disagreements": _plain(r.get("notes")),
+            "Date note": _plain(r.get("date_note")),
+            "Notes and disagreements": "; ".join(t for t in (_plain(r.get("notes")), _plain(r.get(alt.DERIVED))) if t),
             "Sources": "" if is_blank(r.get("source_ids")) else str(r["source_ids"]).replace(";", "; "),
             "Record id": r["policy_id"],
         })
@@ -654,12 +658,18 @@ def phases_covering(phases: pd.DataFrame, years: tuple[int, int]) -> list[str]:
             for r in hit.sort_values(["phase_set", "order"], ascending=[False, True]).to_dict("records")]
 
 
-def ban_count_disagreement(contradictions: pd.DataFrame) -> dict | None:
-    """The contradiction row on the number of banned organisations (21 listed vs 23 stated), if the data has it."""
+def ban_count_disagreement(contradictions: pd.DataFrame, alternatives: pd.DataFrame | None = None,
+                           sources: Mapping | None = None) -> dict | None:
+    """The contradiction row on the number of banned organisations (21 listed vs 23 stated), if the data has it, with
+    its other values (from the alternatives table) as ``alternatives``."""
     if contradictions is None or contradictions.empty:
         return None
     topic = contradictions["topic"].fillna("").str.lower()
     ids = contradictions["record_ids"].fillna("").str.lower()
     hit = contradictions[(topic.str.contains("banned organisations") & topic.str.contains("number"))
                          | ids.str.contains("banned-orgs")]
-    return None if hit.empty else hit.iloc[0].to_dict()
+    if hit.empty:
+        return None
+    row = hit.iloc[0].to_dict()
+    row["alternatives"] = alt.contradiction_text(alternatives, row["contradiction_id"], sources or {})
+    return row

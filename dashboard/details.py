@@ -7,6 +7,8 @@ import streamlit as st
 
 from components import details
 from components.datapack import DataPack
+from dashboard import views
+from dashboard.data import memo
 from dashboard.frame import escape_md
 
 
@@ -22,6 +24,28 @@ def _sources(cell: object, pack: DataPack) -> None:
         if entry["url"].startswith(("http://", "https://")):
             line += f" — [link]({entry['url'].replace(')', '%29').replace(' ', '%20')})"
         st.markdown(f"- {line}")
+
+
+def _alternatives(others: list[dict], what: str) -> None:
+    """'Where sources disagree': each other value with its status, note and linked sources, then how the data pack
+    chose the value it uses (the contradiction's rule), once per contradiction."""
+    if not others:
+        st.markdown(f"**Where sources disagree:** no disagreement recorded for this {what}.")
+        return
+    st.markdown("**Where sources disagree** (the figures above are the values used; these are the others)")
+    st.markdown("\n".join(views.alternative_md(d) for d in others))
+    rules = {d["contradiction_id"]: d for d in others if d["contradiction_id"]}
+    for cid, d in rules.items():
+        st.caption(f"{escape_md(cid)} · {escape_md(d['topic'])}. Value used: {escape_md(d['value_used'])}")
+
+
+def _checks(pack: DataPack, table: str, record_id: str) -> None:
+    """The verification record of the row: what each source read says, figure by figure."""
+    checks = memo(views.record_checks, pack, table, record_id)
+    if checks.empty:
+        return
+    with st.expander(f"What each source read says, figure by figure ({len(checks)} checks)"):
+        st.dataframe(checks, hide_index=True, width="stretch")
 
 
 def _bans_of(pack: DataPack, policy_id: str) -> pd.DataFrame:
@@ -43,10 +67,13 @@ def render_event(pack: DataPack, event_id: str) -> None:
     row = match.iloc[0].to_dict()
     st.subheader(f"{escape_md(row['place'])}, {details.date_text(row['date'], row['date_precision'])}")
     st.markdown(escape_md(row["summary"]))
-    if isinstance(row.get("disagreements"), str):
+    others = memo(views.record_alternatives, pack, "events", event_id)
+    if others:
         st.info("Sources disagree on this incident: see 'Where sources disagree' below.", icon=":material/balance:")
     _fields(details.event_fields(row))
+    _alternatives(others, "incident")
     _sources(row["source_ids"], pack)
+    _checks(pack, "events", event_id)
     st.caption(f"Record id: {escape_md(event_id)}")
 
 
@@ -64,6 +91,7 @@ def render_policy(pack: DataPack, policy_id: str) -> None:
     row = match.iloc[0].to_dict()
     st.subheader(escape_md(row["title"]))
     _fields(details.policy_fields(row))
+    _alternatives(memo(views.record_alternatives, pack, "policies", policy_id), "milestone")
     bans = _bans_of(pack, policy_id)
     if not bans.empty:
         st.markdown("**Organisations banned by this decision**")
@@ -72,6 +100,7 @@ def render_policy(pack: DataPack, policy_id: str) -> None:
                      column_config={"organisation": "Organisation", "name_in_source": "Name as written in the source",
                                     "court": "Court", "designation": "Designation", "notes": "Notes"})
     _sources(row["source_ids"], pack)
+    _checks(pack, "policies", policy_id)
     st.caption(f"Record id: {escape_md(policy_id)}")
 
 

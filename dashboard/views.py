@@ -3,8 +3,13 @@ hashable arguments after it; call them through ``dashboard.data.memo`` and treat
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 import plotly.graph_objects as go
 
+from components import alternatives as alt
 from components import charts, mapping, summary
 from components import details as details_text
 from components import stats_charts as sc
@@ -83,7 +88,7 @@ STATS_FIGURES = {"age": sc.make_age_figure, "prosecution": sc.make_prosecution_f
 
 def stats_figure(pack: DataPack, name: str):
     """One of the statistics figures (they do not depend on the filters)."""
-    return frozen(STATS_FIGURES[name](pack.tables["statistics"], pack.sources_by_id()))
+    return frozen(STATS_FIGURES[name](sc.chartable(pack.tables["statistics"]), pack.sources_by_id()))
 
 
 def stats_chart_text(pack: DataPack, ids: tuple[str, ...]) -> dict:
@@ -96,7 +101,8 @@ def stats_chart_text(pack: DataPack, ids: tuple[str, ...]) -> dict:
             "comparators_line": sc.chart_source_line(stats, ids, sources, comparators=True),
             "reliability": sc.reliability_text(stats, ids, sources),
             "caveats": [(r["Metric"], r["Value"], r["Caveat"]) for r in rows.to_dict("records") if r["Caveat"]],
-            "disagreements": sc.contradiction_notes(pack.tables["contradictions"], ids)}
+            "disagreements": sc.contradiction_notes(pack.tables["contradictions"], pack.tables["alternatives"],
+                                                    sources, ids)}
 
 
 def stats_age_text(pack: DataPack) -> tuple[str, str]:
@@ -129,7 +135,8 @@ def overview_summary(pack: DataPack, key: tuple) -> dict:
     shown = summary.display_counts(recent[["date", "place", "region", "attack_type", "killed", "injured",
                                            "classification"]])
     return {"incidents": len(events), "headline": summary.headline(events),
-            "disputed": summary.disputed_count(events), "recent_ids": recent["event_id"].tolist(), "recent": shown}
+            "disputed": summary.disputed_count(events), "recent_ids": recent["event_id"].tolist(), "recent": shown,
+            "coverage": summary.coverage_text(events)}
 
 
 def timeline_text(pack: DataPack, key: tuple) -> dict:
@@ -168,7 +175,8 @@ def bans_view(pack: DataPack, key: tuple) -> dict:
     shown = f.apply_years(bans, "decision_date")
     return {"organisations": len(bans), "decisions": tl.decisions_count(bans),
             "shown": table[table["Record id"].isin(set(shown["ban_id"]))], "shown_decisions":
-            tl.decisions_count(shown), "disagreement": tl.ban_count_disagreement(pack.tables["contradictions"])}
+            tl.decisions_count(shown), "disagreement": tl.ban_count_disagreement(pack.tables["contradictions"], pack.tables["alternatives"],
+                                                         pack.sources_by_id())}
 
 
 def map_overlap_text(pack: DataPack, key: tuple) -> str:
@@ -198,22 +206,96 @@ def map_legend(pack: DataPack, key: tuple, shade: str) -> tuple[str, str]:
 
 
 def contradiction_entries(pack: DataPack) -> list[tuple[str, str]]:
-    """(expander label, markdown body) of every contradiction between sources, data text escaped."""
+    """(expander label, markdown body) of every contradiction between sources, data text escaped. The other values
+    and their sources come from the alternatives table (the records that name the contradiction)."""
     sources = pack.sources_by_id()
+    alternatives = pack.tables["alternatives"]
     out = []
     for row in pack.tables["contradictions"].itertuples():
-        lines = [f"**Value used:** {escape_md(row.value_used)}", f"**Alternatives:** {escape_md(row.alternatives)}"]
+        lines = [f"**Value used, and why:** {escape_md(row.value_used)}"]
         if isinstance(row.record_ids, str):
             lines.append(f"**Rows:** {escape_md(row.table)}: {escape_md(row.record_ids.replace(';', ', '))}")
-        cited = [e["citation"] for e in details_text.source_entries(row.source_ids, sources)]
-        if cited:
-            lines.append("**Sources:** " + "; ".join(escape_md(c) for c in cited))
+        others = [alt.describe(a, sources) for a in alt.contradiction_alternatives(alternatives, row.contradiction_id)]
+        if others:
+            lines.append("**Other values and who gives them:**\n" + "\n".join(alternative_md(d) for d in others))
         out.append((f"{row.contradiction_id} · {escape_md(row.topic)}", "\n\n".join(lines)))
     return out
 
 
+def alternative_md(d: dict) -> str:
+    """One described alternative as a markdown list item: column, value, status, note and linked sources."""
+    cites = "; ".join(source_link_md(e) for e in d["sources"])
+    note = f" {escape_md(d['note'])}" if d["note"] else ""
+    return (f"- **{escape_md(d['label'])}: {escape_md(d['value'])}** ({escape_md(d['status_text'])}).{note} "
+            f"Sources: {cites}")
+
+
+def source_link_md(entry: dict) -> str:
+    text = escape_md(entry["citation"])
+    url = entry.get("url", "")
+    if url.startswith(("http://", "https://")):
+        return f"[{text}]({url.replace(')', '%29').replace(' ', '%20')})"
+    return text
+
+
+def record_alternatives(pack: DataPack, table: str, record_id: str) -> list[dict]:
+    """The described alternatives of one record (with their contradictions' topics and rules)."""
+    sources = pack.sources_by_id()
+    contradictions = {r["contradiction_id"]: r for r in pack.tables["contradictions"].to_dict("records")}
+    return [alt.describe(a, sources, contradictions)
+            for a in alt.of_record(pack.tables["alternatives"], table, record_id)]
+
+
+DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
+DOCS = {"criteria": "inclusion_criteria.md", "search_log": "search_log.md"}
+
+
+AGREES_WORDS = {"yes": "states the value used", "no": "gives another value", "silent": "gives no figure"}
+
+
+def record_checks(pack: DataPack, table: str, record_id: str):
+    """What each source read says on each figure of one record (the verification record), for its detail."""
+    checks = pack.tables["source_checks"]
+    mine = checks[(checks["table"] == table) & (checks["record_id"] == record_id)]
+    sources = pack.sources_by_id()
+    return pd.DataFrame({
+        "Figure": [alt.column_label(c) for c in mine["column"]],
+        "Source": [alt.short_citation(sid, sources) for sid in mine["source_id"]],
+        "What it says": mine["says"].tolist(),
+        "Agrees": [AGREES_WORDS.get(a, a) for a in mine["agrees"]],
+    })
+
+
+def doc_text(pack: DataPack, name: str) -> str:
+    """One of the project's method documents (docs/), as markdown; a short notice when it is missing."""
+    try:
+        return (DOCS_DIR / DOCS[name]).read_text(encoding="utf-8")
+    except OSError:
+        return f"(docs/{DOCS[name]} is missing from this installation.)"
+
+
+def excluded_table(pack: DataPack):
+    """The cases considered and left out, as shown on 'Sources and data' (date as precise as known)."""
+    ex = pack.tables["excluded"]
+    return pd.DataFrame({
+        "Date": [tl.precise_date(d, p) for d, p in zip(ex["date"], ex["date_precision"])],
+        "Case": ex["title"], "Place": ex["place"], "Rule": ex["rule"], "Why it is left out": ex["reason"],
+        "Sources": ex["source_ids"].fillna("").str.replace(";", "; "), "Notes": ex["notes"].fillna("")})
+
+
+def excluded_summary(pack: DataPack) -> str:
+    """'20 cases met in the search are left out: 7 abroad, 5 insufficient information, ...' (from the table)."""
+    ex = pack.tables["excluded"]
+    if ex.empty:
+        return ""
+    counts = ex["rule"].value_counts()
+    parts = ", ".join(f"{int(n)} {rule}" for rule, n in counts.items())
+    return (f"{tl.plural(len(ex), 'case')} met in the search {'is' if len(ex) == 1 else 'are'} left out, each "
+            f"with its reason ({parts}): see 'Sources and data'.")
+
+
 SOURCE_COLUMNS = ["source_id", "core_document", "title", "author", "publisher", "date_published", "date_accessed",
-                  "kind", "reliability", "url"]
+                  "kind", "reliability", "url", "missing_note"]
 
 
 def sources_table(pack: DataPack):

@@ -55,11 +55,13 @@ def test_page_renders_with_its_sections(default_page):
     assert "do not apply" in at.info[0].value
 
 
-def test_age_caveat_is_on_the_page_beside_the_chart(default_page):
+def test_age_caveat_is_on_the_page_beside_the_chart(default_page, pack):
     at = default_page
     age_warning = _plain(at.warning[0].value)
-    assert "20-29" in age_warning and "implausible" in age_warning and "transcri" in age_warning
-    assert "period" in age_warning.lower()
+    stats = sc.rows_by_id(pack.tables["statistics"], sc.AGE_IDS)
+    caveat = next(r["caveat"] for r in stats.values() if isinstance(r.get("caveat"), str))
+    assert caveat in age_warning
+    assert "20-29" in age_warning
     # the warning sits in the column next to the age chart: same horizontal block as the first chart
     left, right = at.columns[0], at.columns[1]
     assert len(left.get("plotly_chart")) == 1
@@ -92,7 +94,9 @@ def test_chart_specs_carry_the_table_values(default_page, pack):
     stats = pack.tables["statistics"]
     age, prosecution, fighters = _specs(default_page)
     age_values = sorted(x for t in age["data"] for x in t["x"])
-    assert age_values == [35, 35, 55, 55, 90]
+    rows = sc.rows_by_id(stats, sc.AGE_IDS)
+    u20, b3039, tot = (float(rows[i]["value"]) for i in (sc.AGE_UNDER_20, sc.AGE_30_39, sc.AGE_UNDER_40))
+    assert age_values == sorted([u20, u20, b3039, b3039, tot])
     assert all(sc.AGE_ROW_2029 not in t["y"] for t in age["data"])
     assert prosecution["data"][0]["x"] == [stats.loc[stats["stat_id"] == i, "value"].item()
                                            for i in sc.PROSECUTION_IDS]

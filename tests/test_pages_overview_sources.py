@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import alternatives as alt
 from components import summary
 from components.filters import Filters
 from tests.conftest import open_app
@@ -84,7 +85,12 @@ def test_selecting_a_recent_incident_opens_its_detail(pack):
     assert not at.exception
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert latest["event_id"] in " ".join(c.value for c in at.caption).replace("\\", "")
-    assert "Where sources disagree" in text or "no disagreement recorded" in text
+    alts = pack.tables["alternatives"]
+    mine = alts[(alts["table"] == "events") & (alts["record_id"] == latest["event_id"])]
+    if len(mine):
+        assert "Where sources disagree" in text and alt.value_text(mine.iloc[0]) in text
+    else:
+        assert "no disagreement recorded for this incident" in text
 
 
 def test_selecting_a_milestone_opens_the_policy_detail(pack):

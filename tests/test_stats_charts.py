@@ -203,9 +203,12 @@ def test_cards_others_and_comparators_partition_the_table(stats, sources):
 
 
 def test_contradictions_are_found_for_charted_rows(pack):
-    notes = sc.contradiction_notes(pack.tables["contradictions"], sc.PROSECUTION_IDS)
+    notes = sc.contradiction_notes(pack.tables["contradictions"], pack.tables["alternatives"], pack.sources_by_id(),
+                                   sc.PROSECUTION_IDS)
     assert [n["id"] for n in notes] == ["c-24"]
-    assert "35" in notes[0]["alternatives"] and "38" in notes[0]["alternatives"]
+    alts = pack.tables["alternatives"]
+    for a in alts[alts["contradiction_id"] == "c-24"].to_dict("records"):
+        assert a["value"] in notes[0]["alternatives"]
 
 
 def test_chart_source_line_names_publisher_title_and_date(stats, sources):

@@ -168,7 +168,7 @@ def test_hover_states_date_precision_and_court_ban_organisations(fig, t):
     ban = _hover(fig, "po-2004-10-15-supreme-court-ban").replace("<br>", " ")
     assert "Supreme Court of the Republic of Kazakhstan bans 4 organisations: Al-Qaeda" in ban
     # a disagreement between sources is said beside the item
-    assert "Notes and disagreements" in _hover(fig, "po-2011-10-11-religion-law")
+    assert "Sources disagree" in _hover(fig, "po-2011-10-11-religion-law")
     assert "Sources disagree" in _hover(fig, "ev-2011-05-17-aktobe")
 
 
@@ -232,5 +232,5 @@ def test_bans_table_groups_21_organisations_by_decision(t):
 
 
 def test_ban_count_disagreement_is_found_in_the_data(t):
-    row = tl.ban_count_disagreement(t["contradictions"])
+    row = tl.ban_count_disagreement(t["contradictions"], t["alternatives"], {})
     assert row is not None and "23" in row["alternatives"]

@@ -31,6 +31,16 @@ if disputed:
                "classification); the figures above use the data pack's values. Open an incident to see the "
                "alternatives.")
 
+with st.expander("What the incident table covers, and what it leaves out"):
+    st.markdown(frame.escape_md(summary.COVERAGE))
+    if view["coverage"]:
+        st.markdown(frame.escape_md(view["coverage"]))
+    left_out = memo(views.excluded_summary, pack)
+    if left_out:
+        st.markdown(frame.escape_md(left_out))
+    st.caption("The criteria in full, and how each year 1991-2016 was searched: 'Sources and data'. Each "
+               "incident's detail says which criteria it meets.")
+
 st.subheader("Incidents and victims per year, with policy milestones")
 fig = memo(views.yearly_view, pack, filters.key())[2]
 state = st.plotly_chart(

@@ -64,6 +64,15 @@ for label, body in memo(views.contradiction_entries, pack):
     with st.expander(label):
         st.markdown(body)
 
+st.subheader("What the incident table covers, and how it was searched")
+with st.expander("Inclusion criteria"):
+    st.markdown(memo(views.doc_text, pack, "criteria"))
+with st.expander("Cases considered and left out"):
+    st.caption(memo(views.excluded_summary, pack).replace(": see 'Sources and data'.", "."))
+    st.dataframe(arrow_of(memo(views.excluded_table, pack)), hide_index=True, width="stretch", key="excluded_table")
+with st.expander("Search log, year by year 1991-2016"):
+    st.markdown(memo(views.doc_text, pack, "search_log"))
+
 st.subheader("Column dictionary")
 table = st.selectbox("Table", list(meta["tables"]), format_func=lambda n: meta["tables"][n]["title"],
                      key="dictionary_table")

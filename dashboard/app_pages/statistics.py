@@ -60,7 +60,7 @@ def _table(pack_, spec: tuple, drop: tuple[str, ...]) -> pd.DataFrame:
     else:
         df = sc.stat_rows(sc.comparator_rows(stats_), srcs)
     df.insert(df.columns.get_loc("Caveat") + 1, "Where sources disagree",
-              sc.disagreement_column(pack_.tables["contradictions"], df["stat_id"]))
+              sc.disagreement_column(stats_, df["stat_id"]))
     return df.drop(columns=list(drop))
 
 

@@ -1,0 +1,145 @@
+"""Alternative values: what the sources say where they disagree with the value a record uses.
+
+The ``alternatives`` table holds one row per record, column and competing value, with the sources that give it. Every
+"sources disagree" text the dashboard shows (detail dialogs, hovers, tooltips, the briefing pack, the contradictions
+list) is derived here from those rows, never typed twice. Pure code: plain data out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from components.schema import split_ids
+from components.values import is_blank
+
+STATUS_WORDS = {"alternative": "other figure", "superseded": "earlier report, since revised",
+                "error": "error in the source"}
+# Short labels of the columns alternatives are usually about; any other column reads as its name.
+COLUMN_LABELS = {
+    "killed": "Victims killed", "injured": "Injured", "perpetrators_killed": "Perpetrators killed",
+    "total_deaths": "All deaths", "date": "Date", "date_precision": "Date precision", "place": "Place",
+    "region": "Region", "classification": "Classification", "event_type": "Kind", "attack_type": "Attack type",
+    "perpetrator_group": "Perpetrator", "perpetrator": "Perpetrator", "target_type": "Target",
+    "attack_description": "What happened", "title": "Title", "value": "Figure", "court": "Court",
+    "organisation": "Organisation", "name_in_source": "Name", "decision_date": "Decision date",
+    "start_year": "Start year", "end_year": "End year", "latitude": "Location", "longitude": "Location",
+    "unit": "Unit", "period": "Period", "category": "Category", "description": "What it did",
+}
+# Columns whose value is a figure or fact a source either states or contradicts (counts, dates, places,
+# classifications, a statistic's value): a source cited for another value of one of these is not among the record's
+# supporting sources. Descriptive text (summaries, perpetrator descriptions, titles) may cite a source that words a
+# detail differently; its other wording is still an alternative.
+FIGURE_COLUMNS = frozenset({
+    "date", "date_precision", "place", "region", "latitude", "longitude", "killed", "injured", "perpetrators_killed",
+    "total_deaths", "classification", "event_type", "attack_type", "target_type", "perpetrator_group", "value",
+    "value_low", "value_high", "unit", "period", "decision_date", "designation", "court", "organisation", "start_year",
+    "end_year", "category"})
+DERIVED = "disagreements"  # the derived text column attached to each table that has alternatives
+TABLE_IDS = {"events": "event_id", "policies": "policy_id", "statistics": "stat_id",
+             "banned_organisations": "ban_id", "phases": "phase_id"}
+
+
+def column_label(column: str) -> str:
+    return COLUMN_LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def value_text(row: Mapping) -> str:
+    """The alternative value as written: the value, 'low–high' for a range, 'at least low' for an open one."""
+    if not is_blank(row.get("value")):
+        return str(row["value"])
+    low, high = row.get("value_low"), row.get("value_high")
+    if is_blank(high):
+        return f"at least {number_text(low)}"
+    if is_blank(low):
+        return f"at most {number_text(high)}"
+    return f"{number_text(low)}–{number_text(high)}"
+
+
+def short_citation(source_id: str, sources: Mapping[str, Mapping]) -> str:
+    """'Reuters, 2011-05-24' (publisher without the copy used, and the date published); the id if unknown."""
+    src = sources.get(source_id)
+    if not src:
+        return source_id
+    publisher = str(src.get("publisher") or src.get("title") or source_id).split(" (")[0]
+    date = "" if is_blank(src.get("date_published")) else f", {src['date_published']}"
+    return publisher + date
+
+
+def of_record(alternatives: pd.DataFrame, table: str, record_id: str) -> list[dict]:
+    """The alternatives of one record, in table order, as plain dicts."""
+    if alternatives is None or alternatives.empty:
+        return []
+    hit = alternatives[(alternatives["table"] == table) & (alternatives["record_id"] == record_id)]
+    return hit.to_dict("records")
+
+
+def describe(alt: Mapping, sources: Mapping[str, Mapping], contradictions: Mapping[str, Mapping] | None = None
+             ) -> dict:
+    """One alternative, ready to show: label, value, status in words, note, its sources (citation and URL) and the
+    contradiction it belongs to (topic and the rule of the value used), where there is one."""
+    cid = "" if is_blank(alt.get("contradiction_id")) else str(alt["contradiction_id"])
+    con = (contradictions or {}).get(cid) or {}
+    entries = []
+    for sid in split_ids(alt.get("source_ids")):
+        src = sources.get(sid) or {}
+        entries.append({"id": sid, "citation": short_citation(sid, sources),
+                        "url": "" if is_blank(src.get("url")) else str(src["url"])})
+    return {"id": str(alt.get("alt_id", "")), "column": str(alt["column"]), "label": column_label(str(alt["column"])),
+            "value": value_text(alt), "status": str(alt["status"]), "status_text": STATUS_WORDS.get(alt["status"], ""),
+            "note": "" if is_blank(alt.get("note")) else str(alt["note"]), "sources": entries,
+            "contradiction_id": cid, "topic": str(con.get("topic") or ""), "value_used": str(con.get("value_used") or "")}
+
+
+def line(alt: Mapping, sources: Mapping[str, Mapping]) -> str:
+    """'Injured: 3 (other figure; ICT, 2013; AFP, 2011-05-17)' — one alternative as one line of text."""
+    cites = "; ".join(short_citation(s, sources) for s in split_ids(alt.get("source_ids")))
+    status = STATUS_WORDS.get(alt["status"], alt["status"])
+    return f"{column_label(str(alt['column']))}: {value_text(alt)} ({status}; {cites})"
+
+
+def summary_text(alts: list[Mapping], sources: Mapping[str, Mapping]) -> str:
+    """Every alternative of a record in one line; empty when there is none."""
+    return "; ".join(line(a, sources) for a in alts)
+
+
+def attach(tables: dict[str, pd.DataFrame]) -> None:
+    """Add the derived ``disagreements`` text column to every table an alternative can be about (blank where the
+    record has none)."""
+    alts = tables.get("alternatives")
+    sources = {r["source_id"]: r for r in tables["sources"].to_dict("records")} if "sources" in tables else {}
+    by_record: dict[tuple[str, str], list[dict]] = {}
+    if alts is not None and not alts.empty:
+        for a in alts.to_dict("records"):
+            by_record.setdefault((a["table"], a["record_id"]), []).append(a)
+    for table, id_col in TABLE_IDS.items():
+        df = tables.get(table)
+        if df is None or id_col not in df:
+            continue
+        texts = [summary_text(by_record.get((table, rid), []), sources) for rid in df[id_col]]
+        df[DERIVED] = pd.Series([t or None for t in texts], index=df.index, dtype="str")
+
+
+def contradiction_alternatives(alternatives: pd.DataFrame, contradiction_id: str) -> list[dict]:
+    if alternatives is None or alternatives.empty:
+        return []
+    return alternatives[alternatives["contradiction_id"] == contradiction_id].to_dict("records")
+
+
+def contradiction_text(alternatives: pd.DataFrame, contradiction_id: str, sources: Mapping[str, Mapping]) -> str:
+    """The other values of one contradiction, with who gives them, as one line."""
+    return summary_text(contradiction_alternatives(alternatives, contradiction_id), sources)
+
+
+def url_has_path(url: object) -> bool:
+    """True for a deep address (http(s) with a path beyond '/' or a query), False for a bare domain or blank."""
+    if is_blank(url):
+        return False
+    parts = urlparse(str(url))
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and (parts.path.strip("/") != "" or bool(parts.query))
