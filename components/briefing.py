@@ -78,8 +78,7 @@ CHAR_EM = 0.48  # average character width of Arial text as a share of the font s
 
 INCIDENT_COLUMNS = (("Date", 1.45), ("Place", 2.1), ("Region", 1.7), ("Type", 2.3), ("Killed", 0.85),
                     ("Injured", 0.92), ("Classification", 1.55), ("Sources", 1.46))
-DISAGREEMENT_COLUMNS = (("Record", 3.0), ("Figure", 1.6), ("Other value", 1.8), ("Status", 1.6), ("Note", 3.0),
-                        ("Sources", 1.33))
+DISAGREEMENT_COLUMNS = (("Incident or milestone", 3.4), ("Other values the sources give, with their sources", 8.93))
 MILESTONE_COLUMNS = (("Date", 1.6), ("Kind", 2.35), ("Milestone", 6.95), ("Sources", 1.43))
 
 
@@ -446,19 +445,21 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
                           "row (see 'Sources cited').", filter_text, i_note, CONTENT_BOTTOM - CONTENT_TOP - 0.45)
 
     # ---------------------------------------------------------------- where the sources disagree (paginated)
-    if not shown_alts.empty:
-        names = {**{r["event_id"]: f"{short_date(r['date'], r['date_precision'])} {clean(r['place'])}"
-                    for r in events.to_dict("records") if r["event_id"] in set(shown_alts["record_id"])},
-                 **{r["policy_id"]: f"{short_date(r['date'], r['date_precision'])} {clean(r['title'])}"
-                    for r in policies.to_dict("records") if r["policy_id"] in set(shown_alts["record_id"])}}
-        d_rows = [[names.get(a["record_id"], a["record_id"]), alternatives.column_label(a["column"]),
-                   clean(alternatives.value_text(a)), alternatives.STATUS_WORDS.get(a["status"], a["status"]),
-                   clean(a.get("note")), ref(a["source_ids"])] for a in shown_alts.to_dict("records")]
+    # One row per record, its figures only (counts, dates, places, classifications); differences of wording are in
+    # the dashboard's detail of the record.
+    figure_alts = shown_alts[shown_alts["column"].isin(alternatives.FIGURE_COLUMNS)]
+    if not figure_alts.empty:
+        names = {**{r["event_id"]: f"{short_date(r['date'], r['date_precision'])}, {clean(r['place'])}"
+                    for r in events.to_dict("records") if r["event_id"] in set(figure_alts["record_id"])},
+                 **{r["policy_id"]: f"{short_date(r['date'], r['date_precision'])}, {clean(r['title'])}"
+                    for r in policies.to_dict("records") if r["policy_id"] in set(figure_alts["record_id"])}}
+        d_rows = [[names.get(rid, rid), _other_values(grp, ref)]
+                  for rid, grp in figure_alts.groupby("record_id", sort=False)]
         pages += _table_pages("disagreements", TITLES["disagreements"], DISAGREEMENT_COLUMNS, d_rows,
                               "Source: data pack, alternatives table: every value a source gives that differs from "
                               "the one used, with the sources that give it.", filter_text,
-                              "The figures on the other slides are the values used (the most recent credible official "
-                              "figure); these are the others. 'error': wrong in the source, never charted.",
+                              "The other slides show the values used (the most recent credible official figure). "
+                              "'error': wrong in its source, never charted. Differences of wording: dashboard detail.",
                               CONTENT_BOTTOM - CONTENT_TOP - 0.45)
 
     # ---------------------------------------------------------------- sources (paginated) and licences
@@ -487,6 +488,19 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
                           {"entries": [references[j] for j in idx]}))
     pages.append(licences)
     return Briefing(DECK_TITLE, filter_text, today, view_url, citation, pages, images, references, False)
+
+
+def _other_values(alts: pd.DataFrame, ref) -> str:
+    """'Victims killed: 4, 5 (earlier reports) [3, 12]; Date: 2011-06-30 (other figure) [7]' for one record."""
+    parts = []
+    for column, grp in alts.groupby("column", sort=False):
+        bits = []
+        for status, g2 in grp.groupby("status", sort=False):
+            values = ", ".join(clean(alternatives.value_text(a)) for a in g2.to_dict("records"))
+            refs = ref(";".join(g2["source_ids"]))
+            bits.append(f"{values} ({alternatives.STATUS_WORDS.get(status, status)}) {refs}".strip())
+        parts.append(f"{alternatives.column_label(column)}: " + "; ".join(bits))
+    return ". ".join(parts)
 
 
 def _alternatives_in_view(alts: pd.DataFrame | None, events: pd.DataFrame, policies: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,7 @@ deep source addresses; and the alternatives reach the detail dialog, hovers, too
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pandas as pd
@@ -276,12 +277,14 @@ def test_briefing_pack_has_a_page_of_disagreements_with_their_sources(pack):
     assert pages
     rows = [r for p in pages for r in p.body["rows"]]
     alts = pack.tables["alternatives"]
-    in_view = alts[alts["table"].isin(["events", "policies"])]
-    assert len(rows) == len(in_view)
-    assert all(r[-1].startswith("[") for r in rows), "every other value cites its sources by number"
-    # the numbers resolve to the references of the pack
-    numbers = {int(n) for r in rows for n in r[-1].strip("[]").split(", ")}
-    assert numbers <= {ref["n"] for ref in b.references}
+    figures = alts[alts["table"].isin(["events", "policies"]) & alts["column"].isin(alt.FIGURE_COLUMNS)]
+    assert len(rows) == figures["record_id"].nunique(), "one row per incident or milestone"
+    text = " ".join(r[1] for r in rows)
+    for a in figures.to_dict("records"):
+        assert alt.value_text(a) in text and alt.column_label(a["column"]) in text
+    # every value cites its sources by number, and the numbers resolve to the references of the pack
+    numbers = {int(n) for r in rows for grp in re.findall(r"\[([\d, ]+)\]", r[1]) for n in grp.split(", ")}
+    assert numbers and numbers <= {ref["n"] for ref in b.references}
 
 
 def test_the_zip_carries_the_alternatives_of_the_rows_it_holds(pack):

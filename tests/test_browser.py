@@ -243,3 +243,40 @@ def test_uploading_files_through_the_import_page(browser, tmp_path_factory):
             assert page.get_by_text("112 accepted").count() + page.get_by_text("accepted,").count() >= 1
         finally:
             context.close()
+
+
+def test_incident_detail_shows_the_other_values_and_their_sources(browser, app_url):
+    """Select the most recent incident on the overview: its dialog lists the values other sources give, each with
+    its sources as links, and the verification record, as the data pack holds them."""
+    from components.datapack import load_datapack
+
+    pack = load_datapack(DEFAULT_DATA_DIR)
+    latest = pack.tables["events"].sort_values("date").iloc[-1]
+    alts = pack.tables["alternatives"]
+    mine = alts[(alts["table"] == "events") & (alts["record_id"] == latest["event_id"])]
+    context, page = open_page(browser, app_url + "/")
+    try:
+        grid = page.locator("[data-testid=stDataFrame]").last
+        grid.wait_for(state="visible", timeout=30_000)
+        grid.scroll_into_view_if_needed()
+        dialog = page.locator("[role=dialog]").first
+        for attempt in range(3):  # a click that lands while the grid is redrawn selects nothing: click again
+            box = grid.bounding_box()
+            page.mouse.click(box["x"] + 12, box["y"] + 53)  # the selection box of the first row
+            try:
+                dialog.wait_for(state="visible", timeout=15_000)
+                break
+            except playwright.TimeoutError:
+                if attempt == 2:
+                    raise
+        dialog.get_by_text("Where sources disagree", exact=False).first.wait_for(timeout=30_000)
+        text = dialog.inner_text()
+        assert latest["place"] in text
+        for a in mine.to_dict("records"):
+            assert f"{a['value']}" in text
+        links = dialog.locator("a[href^='http']")
+        assert links.count() >= len(mine)
+        if len(mine):
+            assert "What each source read says" in text
+    finally:
+        context.close()
