@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -139,33 +140,64 @@ def vocabulary(events: pd.DataFrame, regions: pd.DataFrame, metadata: dict) -> d
     }
 
 
-def url_problems(raw: Mapping[str, list[str]], vocab: Mapping[str, tuple[str, ...]],
-                 page_keys: Mapping[str, tuple[str, ...] | None]) -> list[str]:
-    """Notices for link parameters the dashboard cannot honour (they fall back to the default).
+YEAR_RE = re.compile(r"\s*\+?([0-9]{4})\s*")  # ASCII digits only: str.isdigit accepts '¹⁹⁹¹', int() does not
 
-    ``raw`` maps each URL parameter to its values as given; ``page_keys`` are the other known parameters with
-    their allowed values (None: any value)."""
+
+def parse_year(value: str) -> int | None:
+    """A year as a link may write it ('2011', ' 2011', '+2011'); None for anything else ('2011.5', '--1991',
+    '¹⁹⁹¹', '1e3', '')."""
+    m = YEAR_RE.fullmatch(value)
+    return int(m.group(1)) if m else None
+
+
+def parse_link(raw: Mapping[str, list[str]], vocab: Mapping[str, tuple[str, ...]],
+               page_keys: Mapping[str, tuple[str, ...] | None]) -> tuple[dict[str, list[str]], list[str]]:
+    """The one reading of a link's parameters: (what the view honours, in canonical form; a notice for each part
+    that cannot be honoured). Values the view does not honour are left out of the first, so that nothing else
+    (a bound widget) can read them another way. Notices are plain text; escape them before rendering.
+
+    ``raw`` maps each parameter to its values as given; ``page_keys`` are the other known parameters with their
+    allowed values (None: any value), matched without regard to case."""
+    clean: dict[str, list[str]] = {}
     notices: list[str] = []
     for key, values in raw.items():
         if key == KEY_YEARS:
-            ok = len(values) == 2 and all(v.strip().lstrip("-").isdigit() for v in values)
+            years = [parse_year(v) for v in values]
+            ok = len(years) == 2 and None not in years
             if ok:
-                lo, hi = sorted(int(v) for v in values)
+                lo, hi = sorted(years)  # type: ignore[type-var]
                 ok = YEAR_MIN <= lo and hi <= YEAR_MAX
-            if not ok:
+            if ok:
+                clean[key] = [str(lo), str(hi)]
+            else:
                 notices.append(f"The link's year range {', '.join(values) or '(empty)'} is not two years within "
                                f"{YEAR_MIN}-{YEAR_MAX}; showing {YEAR_MIN}-{YEAR_MAX}.")
         elif key in vocab:
+            good = [v for v in values if v in vocab[key]]
             bad = [v for v in values if v not in vocab[key]]
             if bad:
                 notices.append(f"The link names unknown value(s) for '{key}': {', '.join(repr(b) for b in bad)}; "
                                "they were ignored.")
+            if good or not bad:
+                clean[key] = good
         elif key in page_keys:
             allowed = page_keys[key]
-            bad = [v for v in values if allowed is not None and v not in allowed]
-            if bad:
-                notices.append(f"The link's value {', '.join(repr(b) for b in bad)} for '{key}' is not one of "
-                               f"{', '.join(allowed or ())}; the default is shown.")
+            if allowed is None:
+                clean[key] = list(values)
+                continue
+            by_lower = {a.lower(): a for a in allowed}
+            good = [by_lower[v.strip().lower()] for v in values if v.strip().lower() in by_lower]
+            if len(good) == len(values) and good:
+                clean[key] = good[-1:]
+            else:
+                notices.append(f"The link's value {', '.join(repr(v) for v in values)} for '{key}' is not one of "
+                               f"{', '.join(allowed)}; the default is shown.")
         else:
             notices.append(f"The link parameter '{key}' is not one this dashboard uses; it was ignored.")
-    return notices
+    return clean, notices
+
+
+def url_problems(raw: Mapping[str, list[str]], vocab: Mapping[str, tuple[str, ...]],
+                 page_keys: Mapping[str, tuple[str, ...] | None]) -> list[str]:
+    """The notices of ``parse_link`` alone."""
+    return parse_link(raw, vocab, page_keys)[1]

@@ -19,13 +19,19 @@ st.set_page_config(
     layout="wide",
 )
 
+frame.read_link(current_pack())  # one reading of the link, before presentation mode or any widget looks at it
 if present.presenting():
     present.hide_chrome()
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
+overview = st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", url_path="home",
+                   default=True)  # served at /; /overview (below) leads there too
+
+
 pages = [
-    st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
-            default=True),
+    overview,
+    # /overview, the address the overview page had (and links in circulation use): the same page
+    st.Page(PAGES_DIR / "overview.py", title="Overview", url_path="overview", visibility="hidden"),
     st.Page(PAGES_DIR / "map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page(PAGES_DIR / "timeline.py", title="Policy timeline", icon=":material/timeline:", url_path="timeline"),
     st.Page(PAGES_DIR / "statistics.py", title="Statistics", icon=":material/bar_chart:", url_path="statistics"),

@@ -11,7 +11,13 @@ from components import briefing
 from components.datapack import DataPack
 from components.filters import Filters
 
-_PREPARED = "_briefing_prepared"  # (filters key, view url, {'pptx': bytes, 'pdf': bytes})
+_PREPARED = "_briefing_prepared"  # ((data key, filters key), view url, {'pptx': bytes, 'pdf': bytes})
+
+
+def _key(pack: DataPack, filters: Filters) -> tuple:
+    """What a prepared pack was built from: the data (the pack's key names the imported datasets switched on, by
+    fingerprint) and the filters."""
+    return pack.data_dir, filters.key()
 
 
 def view_url() -> str:
@@ -24,7 +30,7 @@ def view_url() -> str:
 def _prepare(pack: DataPack, filters: Filters, url: str) -> None:
     with st.spinner("Preparing the briefing pack…"):
         files = briefing.build_pack(pack, filters, date.today(), url)
-    st.session_state[_PREPARED] = (filters.key(), url, files)
+    st.session_state[_PREPARED] = (_key(pack, filters), url, files)
 
 
 def sidebar_control(pack: DataPack, filters: Filters) -> None:
@@ -32,7 +38,7 @@ def sidebar_control(pack: DataPack, filters: Filters) -> None:
         st.markdown("### Briefing pack")
         url = view_url()
         prepared = st.session_state.get(_PREPARED)
-        current = prepared is not None and prepared[0] == filters.key()
+        current = prepared is not None and prepared[0] == _key(pack, filters)
         st.button("Prepare briefing pack" if not current else "Prepare again", icon=":material/slideshow:",
                   key="briefing_prepare", on_click=_prepare, args=(pack, filters, url), width="stretch",
                   help="The current view (filters as set) as a PowerPoint deck with editable charts and an A4 PDF "
@@ -40,7 +46,9 @@ def sidebar_control(pack: DataPack, filters: Filters) -> None:
                        "every source cited. Takes a few seconds.")
         if not current:
             if prepared is not None:
-                st.caption("The filters changed since the last pack: prepare it again.")
+                st.caption("The filters changed since the last pack: prepare it again." if prepared[0][0] == pack.data_dir
+                           else "The data changed since the last pack (an imported dataset was switched on or off, "
+                                "added or removed): prepare it again.")
             return
         stem = "kz-briefing-" + date.today().isoformat()
         files = prepared[2]

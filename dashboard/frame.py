@@ -4,6 +4,7 @@ words, source lines. Streamlit code; the logic lives in components.filters."""
 from __future__ import annotations
 
 import html
+import re
 
 import streamlit as st
 
@@ -19,8 +20,7 @@ PAGE_KEYS: dict[str, tuple[str, ...] | None] = {
     "present": ("true", "false"),
     "slide": ("Overview", "Map", "Timeline", "Statistics"),
 }
-_INITIAL_URL = "_initial_url"
-_NOTICES_SHOWN = "_url_notices_shown"
+_LINK_NOTICES = "_link_notices"  # set once per session by read_link; popped when shown
 
 
 def _vocabulary(pack: DataPack) -> dict[str, tuple[str, ...]]:
@@ -66,10 +66,40 @@ def perpetrator_options(pack: DataPack) -> tuple[str, ...]:
     return offer + tuple(sorted(p for p in extra if p in known))
 
 
-def _snapshot_url() -> None:
-    """Keep the link as it arrived (before widgets rewrite it) for the first run of the session."""
-    if _INITIAL_URL not in st.session_state:
-        st.session_state[_INITIAL_URL] = {k: st.query_params.get_all(k) for k in st.query_params}
+def read_link(pack: DataPack) -> None:
+    """Once per session, before any widget is drawn: read the link with the one parser (``filters.parse_link``),
+    take out of the address what the view cannot honour and write the rest in canonical form, so that the bound
+    widgets, presentation mode and the notices all see the same values. The notices wait for ``url_notices``."""
+    if _LINK_NOTICES in st.session_state:
+        return
+    raw = {k: st.query_params.get_all(k) for k in st.query_params}
+    clean, notices = flt.parse_link(raw, filter_vocabulary(pack), PAGE_KEYS)
+    for key, values in raw.items():
+        if key not in clean:
+            del st.query_params[key]
+        elif clean[key] != values:
+            st.query_params[key] = clean[key]
+    _reseed(raw, clean)
+    st.session_state[_LINK_NOTICES] = notices
+
+
+def _reseed(raw: dict[str, list[str]], clean: dict[str, list[str]]) -> None:
+    """Give the bound widgets the cleaned link as their first value. Streamlit seeds a bound widget on a session's
+    first run from the address as it arrived (its own copy, parsed its own way: 'years=2011.5' becomes 2011 and
+    '+2011' 2011), not from ``st.query_params`` as the script left it; so that copy is replaced too. Internal to
+    Streamlit 1.67 (``QueryParams._initial_query_params``): if it moves, the link tests of the overview fail."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    state = getattr(getattr(ctx, "session_state", None), "_state", None)
+    seed = getattr(getattr(state, "query_params", None), "_initial_query_params", None)
+    if not isinstance(seed, dict):
+        return
+    for key in raw:
+        if key in clean:
+            seed[key] = list(clean[key])
+        else:
+            seed.pop(key, None)
 
 
 def _reset_filters(vocab: dict[str, tuple[str, ...]]) -> None:
@@ -82,7 +112,7 @@ def _reset_filters(vocab: dict[str, tuple[str, ...]]) -> None:
 
 def sidebar_filters(pack: DataPack) -> flt.Filters:
     """Draw the filters in the sidebar (bound to the URL) and return what they select."""
-    _snapshot_url()
+    read_link(pack)
     vocab = filter_vocabulary(pack)
     with st.sidebar:
         st.markdown("### Filters")
@@ -114,13 +144,11 @@ def sidebar_filters(pack: DataPack) -> flt.Filters:
 
 
 def url_notices(pack: DataPack) -> None:
-    """Say once, at the top of the page, which parts of the link could not be honoured."""
-    if st.session_state.get(_NOTICES_SHOWN):
-        return
-    st.session_state[_NOTICES_SHOWN] = True
-    vocab = filter_vocabulary(pack)
-    for notice in flt.url_problems(st.session_state.get(_INITIAL_URL, {}), vocab, PAGE_KEYS):
-        st.warning(notice, icon=":material/link_off:")
+    """Say once, at the top of the page, which parts of the link could not be honoured. The link's own words are
+    escaped: a value written as markdown (a link, an image) shows as typed, and nothing is fetched."""
+    for notice in st.session_state.get(_LINK_NOTICES) or ():
+        st.warning(escape_md(notice), icon=":material/link_off:")
+    st.session_state[_LINK_NOTICES] = ()
 
 
 def filter_statement(filters: flt.Filters, n_incidents: int) -> None:
@@ -144,7 +172,12 @@ _MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in _MD_SPECIAL})
 _MD_ESCAPES_KEEP_ENTITIES = str.maketrans({ch: "\\" + ch for ch in _MD_SPECIAL if ch not in "&;"})
 
 
+# Markdown turns a bare address ("http://...", "www...", "a@b.c") into a link even when its characters are escaped
+# (GFM autolinks). A word joiner (U+2060, invisible, zero width) after the scheme, "www" or "@" stops that.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z]:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+
+
 def escape_md(text: object) -> str:
     """Text from the data, made safe for st.markdown: every markdown, HTML, LaTeX and emoji-shortcode character
-    is backslash-escaped, so it shows as typed and never as markup."""
-    return ("" if text is None else str(text)).translate(_MD_ESCAPES)
+    is backslash-escaped, so it shows as typed and never as markup, and no bare address becomes a link."""
+    return _AUTOLINK.sub("\u2060", "" if text is None else str(text)).translate(_MD_ESCAPES)

@@ -280,3 +280,38 @@ def test_incident_detail_shows_the_other_values_and_their_sources(browser, app_u
             assert "What each source read says" in text
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path,heading", [
+    ("overview?region=Jambyl+Region&years=2011&years=2016", "Terrorism and counter-terrorism in Kazakhstan"),
+    ("map?region=Jambyl+Region&years=2011&years=2016&shade=victims", "Map of incidents"),
+])
+def test_every_address_opens_its_page_with_its_filters(browser, app_url, path, heading):
+    """/overview (the overview's former address) and the README's example links open their page, filters kept."""
+    context, page = open_page(browser, f"{app_url}/{path}")
+    try:
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+        assert page.get_by_text("Page not found").count() == 0
+        if "region=" in path:
+            page.get_by_text("Jambyl Region, 2011-2016", exact=False).first.wait_for(timeout=30_000)
+    finally:
+        context.close()
+
+
+def test_a_link_in_a_link_value_is_neither_clickable_nor_fetched(browser, app_url):
+    requests: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(f"{app_url}/?region=%5BSession+expired%5D%28http%3A%2F%2F127.0.0.9%2Flogin%29"
+                  "&type=%21%5Bt%5D%28http%3A%2F%2F127.0.0.9%2Fpixel.png%29")
+        wait_ready(page)
+        alerts = page.locator("[data-testid=stAlert]")
+        alerts.first.wait_for(timeout=30_000)
+        text = " ".join(alerts.all_inner_texts()).replace("\u2060", "")  # the word joiner that stops autolinks
+        assert "[Session expired](http://127.0.0.9/login)" in text and "![t](http://127.0.0.9/pixel.png)" in text
+        assert alerts.locator("a, img").count() == 0
+        assert not [u for u in requests if u.startswith("http://127.0.0.9")], "nothing fetched from the link's addresses"
+    finally:
+        context.close()

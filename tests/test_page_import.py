@@ -112,3 +112,21 @@ def test_exports_carry_the_dataset_citation_and_the_rows_their_provenance(stored
     known = imported[imported["killed"].notna()]
     assert (known["killed"] == known["total_deaths"] - known["perpetrators_killed"]).all()
     assert imported["killed"].isna().any()
+
+
+def test_a_briefing_pack_prepared_with_a_dataset_on_is_not_offered_once_it_is_off(stored, var_dir):
+    """The prepared pack belongs to the data it was built from: switching an imported dataset off (same filters)
+    makes it stale, as changing a filter does."""
+    from dashboard.briefing_ui import _PREPARED
+
+    dataset_id, _ = stored
+    at = run()
+    at.button(key="briefing_prepare").click().run()
+    assert not at.exception
+    assert "PowerPoint (.pptx)" in [b.proto.label for b in at.get("download_button")]
+    Store(var_dir).set_enabled(dataset_id, False)
+    at.run()
+    assert not at.exception
+    assert "PowerPoint (.pptx)" not in [b.proto.label for b in at.get("download_button")]
+    assert any("data changed" in c.value for c in at.caption)
+    assert at.session_state[_PREPARED] is not None
