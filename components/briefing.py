@@ -26,9 +26,8 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from components import alternatives
+from components import alternatives, mapping, style, summary
 from components import briefing_images as img
-from components import mapping, style, summary
 from components import filters as flt
 from components import stats_charts as sc
 from components import timeline as tl

@@ -16,9 +16,8 @@ import io
 import math
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
-
 import threading
+from collections.abc import Mapping, Sequence
 from functools import wraps
 
 import matplotlib

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.details import source_entries
 from components import alternatives as alt
+from components.details import source_entries
 from components.schema import split_ids
 from components.style import BASE_FONT_SIZE, OKABE_ITO, plotly_layout
 from components.values import is_blank

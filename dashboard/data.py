@@ -10,7 +10,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import pandas as pd
-
 import streamlit as st
 
 from components import store as store_mod

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-
 import plotly.graph_objects as go
 
 from components import alternatives as alt

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 import shutil
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 

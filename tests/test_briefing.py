@@ -205,7 +205,7 @@ def test_headline_counts_unknowns_apart(built, pack, name):
     events = FILTERS[name].apply(pack.tables["events"])
     slide = slides_titled(built[name]["deck"], "Headline figures")[0]
     text = slide_text(slide)
-    for col, fig in summary.headline(events).items():
+    for fig in summary.headline(events).values():
         assert fig.value_text in text
         if fig.unknown_text:
             assert fig.unknown_text in text
