@@ -479,6 +479,38 @@ def reliability_text(stats: pd.DataFrame, ids: Iterable[str], sources: Mapping[s
     return " ".join(notes)
 
 
+def chart_alt(stats: pd.DataFrame, name: str) -> str:
+    """The text alternative of a statistics chart, stating what it draws with the numbers of the rows it draws
+    (never typed: a corrected figure changes the sentence with the chart). Rows the pack lacks are named."""
+    charted = rows_by_id(chartable(stats), {"age": AGE_IDS, "prosecution": PROSECUTION_IDS,
+                                            "fighters": FIGHTERS_IDS}[name])
+
+    def figure(row: Mapping) -> str:
+        unit = _text(row.get("unit"))
+        return f"{value_text(row)}{'%' if unit == '%' else ' ' + unit}".strip()
+
+    if name == "age":
+        bands = [f"{figure(charted[i])} {label}" for i, label in ((AGE_UNDER_20, "under 20"), (AGE_30_39, "aged 30 to 39"),
+                                                                  (AGE_UNDER_40, "under 40 (the reported total)"))
+                 if i in charted]
+        return ("Bar chart of the perpetrators' age shares exactly as reported: " + ", ".join(bands)
+                + "; the 20 to 29 band is not reported and is drawn empty.") if bands else MISSING_CHART
+    if name == "prosecution":
+        bars = [f"{figure(r)}: {_text(r.get('metric'))} ({_text(r.get('period'))})" for r in charted.values()]
+        return ("Horizontal bar chart of figures given by officials, each over its own period: " + "; ".join(bars)
+                + ".") if bars else MISSING_CHART
+    rng = charted.get(FIGHTERS_RANGE)
+    parts = [f"Range chart: {_text(rng.get('metric'))}, {figure(rng)}, drawn as an interval"] if rng else []
+    comps = [f"{figure(r)}: {_text(r.get('metric'))} ({_text(r.get('period'))})" for i, r in charted.items()
+             if i != FIGHTERS_RANGE]
+    if comps:
+        parts.append("public comparators drawn as separate markers: " + "; ".join(comps))
+    return ("; ".join(parts) + ".") if parts else MISSING_CHART
+
+
+MISSING_CHART = "Chart of figures that are not in the data pack (the statistics table lacks these rows)."
+
+
 def age_arithmetic(stats: pd.DataFrame) -> str:
     """'55% under 20 + 35% aged 30–39 = 90%, the reported total under 40: that leaves 0% for ages 20–29.'
     Computed from the rows as they are; empty when a row is missing."""

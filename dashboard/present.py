@@ -214,10 +214,8 @@ def _statistics(pack, filters, events, key) -> None:
     st.caption("National figures as reported; the region and year filters do not apply to them.")
     left, right = st.columns([1, 1], gap="large")
     with left:
-        _plot(pack, "age", (), 310, "Perpetrator age shares as reported: 55% under 20, 35% aged 30-39, 90% under "
-              "40; the 20-29 band is not reported.")
-        st.warning("The bands do not add up: 55% + 35% = 90% under 40 leaves 0% aged 20-29, which is implausible "
-                   "(probably a transcription error). Period and population counted are not stated.",
+        _plot(pack, "age", (), 310, memo(views.stats_alt, pack, "age"))
+        st.warning("**The bands do not add up.** " + frame.escape_md(memo(views.stats_age_text, pack)[0]),
                    icon=":material/warning:")
     with right:
         for row, period in memo(_prosecution_rows, pack):

@@ -90,6 +90,11 @@ def stats_figure(pack: DataPack, name: str):
     return frozen(STATS_FIGURES[name](sc.chartable(pack.tables["statistics"]), pack.sources_by_id()))
 
 
+def stats_alt(pack: DataPack, name: str) -> str:
+    """The text alternative of a statistics chart, from the rows it draws."""
+    return sc.chart_alt(pack.tables["statistics"], name)
+
+
 def stats_chart_text(pack: DataPack, ids: tuple[str, ...]) -> dict:
     """The words around a statistics chart: its source line (of the source document's rows, and of the comparators'
     where it draws any), the reliability of that source, the caveats of its rows (as (metric, value, caveat)

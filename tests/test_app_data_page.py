@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import DATA_DIR_ENV
-from tests.conftest import edit_table, open_app
+from dashboard.frame import escape_md
+from tests.conftest import edit_table, open_app, read_rows
 
 
 def _run(monkeypatch, data_dir: Path | None = None) -> AppTest:
@@ -52,10 +53,18 @@ def test_broken_pack_shows_problems_as_a_list_not_a_traceback(monkeypatch, pack_
     assert overview.loc[overview["File"] == "events.csv", "Status"].item() == "2 row(s) left out"
 
 
+def cited_source(data_dir) -> tuple[str, str]:
+    """(event id, the first source it cites): the source the payload is written into, and an incident citing it."""
+    event = read_rows(data_dir / "events.csv")[1][0]
+    return event["event_id"], event["source_ids"].split(";")[0]
+
+
 @pytest.mark.parametrize("payload", ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>", "**bold** [l](javascript:alert(1))"])
 def test_markup_in_data_stays_text(monkeypatch, pack_copy, payload):
+    event_id, source_id = cited_source(pack_copy)
+
     def inject(header, rows):
-        rows[0]["title"] = payload
+        next(r for r in rows if r["source_id"] == source_id)["title"] = payload
     edit_table(pack_copy, "sources.csv", inject)
     at = _run(monkeypatch, pack_copy)
     assert not at.exception
@@ -63,3 +72,12 @@ def test_markup_in_data_stays_text(monkeypatch, pack_copy, payload):
     assert payload in set(sources["title"])
     rendered = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert payload not in rendered
+    # a page that does render the title as markdown: the citation in an incident's detail, escaped
+    at = open_app("app_pages/timeline.py")
+    at.session_state["timeline"] = {"selection": {"points": [{"curve_number": 0, "point_number": 0, "point_index": 0,
+                                                              "customdata": [event_id]}],
+                                                  "point_indices": [0], "box": [], "lasso": []}}
+    at.run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.get("dialog")[0].markdown)
+    assert escape_md(payload) in shown and payload not in shown

@@ -52,16 +52,21 @@ def _text(at: AppTest) -> str:
     return " ".join(parts).replace("\\", "")
 
 
-def _click(at: AppTest, layer: str, index: int) -> AppTest:
+def _click(at: AppTest, layer: str, index: int, also: dict[str, int] | None = None) -> AppTest:
     """Send the selection a browser sends when the user clicks object ``index`` of ``layer`` (as a widget value,
-    so that the chart's on_select callback runs as it does in the browser)."""
-    obj = _layers(at)[layer]["data"]
-    obj = obj["features"][index] if isinstance(obj, dict) else obj[index]
+    so that the chart's on_select callback runs as it does in the browser); ``also``: objects of other layers
+    picked by the same click (an incident drawn over a region)."""
+    picks = {layer: index, **(also or {})}
+    indices, objects = {}, {}
+    for name, i in picks.items():
+        data = _layers(at)[name]["data"]
+        objects[name] = [data["features"][i] if isinstance(data, dict) else data[i]]
+        indices[name] = [i]
     states = WidgetStates()
     states.CopyFrom(at._tree.get_widget_states())
     widget = states.widgets.add()
     widget.id = _chart(at).proto.id
-    widget.string_value = json.dumps({"selection": {"indices": {layer: [index]}, "objects": {layer: [obj]}}})
+    widget.string_value = json.dumps({"selection": {"indices": indices, "objects": objects}})
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -189,9 +194,19 @@ def test_clicking_a_region_filters_to_it(monkeypatch, pack):
 
 
 def test_clicking_a_region_while_an_incident_is_picked_does_not_filter(monkeypatch):
+    """A click on an incident drawn over a region picks both: the incident's record opens, the region does not
+    become a filter."""
     at = _open(monkeypatch)
-    _click(at, "incidents", 0)
+    features = _layers(at)["regions"]["data"]["features"]
+    index = next(i for i, f in enumerate(features) if f["properties"]["region"] == "Jambyl Region")
+    taraz = _index_of(at, "ev-2011-11-12-taraz")
+    _click(at, "incidents", taraz, also={"regions": index})
     assert at.session_state["region"] == []
+    assert "Taraz, 12 November 2011" in [s.value for s in at.subheader]
+    # the same region clicked alone does filter (so the test above can tell the two apart)
+    at = _open(monkeypatch)
+    _click(at, "regions", index)
+    assert at.session_state["region"] == ["Jambyl Region"]
 
 
 @pytest.mark.parametrize("payload", [PAYLOAD, "**bold** [l](javascript:alert(1))"])

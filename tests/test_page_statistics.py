@@ -137,3 +137,23 @@ def test_markup_in_the_data_stays_text(monkeypatch, pack_copy, payload):
     assert payload in _plain(at.warning[0].value)  # ... yet shown, as text
     hovers = " ".join(h for t in _specs(at)[0]["data"] for h in t["hovertext"])
     assert "<script>" not in hovers
+
+
+def test_chart_text_alternatives_state_the_numbers_of_the_table(monkeypatch, pack_copy):
+    """The alt texts are built from the rows the charts draw: change a figure in the data and the sentence follows
+    (the page, the presentation slide and the pack read the same builder)."""
+    def change(header, rows):
+        for r in rows:
+            if r["stat_id"] == sc.AGE_UNDER_20:
+                r["value"] = "54"
+            if r["stat_id"] == "st-prevention-departures-prevented":
+                r["value"] = "560"
+    edit_table(pack_copy, "statistics.csv", change)
+    monkeypatch.setenv(DATA_DIR_ENV, str(pack_copy))
+    at = open_app("app_pages/statistics.py")
+    assert not at.exception
+    alts = [c.proto.alt for c in at.get("plotly_chart")]
+    assert any("54% under 20" in a for a in alts) and not any("55%" in a for a in alts)
+    assert any("560 persons" in a for a in alts) and not any("559" in a for a in alts)
+    slide = open_app(None, {"present": "true", "slide": "Statistics"})
+    assert any("54% under 20" in c.proto.alt for c in slide.get("plotly_chart"))

@@ -49,7 +49,21 @@ def test_leaving_returns_to_the_same_filters():
     assert at.title[0].value.startswith("Terrorism and counter-terrorism")
 
 
-def test_nothing_matching_still_presents():
-    at = run({"present": "true", "region": "Pavlodar Region", "slide": "Timeline"})
+def test_nothing_matching_still_presents(pack):
+    """A region without incidents: the timeline slide still opens, says so in its filter line, and draws the
+    milestones (national) with no incident on the chart."""
+    import json
+
+    from components.filters import Filters
+
+    empty = sorted(set(pack.tables["regions"]["region"]) - set(pack.tables["events"]["region"]))[0]
+    at = run({"present": "true", "region": empty, "slide": "Timeline"})
     assert not at.exception
-    assert any("No policy milestone" in i.value for i in at.info) or at.get("plotly_chart")
+    assert heading(at) == HEADINGS["Timeline"]
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert Filters(regions=(empty,)).describe(0) in text
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    def ids(kind: str) -> list:
+        return [cd for tr in spec["data"] if (tr.get("meta") or {}).get("kind") == kind
+                for cd in tr.get("customdata") or []]
+    assert ids("policy") and not ids("event")

@@ -110,10 +110,7 @@ def recorded_disagreements(ids: tuple[str, ...]) -> None:
 st.header("Perpetrators' ages")
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    chart(memo(views.stats_figure, pack, "age"), sc.AGE_IDS, key="age",
-          alt="Bar chart of the shares of terrorists by age as reported in September 2016: 55% under 20 and 35% "
-              "aged 30 to 39, which together make the reported total of 90% under 40; the 20 to 29 band is not "
-              "reported and is shown empty.")
+    chart(memo(views.stats_figure, pack, "age"), sc.AGE_IDS, key="age", alt=memo(views.stats_alt, pack, "age"))
 with right:
     caveat, quote = memo(views.stats_age_text, pack)
     st.warning("**Caveat: the age shares do not add up.**\n\n" + escape_md(caveat), icon=":material/warning:")
@@ -127,9 +124,7 @@ st.header("Prosecution and prevention")
 left, right = st.columns([3, 2], gap="medium")
 with left:
     chart(memo(views.stats_figure, pack, "prosecution"), sc.PROSECUTION_IDS, key="prosecution",
-          alt="Horizontal bar chart of figures given by officials in September 2016: 445 defendants convicted, "
-              "73 extremist plots foiled, 559 citizens prevented from leaving, 45 citizens extradited from "
-              "terrorist camps and 33 who returned of their own accord; each covers a different period.")
+          alt=memo(views.stats_alt, pack, "prosecution"))
 with right:
     st.warning("**The periods differ.** Each bar covers its own period (under its label), so the bars are not a "
                "series and must not be added up.\n\n" + caveat_list(sc.PROSECUTION_IDS),
@@ -141,9 +136,7 @@ st.header("Foreign fighters")
 left, right = st.columns([3, 2], gap="medium")
 with left:
     chart(memo(views.stats_figure, pack, "fighters"), sc.FIGHTERS_IDS, key="fighters", with_comparators=True,
-          alt="Range chart: the 2018 Karaganda article estimates 200 to 400 Kazakh fighters with jihadist groups, "
-              "drawn as an interval; two official 2015 comparators are drawn as separate diamond markers: 400 "
-              "fighting abroad (July 2015) and 350 in Syria, of whom 150 fighters (April 2015).")
+          alt=memo(views.stats_alt, pack, "fighters"))
 with right:
     st.warning("**An estimate, not a count.** The source document gives a range, drawn as a range; the diamond "
                "markers are public comparators from outside the five source documents.\n\n"
