@@ -33,12 +33,13 @@ from components import stats_charts as sc
 from components import timeline as tl
 from components.exports import neutralise_cell
 from components.schema import split_ids
+from components.text import UNKNOWN, clean, count_text, plural  # noqa: F401 (re-exported)
+from components.text import date_short as short_date
 from components.values import is_blank
 
 # ------------------------------------------------------------------------------------------------ words
 DECK_TITLE = "Terrorism and counter-terrorism in Kazakhstan"
 NO_MATCH = "No incident matches these filters"
-UNKNOWN = "unknown"
 TITLES = {
     "title": DECK_TITLE,
     "headline": "Headline figures",
@@ -82,36 +83,6 @@ MILESTONE_COLUMNS = (("Date", 1.6), ("Kind", 2.35), ("Milestone", 6.95), ("Sourc
 
 
 # ------------------------------------------------------------------------------------------------ text helpers
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean(value: object, default: str = "") -> str:
-    """Data text as plain text: blank -> default; characters that XML (hence a .pptx) cannot hold removed."""
-    if is_blank(value):
-        return default
-    return _CONTROL.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-
-
-def count_text(value: object) -> str:
-    """A casualty figure: 'unknown' when blank, never 0."""
-    return UNKNOWN if is_blank(value) else str(int(value))
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (words or word + 's')}"
-
-
-def short_date(value: object, precision: object) -> str:
-    """'12 Nov 2011', 'Nov 2011 (month only)', '2011 (year only)', '12 Nov 2011 (approx.)'."""
-    if is_blank(value):
-        return UNKNOWN
-    d = pd.Timestamp(value)
-    p = clean(precision)
-    if p == "month":
-        return d.strftime("%b %Y") + " (month only)"
-    if p == "year":
-        return d.strftime("%Y") + " (year only)"
-    return f"{d.day} {d.strftime('%b %Y')}" + (" (approx.)" if p == "approximate" else "")
 
 
 def _lines(text: str, width_in: float, pt: float) -> int:

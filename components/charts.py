@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components import style
+from components.text import escape_plotly
 
 
 def milestones(policies: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
@@ -46,7 +45,7 @@ def make_yearly_figure(per_year: pd.DataFrame, policy_rows: pd.DataFrame) -> go.
             marker=dict(symbol=style.LANE_SYMBOLS[lane], size=11, color=style.LANE_COLOURS[lane],
                         line=dict(width=1, color="#333")),
             customdata=rows[["policy_id"]].to_numpy(),
-            hovertext=[f"{html.escape(t)}<br>{d:%d %b %Y} · {html.escape(c)}"
+            hovertext=[f"{escape_plotly(t)}<br>{d:%d %b %Y} · {escape_plotly(c)}"
                        for t, d, c in zip(rows["title"], rows["date"], rows["category"])],
             hovertemplate="%{hovertext}<extra></extra>",
         ), row=1, col=1)

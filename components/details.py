@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import pandas as pd
-
 from components.schema import split_ids
+from components.text import date_long as date_text
 from components.values import is_blank
 
-PRECISION_WORDS = {"day": "", "month": " (month only)", "year": " (year only)", "approximate": " (approximate)"}
 COORD_WORDS = {"site": "incident site", "settlement": "centre of the named settlement, not the exact site",
                "area": "rough location within the area"}
 
 
 def text(value: object, unknown: str = "unknown") -> str:
     return unknown if is_blank(value) else str(value)
-
-
-def date_text(value: pd.Timestamp, precision: str) -> str:
-    if is_blank(value):
-        return "unknown"
-    fmt = {"month": "%B %Y", "year": "%Y"}.get(precision, "%d %B %Y").replace("%d", str(value.day))
-    return value.strftime(fmt) + PRECISION_WORDS.get(precision, "")
 
 
 def count_text(value: object) -> str:

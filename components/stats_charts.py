@@ -9,7 +9,6 @@ different traces labelled "comparator". Text from the data goes into plotly hove
 
 from __future__ import annotations
 
-import html
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -20,6 +19,7 @@ from components import alternatives as alt
 from components.details import source_entries
 from components.schema import split_ids
 from components.style import BASE_FONT_SIZE, OKABE_ITO, plotly_layout
+from components.text import escape_plotly
 from components.values import is_blank
 
 # ------------------------------------------------------------------ which rows each chart draws (stable ids)
@@ -70,9 +70,8 @@ MODEBAR_CONFIG = {
 
 # ------------------------------------------------------------------ text helpers
 def _esc(text: object) -> str:
-    """html.escape for plotly text: <, > and & become entities, so data text can never become markup. (Quotes
-    need no escaping outside attributes, and plotly would show their entities literally in some labels.)"""
-    return html.escape(_text(text), quote=False)
+    """Data text for plotly (text.escape_plotly): never markup."""
+    return escape_plotly(_text(text))
 
 
 def _text(value: object) -> str:

@@ -23,7 +23,9 @@ import plotly.graph_objects as go
 
 from components import alternatives as alt
 from components import style
-from components.details import date_text
+from components.text import date_iso as precise_date  # noqa: F401 (used by the views)
+from components.text import date_long as date_text
+from components.text import escape_plotly, plural
 from components.values import is_blank
 
 INCIDENTS = "Incidents"
@@ -60,9 +62,7 @@ BIN_SIZE_MIN = 5
 
 
 # ---------------------------------------------------------------------------------------------------- text helpers
-def _esc(value: object) -> str:
-    """Data text made safe for plotly: HTML-escaped (plotly renders <b>, <a>, <br> ... in hovers and labels)."""
-    return "" if is_blank(value) else html.escape(str(value), quote=True)
+_esc = escape_plotly  # data text in hovers and labels (plotly renders <b>, <a>, <br> ...)
 
 
 def _wrap(value: object, width: int = HOVER_WRAP, limit: int | None = None) -> str:
@@ -73,28 +73,11 @@ def _wrap(value: object, width: int = HOVER_WRAP, limit: int | None = None) -> s
     if limit is not None and len(s) > limit:
         s = s[:limit].rsplit(" ", 1)[0] + " … (full text in the details)"
     lines = textwrap.wrap(s, width, break_on_hyphens=False, break_long_words=False)
-    return "<br>".join(html.escape(line, quote=True) for line in lines)
+    return "<br>".join(escape_plotly(line) for line in lines)
 
 
 def _plain(value: object) -> str:
     return "" if is_blank(value) else str(value)
-
-
-def precise_date(value: pd.Timestamp, precision: str) -> str:
-    """Sortable date text no more precise than known: 2004-10-15, 2007-05, 2007 or 2016-06-10 (approx.)."""
-    if is_blank(value):
-        return "unknown"
-    if precision == "month":
-        return value.strftime("%Y-%m")
-    if precision == "year":
-        return value.strftime("%Y")
-    if precision == "approximate":
-        return value.strftime("%Y-%m-%d") + " (approx.)"
-    return value.strftime("%Y-%m-%d")
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def lane_of(category: object) -> str:
@@ -348,7 +331,7 @@ def incident_bins(events: pd.DataFrame, unit: str) -> pd.DataFrame:
 def bin_hover(row: dict) -> str:
     """'123 incidents in May 2012<br>at least 45 victims killed; 6 with no figure<br>...' (no data text in it)."""
     n = int(row["incidents"])
-    lines = [f"<b>{n:,} incident{'s' if n != 1 else ''} in {html.escape(str(row['label']))}</b>"]
+    lines = [f"<b>{n:,} incident{'s' if n != 1 else ''} in {escape_plotly(row['label'])}</b>"]
     if not row["n_known"]:
         lines.append("Victims killed: unknown (no figure for " + ("it)" if n == 1 else "any of them)"))
     elif row["n_unknown"]:

@@ -3,13 +3,11 @@ words, source lines. Streamlit code; the logic lives in components.filters."""
 
 from __future__ import annotations
 
-import html
-import re
-
 import streamlit as st
 
 from components import filters as flt
 from components.datapack import DataPack
+from components.text import escape_html, escape_md  # noqa: F401 (the pages' escaping, re-exported)
 from dashboard.data import memo
 
 # Page-level parameters that may appear in a link, with their allowed values (None: free). Pages register here so
@@ -160,24 +158,3 @@ def source_line(text: str) -> None:
     st.caption(f"Source: {escape_md(text)}")
 
 
-def escape_html(text: object) -> str:
-    """Text from the data for st.markdown with HTML on: HTML-escaped by the standard library (no quotes needed in
-    text content), then markdown characters backslash-escaped, leaving '&' and ';' so the entities still work."""
-    escaped = html.escape("" if text is None else str(text), quote=False)
-    return escaped.translate(_MD_ESCAPES_KEEP_ENTITIES)
-
-
-_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:=&\"'"
-_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in _MD_SPECIAL})
-_MD_ESCAPES_KEEP_ENTITIES = str.maketrans({ch: "\\" + ch for ch in _MD_SPECIAL if ch not in "&;"})
-
-
-# Markdown turns a bare address ("http://...", "www...", "a@b.c") into a link even when its characters are escaped
-# (GFM autolinks). A word joiner (U+2060, invisible, zero width) after the scheme, "www" or "@" stops that.
-_AUTOLINK = re.compile(r"(?i)(?<=[a-z]:)(?=//)|(?<=www)(?=\.)|(?<=@)")
-
-
-def escape_md(text: object) -> str:
-    """Text from the data, made safe for st.markdown: every markdown, HTML, LaTeX and emoji-shortcode character
-    is backslash-escaped, so it shows as typed and never as markup, and no bare address becomes a link."""
-    return _AUTOLINK.sub("\u2060", "" if text is None else str(text)).translate(_MD_ESCAPES)
