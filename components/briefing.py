@@ -263,10 +263,7 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
     # ---------------------------------------------------------------- headline figures
     figs = summary.headline(events)
     disputed = summary.disputed_count(events)
-    tiles = [("Incidents", str(n), _kinds_text(events))]
-    for col in ("killed", "injured", "perpetrators_killed"):
-        f = figs[col]
-        tiles.append((summary.MEASURES[col][2], f.value_text, f.unknown_text or "every incident has a figure"))
+    tiles = [(t.label, t.value, clean(t.note)) for t in summary.tiles(events)]
     classes = events["classification"].value_counts()
     classes = classes[classes > 0]  # a categorical column also counts its unused categories
     class_text = "; ".join(f"{clean(k)}: {int(v)}" for k, v in classes.items())
@@ -489,12 +486,6 @@ def _distinct(column: pd.Series) -> list:
 
 def _span(years: tuple[int, int]) -> str:
     return str(years[0]) if years[0] == years[1] else f"{years[0]}{DASH}{years[1]}"
-
-
-def _kinds_text(events: pd.DataFrame) -> str:
-    counts = events["event_type"].value_counts()
-    counts = counts[counts > 0]
-    return "; ".join(f"{clean(k)}: {int(v)}" for k, v in counts.items())
 
 
 def _milestones(policies: pd.DataFrame) -> pd.DataFrame:

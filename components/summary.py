@@ -57,6 +57,40 @@ def headline(events: pd.DataFrame) -> dict[str, Figure]:
     return {col: figure(events, col) for col in MEASURES}
 
 
+@dataclass(frozen=True)
+class Tile:
+    """One headline figure as every view shows it (page, slide, briefing pack): label, value as stated, the note
+    under it (what is unknown), and the help text."""
+
+    label: str
+    value: str
+    note: str
+    help: str
+
+
+ALL_KNOWN = "every incident has a figure"
+
+
+def kinds_text(events: pd.DataFrame) -> str:
+    """'attack: 12; security operation: 15; premature or accidental explosion: 4' (kinds present only)."""
+    counts = events["event_type"].value_counts()
+    counts = counts[counts > 0]  # a categorical column also counts its unused categories
+    return "; ".join(f"{k}: {int(v)}" for k, v in counts.items())
+
+
+def tiles(events: pd.DataFrame) -> list[Tile]:
+    """The four headline tiles: incidents (with their kinds), then victims killed, injured and perpetrators killed
+    as sums of the known figures with the incidents that have none counted apart."""
+    out = [Tile("Incidents", str(len(events)), kinds_text(events),
+                "Attacks, security operations and premature explosions in the filter. See 'Incident kind' in the "
+                "sidebar.")]
+    for col, fig in headline(events).items():
+        out.append(Tile(MEASURES[col][2], fig.value_text, fig.unknown_text or ALL_KNOWN,
+                        MEASURES[col][1] + ". Sum of the figures the sources give; incidents with no figure are "
+                        "counted below, not added as 0."))
+    return out
+
+
 def disputed_count(events: pd.DataFrame) -> int:
     """Incidents whose figures or facts the sources disagree on."""
     return int(events["disagreements"].notna().sum())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import charts, mapping, summary
+from components import charts, mapping
 from components import stats_charts as sc
 from components.datapack import DataPack
 from components.filters import Filters
@@ -154,13 +154,10 @@ def render(pack: DataPack, filters: Filters) -> None:
 
 
 def _overview(pack, filters, events, key) -> None:
-    figures = memo(views.overview_summary, pack, key)["headline"]
-    cols = st.columns(4)
-    cols[0].metric("Incidents", len(events), border=True)
-    for col, measure in zip(cols[1:], ("killed", "injured", "perpetrators_killed")):
-        fig = figures[measure]
-        col.metric(summary.MEASURES[measure][2], fig.value_text, border=True)
-        col.caption(fig.unknown_text or "every incident has a figure")
+    for col, tile in zip(st.columns(4), memo(views.overview_summary, pack, key)["tiles"]):
+        col.metric(tile.label, tile.value, border=True)
+        if tile.label != "Incidents":
+            col.caption(tile.note)
     _plot(pack, "overview", key, 320, "Policy milestones, incidents per year and victims killed per year.")
     frame.source_line("data pack events and policies tables, each row citing its own sources. "
                       + charts.YEARLY_NOTE)

@@ -138,7 +138,7 @@ def overview_summary(pack: DataPack, key: tuple) -> dict:
     recent = candidates.sort_values("date", ascending=False).head(RECENT)
     shown = summary.display_counts(recent[["date", "place", "region", "attack_type", "killed", "injured",
                                            "classification"]])
-    return {"incidents": len(events), "headline": summary.headline(events),
+    return {"incidents": len(events), "headline": summary.headline(events), "tiles": summary.tiles(events),
             "disputed": summary.disputed_count(events), "recent_ids": recent["event_id"].tolist(), "recent": shown,
             "coverage": summary.coverage_text(events)}
 

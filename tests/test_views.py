@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import plotly.io
+import pytest
 
 from components.filters import Filters
 from dashboard import present, views
@@ -61,3 +62,27 @@ def test_tables_are_sent_as_arrow_once_and_odd_columns_fall_back_to_pandas():
     assert arrow_of(other) is not table  # another frame gets its own conversion
     mixed = pd.DataFrame({"value": [1, "one"]})
     assert arrow_of(mixed) is mixed  # left to Streamlit's own conversion
+
+
+@pytest.mark.parametrize("query", [{}, {"region": "Aktobe Region", "years": ["2011", "2016"]}])
+def test_headline_figures_agree_on_page_slide_and_briefing_pack(pack, query):
+    """The four headline figures come from one builder (summary.tiles): the overview page, the presentation slide
+    and the briefing pack's headline slide show the same labels, values and notes."""
+    from datetime import date
+
+    from components import briefing, summary
+    from tests.conftest import open_app
+
+    values = {k: [v] if isinstance(v, str) else v for k, v in query.items()}
+    f = Filters.from_values({**values, **({"years": tuple(map(int, values["years"]))} if "years" in values else {})})
+    expected = summary.tiles(f.apply(pack.tables["events"]))
+    page = open_app(None, query)
+    slide = open_app(None, {**query, "present": "true", "slide": "Overview"})
+    for at in (page, slide):
+        assert not at.exception
+        assert [(m.label, m.value) for m in at.metric] == [(t.label, t.value) for t in expected]
+        notes = [c.value for c in at.caption]
+        assert all(t.note in notes for t in expected[1:])
+    pack_tiles = next(p for p in briefing.briefing_content(pack, f, date(2026, 12, 1)).pages
+                      if p.kind == "headline").body["tiles"]
+    assert pack_tiles == [(t.label, t.value, t.note) for t in expected]

@@ -15,16 +15,10 @@ n_events = view["incidents"]
 st.title("Terrorism and counter-terrorism in Kazakhstan, 1991-2016")
 frame.filter_statement(filters, n_events)
 
-figures = view["headline"]
-cols = st.columns(4)
-cols[0].metric("Incidents", n_events, help="Attacks, security operations and premature explosions in the "
-               "filter. See 'Incident kind' in the sidebar.", border=True)
-for col, key in zip(cols[1:], ("killed", "injured", "perpetrators_killed")):
-    fig_ = figures[key]
-    col.metric(summary.MEASURES[key][2], fig_.value_text, border=True,
-               help=summary.MEASURES[key][1] + ". Sum of the figures the sources give; incidents with no figure "
-                    "are counted below, not added as 0.")
-    col.caption(fig_.unknown_text or "every incident has a figure")
+for col, tile in zip(st.columns(4), view["tiles"]):
+    col.metric(tile.label, tile.value, help=tile.help, border=True)
+    if tile.label != "Incidents":  # the kinds are in the sidebar's filter; the unknowns belong under their figure
+        col.caption(tile.note)
 disputed = view["disputed"]
 if disputed:
     st.caption(f"Sources disagree on {disputed} of these {n_events} incidents (casualties, dates or "
