@@ -6,11 +6,11 @@ import dataclasses
 import os
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+from cachetools import LRUCache
 
 from components import store as store_mod
 from components.datapack import DEFAULT_DATA_DIR, DataPack, load_datapack
@@ -34,10 +34,13 @@ def get_pack(path: str) -> DataPack:
     return load_datapack(path)
 
 
-# The memo of view builders: a plain dictionary (least recently used out first), not st.cache_resource, whose
-# hashing of the arguments cost about 0.4 ms a call, several calls a rerun. Keys are small tuples of strings.
+# The memo of view builders: a least-recently-used cache (cachetools), not st.cache_resource, whose hashing of the
+# arguments cost about 0.4 ms a call, several calls a rerun. Keys are small tuples of strings; every key names the
+# pack by its data_dir, which names the imported datasets switched on by their fingerprints, so nothing stale is
+# served after an import, a switch or a deletion.
 MEMO_ENTRIES = 512
-_MEMO: OrderedDict[tuple, object] = OrderedDict()
+_MISSING = object()
+_MEMO: LRUCache = LRUCache(maxsize=MEMO_ENTRIES)
 _MEMO_LOCK = threading.Lock()
 
 
@@ -75,14 +78,12 @@ def memo(builder: Callable, pack: DataPack, *args):
     for pure view builders (figures, decks, summaries) and treat what it returns as read-only."""
     key = (builder.__module__, builder.__qualname__, pack.data_dir, args)
     with _MEMO_LOCK:
-        if key in _MEMO:
-            _MEMO.move_to_end(key)
-            return _MEMO[key]
+        hit = _MEMO.get(key, _MISSING)  # get() counts as a use: the entry moves to the recent end
+    if hit is not _MISSING:
+        return hit
     value = builder(pack, *args)  # outside the lock: two sessions may build the same view once each, harmlessly
     with _MEMO_LOCK:
         _MEMO[key] = value
-        while len(_MEMO) > MEMO_ENTRIES:
-            _MEMO.popitem(last=False)
     return value
 
 
