@@ -23,7 +23,9 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -297,13 +299,20 @@ def detect_format(columns: Iterable[object]) -> str:
             missing = [c for c in req if c not in names]
             near.append(f"it looks like a {FORMAT_LABELS[fmt]} but lacks the column(s): {', '.join(missing)}")
     expected = "; ".join(f"{FORMAT_LABELS[f]}: {', '.join(req)}" for f, req in REQUIRED.items())
-    shown = ", ".join(sorted(n for n in names if n)[:12]) or "(none)"
+    shown = ", ".join(_printable(n, 40) for n in sorted(n for n in names if n)[:12]) or "(none)"
     message = f"not a recognised format; expected columns - {expected}"
     if near:
         joined = "; ".join(near)
         message += ". " + joined[0].upper() + joined[1:]
     message += f". The file's header has: {shown}"
     raise ImportFileError(message, row=1)
+
+
+def _printable(text: str, limit: int = 200) -> str:
+    """``text`` fit to be shown in a message: characters that are not printable as '?', at most ``limit`` of
+    them."""
+    shown = "".join(ch if ch.isprintable() else "?" for ch in text[:limit])
+    return shown + ("..." if len(text) > limit else "")
 
 
 def _wanted(fmt: str, names: Sequence[str]) -> list[str]:
@@ -324,6 +333,11 @@ class _SlowPath(Exception):
     """The fast reader met a row it cannot place (wrong number of fields, odd quotes): read the file carefully."""
 
 
+# A column the careful CSV reader adds to a chunk when some of its rows have more or fewer fields than the header:
+# the reason for each such row ("" for the others). Header names are stripped, so none can be this one.
+MALFORMED = " malformed"
+MOSTLY_MALFORMED = 0.5  # above this share of malformed data rows the file is refused, not read row by row
+ID_COLUMNS = {FORMAT_EVENTS: "event_id", FORMAT_GTD: "eventid", FORMAT_ACLED: "event_id_cnty"}
 CHUNK_ROWS = 100_000  # rows mapped at a time (bounds the memory of the mapping)
 ARROW_BLOCK = 16 << 20  # bytes of CSV parsed per batch by the fast reader
 
@@ -342,6 +356,7 @@ class RawSource:
     header_row: int = 1
     fast: Callable[[], Iterator[tuple[pd.DataFrame, list[int]]]] | None = None  # may raise _SlowPath
     slow: Callable[[], Iterator[tuple[pd.DataFrame, list[int]]]] | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader noticed (e.g. formulas without a value)
 
     def consume(self, fn):
         """[fn(frame, blank_rows) for each chunk], read carefully if the fast reader gives up."""
@@ -355,7 +370,8 @@ def read_table(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
                columns: Iterable[str] | None = None) -> pd.DataFrame:
     """The whole file as a DataFrame of text (blank = ""), index = spreadsheet row, column names normalised. Raises
     :class:`ImportFileError` for a file that is empty, too large, not decodable, damaged, truncated, or has
-    duplicate headers. ``df.attrs`` holds encoding, delimiter, sheet and the blank rows skipped."""
+    duplicate headers. ``df.attrs`` holds encoding, delimiter, sheet, the blank rows skipped, the malformed rows left
+    out (row -> reason) and notes about the reading (e.g. formulas without a value)."""
     keep = None if columns is None else [_norm_header(c) for c in columns]
     src = open_source(data, filename, max_bytes,
                       wanted=lambda names: [n for n in names if n and (keep is None or n in keep)],
@@ -363,8 +379,13 @@ def read_table(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
     parts = src.consume(lambda frame, blank: (frame, blank))
     frames = [f for f, _ in parts]
     df = pd.concat(frames) if frames else pd.DataFrame({c: pd.Series(dtype="str") for c in src.want})
+    malformed = {}
+    if MALFORMED in df:
+        reason = df.pop(MALFORMED)
+        malformed = {int(row): str(text) for row, text in reason[reason != ""].items()}
+        df = df[reason == ""]
     df.attrs.update(encoding=src.encoding, delimiter=src.delimiter, sheet=src.sheet, format=src.format,
-                    blank_rows=[r for _, b in parts for r in b])
+                    blank_rows=[r for _, b in parts for r in b], malformed_rows=malformed, notes=list(src.notes))
     return df
 
 
@@ -382,6 +403,10 @@ def open_source(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES, 
                                   "it or export only the rows you need (e.g. Kazakhstan, 1991-2016)")
         if not data or data.isspace():  # (data.strip() would copy the whole file)
             raise ImportFileError("the file is empty; expected a header row and data rows")
+        kind = _file_kind(data)
+        if kind:
+            raise ImportFileError(f"the file is {kind}, not a CSV or XLSX; export the data as CSV (UTF-8) or as an "
+                                  "Excel workbook (.xlsx)")
         lower = filename.lower()
         if data[:4] == _XLS_MAGIC or lower.endswith(".xls"):
             raise ImportFileError("this is an old Excel 97-2003 workbook (.xls); save it as .xlsx or as CSV")
@@ -395,6 +420,53 @@ def open_source(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES, 
         exc.file = exc.file or filename
         exc.args = (str(exc),)
         raise
+
+
+# What a file that is not a table is, from its first bytes (the file's "magic number").
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+    (b"%PDF-", "a PDF document"), (b"{\\rtf", "an RTF document"), (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"), (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"SQLite format 3\x00", "an SQLite database"), (b"\x7fELF", "a program (ELF executable)"),
+)
+_ZIP_KINDS = (("word/", "a Word document (.docx)"), ("ppt/", "a PowerPoint presentation (.pptx)"))
+
+
+def _file_kind(data: bytes) -> str | None:
+    """What the file is, when its first bytes say it is no text table nor workbook ('a PNG image'); else None."""
+    head = data[:16]
+    for magic, kind in _SIGNATURES:
+        if head.startswith(magic):
+            return kind
+    if head.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "a WebP image"
+    if head.startswith(b"PAR1") and data.endswith(b"PAR1"):
+        return "a Parquet file"
+    if head.startswith(b"MZ") and b"\x00" in data[:512]:
+        return "a Windows program (.exe)"
+    return _zip_kind(data) if head.startswith(_XLSX_MAGIC) else None
+
+
+def _zip_kind(data: bytes) -> str | None:
+    """What a ZIP file is when it is not an Excel workbook (None for a workbook, or a zip too damaged to list: the
+    workbook reader says so)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, zlib.error):
+        return None
+    if any(n.startswith("xl/") for n in names):
+        return None
+    if b"opendocument.spreadsheet" in mimetype:
+        return "an OpenDocument spreadsheet (.ods)"
+    kind = next((k for prefix, k in _ZIP_KINDS if any(n.startswith(prefix) for n in names)), None)
+    if kind:
+        return kind
+    tables = [n for n in names if n.lower().endswith((".csv", ".xlsx"))]
+    inside = f" (it holds {_printable(tables[0], 80)!r}: unpack it and import that file)" if tables else ""
+    return f"a ZIP archive{inside}"
 
 
 def _mb(n: int) -> str:
@@ -420,8 +492,58 @@ def _check_decodes(data: bytes, codec: str = "utf-8") -> int | None:
     return None
 
 
+SNIFF_BYTES = 1 << 16  # the head of a file looked at to tell text from binary data
+CONTROL_SHARE = 0.1  # above this share of control characters (other than tab and line ends) it is not text
+_CONTROL_BYTES = np.array([b < 0x20 and b not in (0x09, 0x0A, 0x0B, 0x0C, 0x0D) for b in range(256)])
+
+
+def _refuse_non_text(data: bytes) -> None:
+    """Refuse, saying what it appears to be, a file that is UTF-32 or UTF-16 without a byte-order mark (NUL bytes
+    between the characters; charset-normalizer tells which) or binary data. Raw bytes are never echoed."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ImportFileError("the file appears to be UTF-32 text: save it as UTF-8 (e.g. 'CSV UTF-8' in Excel)")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return  # UTF-16 with a byte-order mark is converted
+    head = data[:SNIFF_BYTES]
+    if b"\x00" in head:
+        width = _wide_encoding(head)
+        if width == "UTF-16":
+            raise ImportFileError("the file appears to be UTF-16 text without a byte-order mark: save it as UTF-8 "
+                                  "(e.g. 'CSV UTF-8' in Excel)")
+        if width == "UTF-32":
+            raise ImportFileError("the file appears to be UTF-32 text: save it as UTF-8 (e.g. 'CSV UTF-8' in Excel)")
+        raise ImportFileError(f"the file holds binary data, not text (a NUL byte at byte {head.index(0)}), so it is "
+                              "not a CSV; export the data as CSV (UTF-8) or as an Excel workbook (.xlsx)")
+    controls = int(_CONTROL_BYTES[np.frombuffer(head, dtype=np.uint8)].sum())
+    if controls > CONTROL_SHARE * len(head):
+        raise ImportFileError(f"the file holds binary data, not text ({controls} control characters in its first "
+                              f"{len(head)} bytes), so it is not a CSV; export the data as CSV (UTF-8) or as an "
+                              "Excel workbook (.xlsx)")
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' if the bytes read as text in one of them (charset-normalizer's best guess, which must
+    decode the head), else None."""
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(head).best()
+    if best is None:
+        return None
+    name = best.encoding.lower().replace("-", "_")
+    for prefix, label in (("utf_32", "UTF-32"), ("utf_16", "UTF-16")):
+        if name.startswith(prefix):
+            try:
+                text = head[: len(head) - len(head) % 4].decode(best.encoding, errors="strict")
+            except UnicodeDecodeError:
+                return None
+            readable = sum(ch.isprintable() or ch in "\t\r\n" for ch in text)
+            return label if readable >= 0.95 * len(text) else None
+    return None
+
+
 def _encoding(data: bytes) -> tuple[bytes, str, str, str]:
     """(data, pyarrow encoding, python codec, label) for a text file."""
+    _refuse_non_text(data)
     if data.startswith(codecs.BOM_UTF8):
         bad = _check_decodes(data)
         if bad is None:
@@ -565,56 +687,86 @@ def _arrow_chunks(data: bytes, encoding: str, delim: str, names: list[str], want
 
 def _python_chunks(data: bytes, codec: str, delim: str, names: list[str], want: list[str], header_lines: int,
                    header_row: int):
-    """Careful reader (the csv module): names the row that is short, long or never closes a quote."""
+    """Careful reader (the csv module): a row with more or fewer fields than the header is kept aside with its reason
+    (column MALFORMED), unless it is the file's last row and short (a truncated file) or most rows are malformed
+    (then the file is refused); a quote that never closes refuses the file."""
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
     for _ in range(header_lines):
         stream.readline()
     reader = csv.reader(stream, delimiter=delim, strict=True)
-    positions = [names.index(w) for w in want]
-    columns: list[list[str]] = [[] for _ in want]
-    width = len(names)
-    row = header_row
-    last_line = header_lines
+    rows = _CsvRows(names, want, delim, header_lines, header_row)
     try:
         for rec in reader:
-            row += 1
-            if not any(cell.strip() for cell in rec):  # a blank line, or a row of empty cells
-                for col in columns:
-                    col.append("")
-            elif len(rec) != width:
-                where = f"line {header_lines + reader.line_num}"
-                what = "fewer" if len(rec) < width else "more"
-                hint = (" The file looks truncated." if len(rec) < width and _is_last_record(reader)
-                        else " A value may contain an unquoted delimiter or line break, or the row is cut short.")
-                raise ImportFileError(f"this row has {len(rec)} field(s), {what} than the {width} of the header "
-                                      f"({where}).{hint}", row=row)
-            else:
-                for col, pos in zip(columns, positions, strict=True):
-                    col.append(rec[pos])
-            last_line = header_lines + reader.line_num
+            rows.add(rec, header_lines + reader.line_num)
     except csv.Error as exc:
         if "end of data" in str(exc):
-            raise ImportFileError(f"the file ends inside a quoted value that starts on line {last_line + 1}: a quote "
-                                  "is opened but never closed. The file looks truncated.", row=row + 1) from None
+            raise ImportFileError(f"the file ends inside a quoted value that starts on line {rows.last_line + 1}: a "
+                                  "quote is opened but never closed. The file looks truncated.",
+                                  row=rows.row + 1) from None
         raise ImportFileError(f"cannot be read as CSV on line {header_lines + reader.line_num}: {exc}",
-                              row=row + 1) from None
+                              row=rows.row + 1) from None
     except UnicodeDecodeError as exc:
-        raise ImportFileError(f"cannot be decoded as {codec}: {exc}", row=row) from None
-    df = pd.DataFrame({w: pd.Series(col, dtype="str") for w, col in zip(want, columns, strict=True)})
-    del columns
-    df.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(df))
+        raise ImportFileError(f"cannot be decoded as {codec}: {exc}", row=rows.row) from None
+    df = rows.frame()
     for start in range(0, len(df), CHUNK_ROWS):
         yield _drop_blank(_strip(df.iloc[start:start + CHUNK_ROWS].copy()))
 
 
-def _is_last_record(reader) -> bool:
-    try:
-        for rec in reader:
-            if rec and any(c.strip() for c in rec):
-                return False
-    except csv.Error:
-        return False
-    return True
+class _CsvRows:
+    """The wanted columns of the records read so far, with the reason of each malformed record."""
+
+    def __init__(self, names: list[str], want: list[str], delim: str, header_lines: int, header_row: int) -> None:
+        self.want, self.width, self.delim = want, len(names), delim
+        self.positions = [names.index(w) for w in want]
+        self.columns: list[list[str]] = [[] for _ in want]
+        self.malformed: list[str] = []
+        self.row, self.last_line, self.header_row = header_row, header_lines, header_row
+        self.n_data = self.n_bad = 0
+        self.last_short: tuple[int, int, int] | None = None  # (row, fields, line) of a short last record
+
+    def add(self, rec: list[str], line: int) -> None:
+        self.row += 1
+        reason = ""
+        if any(cell.strip() for cell in rec):  # not a blank line, nor a row of empty cells
+            self.n_data += 1
+            self.last_short = None
+            if len(rec) != self.width:
+                reason = self._reason(len(rec), line)
+                self.n_bad += 1
+                self.last_short = (self.row, len(rec), line) if len(rec) < self.width else None
+        for col, pos in zip(self.columns, self.positions, strict=True):
+            col.append(rec[pos] if pos < len(rec) else "")
+        self.malformed.append(reason)
+        self.last_line = line
+
+    def _reason(self, fields: int, line: int) -> str:
+        if fields > self.width:
+            hint = (f"a value may contain an unquoted {_DELIMITER_NAMES.get(self.delim, self.delim)}: put that value "
+                    "in double quotes")
+        else:
+            hint = "the row may be cut short, or a value contains an unquoted line break"
+        return f"row {self.row} has {fields} fields, the header has {self.width} (line {line}): {hint}"
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as text columns (plus MALFORMED if any row is malformed); refuses a truncated or mostly
+        malformed file."""
+        if self.last_short is not None:
+            row, fields, line = self.last_short
+            raise ImportFileError(f"this row has {fields} field(s), fewer than the {self.width} of the header (line "
+                                  f"{line}). The file looks truncated.", row=row)
+        if self.n_bad and self.n_bad > MOSTLY_MALFORMED * self.n_data:
+            first = next(r for r in self.malformed if r)
+            raise ImportFileError(
+                f"{self.n_bad} of the {self.n_data} data rows have a different number of fields from the header "
+                f"({self.width} fields, {_DELIMITER_NAMES.get(self.delim, self.delim)}-separated), so the file is not "
+                f"a table that can be read row by row; the first: {first}. Check the delimiter and the quoting, or "
+                "save the file again as CSV")
+        df = pd.DataFrame({w: pd.Series(col, dtype="str") for w, col in zip(self.want, self.columns, strict=True)})
+        if self.n_bad:
+            df[MALFORMED] = pd.Series(self.malformed, dtype="str")
+        self.columns = []
+        df.index = pd.RangeIndex(self.header_row + 1, self.header_row + 1 + len(df))
+        return df
 
 
 def _strip(df: pd.DataFrame) -> pd.DataFrame:
@@ -650,58 +802,202 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+# openpyxl's errors for a workbook it cannot read: a damaged zip, a missing part (KeyError), XML that is not
+# well-formed (SyntaxError: ElementTree's and lxml's parse errors), values its classes refuse (ValueError, TypeError).
+_WORKBOOK_ERRORS = (zipfile.BadZipFile, KeyError, OSError, EOFError, SyntaxError, ValueError, TypeError)
+_XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
+FORMULA_CELLS_LISTED = 20
+
+
 def _open_xlsx(data: bytes, wanted, require_format: bool) -> RawSource:
+    """The first sheet with a header row of a recognised format (with ``require_format``) as a source."""
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise ImportFileError(f"cannot be opened as an Excel workbook: the file is damaged or truncated ({exc}); "
-                              "save it again as .xlsx or as CSV") from None
+    except _WORKBOOK_ERRORS as exc:
+        raise _damaged_workbook(data, exc) from None
+    missing = _missing_sheet_part(data)
+    if missing:  # openpyxl skips a sheet whose part is missing without a word
+        wb.close()
+        raise ImportFileError(f"the workbook is damaged: its part '{_printable(missing)}' (a sheet) is missing; save "
+                              "it again as .xlsx or as CSV")
     try:
         problems = []
         for ws in wb.worksheets:
-            rows = ws.iter_rows(min_row=1, values_only=True)
-            header, header_row = None, 0
-            for i, values in enumerate(rows, start=1):
-                if any(v is not None and str(v).strip() for v in values):
-                    header, header_row = list(values), i
-                    break
-            if header is None:
-                continue
-            names = [_norm_header(v) for v in header]
             try:
-                fmt = _format_or_none(names, header_row, require_format)
-            except ImportFileError as exc:
-                problems.append((ws.title, exc))
+                source = _sheet_source(data, ws, wanted, require_format)
+            except _SheetFormatError as exc:
+                problems.append((ws.title, exc.error))
                 continue
-            try:
-                _check_header(names, header_row)
-            except ImportFileError as exc:
-                raise ImportFileError(f"sheet '{ws.title}': {exc.message}", row=exc.row, column=exc.column) from None
-            want = wanted(names)
-            positions = [names.index(w) for w in want]
-            columns: list[list[str]] = [[] for _ in want]
-            for values in rows:
-                for col, pos in zip(columns, positions, strict=True):
-                    col.append(_cell_text(values[pos]) if pos < len(values) else "")
-            df = pd.DataFrame({w: pd.Series(c, dtype="str") for w, c in zip(want, columns, strict=True)})
-            del columns
-            df.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(df))
-
-            def chunks(df=df):
-                for start in range(0, len(df), CHUNK_ROWS):
-                    yield _drop_blank(_strip(df.iloc[start:start + CHUNK_ROWS].copy()))
-
-            return RawSource(names, want, fmt, sheet=ws.title, header_row=header_row, fast=chunks, slow=chunks)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-        raise ImportFileError(f"the Excel workbook is damaged or truncated ({exc}); save it again") from None
+            if source is not None:
+                return source
+    except ImportFileError:
+        raise
+    except _WORKBOOK_ERRORS as exc:
+        raise _damaged_workbook(data, exc) from None
     finally:
         wb.close()
     if problems:
         title, exc = problems[0]
         raise ImportFileError(f"sheet '{title}': {exc.message}", row=exc.row)
     raise ImportFileError("the workbook has no sheet with a header row; expected a header row and data rows")
+
+
+class _SheetFormatError(Exception):
+    """A sheet whose header is of no recognised format (the next sheet is tried)."""
+
+    def __init__(self, error: ImportFileError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _sheet_source(data: bytes, ws, wanted, require_format: bool) -> RawSource | None:
+    """One sheet as a source (None if it has no header row). Raises _SheetFormatError for a header of no
+    recognised format."""
+    rows = ws.iter_rows(min_row=1, values_only=True)
+    header, header_row = None, 0
+    for i, values in enumerate(rows, start=1):
+        if any(v is not None and str(v).strip() for v in values):
+            header, header_row = list(values), i
+            break
+    if header is None:
+        return None
+    names = [_norm_header(v) for v in header]
+    try:
+        fmt = _format_or_none(names, header_row, require_format)
+    except ImportFileError as exc:
+        raise _SheetFormatError(exc) from None
+    try:
+        _check_header(names, header_row)
+    except ImportFileError as exc:
+        raise ImportFileError(f"sheet '{ws.title}': {exc.message}", row=exc.row, column=exc.column) from None
+    want = wanted(names)
+    positions = [names.index(w) for w in want]
+    columns: list[list[str]] = [[] for _ in want]
+    for values in rows:
+        for col, pos in zip(columns, positions, strict=True):
+            col.append(_cell_text(values[pos]) if pos < len(values) else "")
+    df = pd.DataFrame({w: pd.Series(c, dtype="str") for w, c in zip(want, columns, strict=True)})
+    del columns
+    df.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(df))
+    cells = _uncached_formulas(data, ws, header_row, dict(zip(want, positions, strict=True)), df)
+    notes = [_formula_note(ws.title, cells)] if cells else []
+
+    def chunks(df=df):
+        for start in range(0, len(df), CHUNK_ROWS):
+            yield _drop_blank(_strip(df.iloc[start:start + CHUNK_ROWS].copy()))
+
+    return RawSource(names, want, fmt, sheet=ws.title, header_row=header_row, fast=chunks, slow=chunks, notes=notes)
+
+
+def _damaged_workbook(data: bytes, exc: BaseException) -> ImportFileError:
+    """The error for a workbook openpyxl cannot read, naming the part (zip member) that is missing or is not
+    well-formed XML where that can be found; never the XML parser's own message."""
+    missing = re.search(r"no item named '([^']+)'", str(exc)) if isinstance(exc, KeyError) else None
+    if missing:
+        return ImportFileError(f"the workbook is damaged: its part '{_printable(missing.group(1))}' is missing; save "
+                               "it again as .xlsx or as CSV")
+    part = _broken_xml_part(data)
+    if part:
+        return ImportFileError(f"the workbook is damaged: its part '{_printable(part)}' is not well-formed XML "
+                               "(truncated or corrupted); save it again as .xlsx or as CSV")
+    if isinstance(exc, SyntaxError):
+        return ImportFileError("the workbook is damaged: one of its parts is not well-formed XML; save it again as "
+                               ".xlsx or as CSV")
+    return ImportFileError(f"cannot be opened as an Excel workbook: the file is damaged or truncated "
+                           f"({_printable(str(exc), 120)}); save it again as .xlsx or as CSV")
+
+
+def _missing_sheet_part(data: bytes) -> str | None:
+    """The first sheet part that the workbook's [Content_Types].xml lists but the zip lacks, or None."""
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            types = ElementTree.fromstring(zf.read("[Content_Types].xml"))
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, zlib.error, ElementTree.ParseError):
+        return None
+    for override in types:
+        part = override.get("PartName", "").lstrip("/")
+        if override.get("ContentType", "").endswith("worksheet+xml") and part and part not in names:
+            return part
+    return None
+
+
+def _broken_xml_part(data: bytes) -> str | None:
+    """The first XML part of the zip ``data`` that cannot be read to its end as well-formed XML, or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = sorted((i.filename for i in zf.infolist() if i.filename.endswith(_XML_PART_SUFFIXES)),
+                           key=lambda n: n != "[Content_Types].xml")
+            return next((n for n in names if not _well_formed(zf, n)), None)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return None
+
+
+def _well_formed(zf: zipfile.ZipFile, name: str) -> bool:
+    """Whether the member ``name`` parses as XML (streamed: no tree is built)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    try:
+        with zf.open(name) as fh:
+            while chunk := fh.read(1 << 20):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return False
+    return True
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes, member: str) -> bool:
+    """Whether the sheet XML ``member`` has a formula element (a streamed search)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(member) as fh:
+        tail = b""
+        while chunk := fh.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _uncached_formulas(data: bytes, ws, header_row: int, columns: dict[str, int],
+                       df: pd.DataFrame) -> list[tuple[int, str]]:
+    """(row, column) of the cells read that hold a formula without a saved value (read as blank). The workbook is
+    read a second time, for its formulas, only when the sheet has any."""
+    import openpyxl
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    member = getattr(ws, "_worksheet_path", None)
+    if not member or df.empty or not _has_formulas(data, member):
+        return []
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    cells = []
+    try:
+        rows = wb[ws.title].iter_rows(min_row=header_row + 1, max_row=df.index[-1], values_only=True)
+        for row, values in enumerate(rows, start=header_row + 1):
+            for name, pos in columns.items():
+                value = values[pos] if pos < len(values) else None
+                formula = isinstance(value, ArrayFormula | DataTableFormula) or (
+                    isinstance(value, str) and value.startswith("="))
+                if formula and df.at[row, name] == "":
+                    cells.append((row, name))
+    finally:
+        wb.close()
+    return cells
+
+
+def _formula_note(sheet: str, cells: list[tuple[int, str]]) -> str:
+    shown = ", ".join(f"row {row} column '{name}'" for row, name in cells[:FORMULA_CELLS_LISTED])
+    more = f" and {len(cells) - FORMULA_CELLS_LISTED} more" if len(cells) > FORMULA_CELLS_LISTED else ""
+    return (f"Sheet '{_printable(sheet)}': {len(cells)} formula cell(s) have no saved value and were read as blank: "
+            f"{shown}{more}. The workbook was saved without its calculated values; open it in Excel or LibreOffice "
+            "and save it again to import them.")
 
 
 # ================================================================ vectorised helpers
@@ -750,23 +1046,64 @@ def _col(raw: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _num(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """(float values, mask of cells that are not blank but not a number)."""
+    """(float values, mask of cells that are not blank but not a finite number: 'inf', 'nan', 'x')."""
     blank = (s == "").to_numpy()
     values = pd.to_numeric(s.where(~blank), errors="coerce").astype("float64")
+    values = values.where(np.isfinite(values.to_numpy()))
     return values, (~blank) & values.isna().to_numpy()
 
 
-def _count(s: pd.Series, column: str, issues: _Issues, unknown_codes: Sequence[str] = ()) -> pd.Series:
-    """Whole non-negative numbers; blank (and the given 'unknown' codes) -> <NA>; anything else is an issue."""
-    unknown = s.isin(list(unknown_codes)).to_numpy() if unknown_codes else np.zeros(len(s), bool)
-    values, not_number = _num(s.where(~unknown, ""))
-    whole = values.isna() | (values == np.floor(values))
-    issues.add(not_number, column, lambda: "'" + s + "' is not a number (leave the cell blank if unknown)")
-    issues.add(~not_number & ~whole.to_numpy(), column, lambda: "'" + s + "' is not a whole number of persons")
-    issues.add(whole.to_numpy() & (values < 0).fillna(False).to_numpy(), column,
-               lambda: "'" + s + "' is negative (a count cannot be negative)")
-    ok = whole & ~(values < 0).fillna(False)
-    return values.where(ok).round().astype("Int64")
+_WHOLE_RE = re.compile(r"-?[0-9]+(?:\.0+)?")  # digits only; GTD writes 12 as "12.0"
+_FRACTION_RE = re.compile(r"-?[0-9]*\.[0-9]+")
+MAX_WHOLE = 10**9  # beyond any count of persons or year; keeps the values exact and within Int64
+
+
+def _parse_whole(text: str) -> tuple[float, str]:
+    """(value, status) of one cell read as a whole number written in ASCII digits. Status: 'ok', 'blank',
+    'fraction' (a decimal number such as '2.5'), 'large' or 'text' (anything else: '1e2', 'inf', 'nan', '+3',
+    '0x10', 'x'); the value is NaN unless the status is 'ok'."""
+    if text == "":
+        return np.nan, "blank"
+    if _WHOLE_RE.fullmatch(text):
+        value = int(text.split(".", 1)[0])
+        return (float(value), "ok") if abs(value) <= MAX_WHOLE else (np.nan, "large")
+    return np.nan, "fraction" if _FRACTION_RE.fullmatch(text) else "text"
+
+
+def _whole(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(float values, status per cell) of a column of whole numbers (:func:`_parse_whole`), parsing each distinct
+    value once."""
+    table = {v: _parse_whole(v) for v in pd.unique(s)}
+    values = s.map({v: r[0] for v, r in table.items()}).astype("float64")
+    return values, s.map({v: r[1] for v, r in table.items()}).astype("str")
+
+
+def _count(s: pd.Series, column: str, issues: _Issues) -> pd.Series:
+    """Whole non-negative numbers written in digits; blank -> <NA>; anything else is an issue of the row."""
+    values, status = _whole(s)
+
+    def quoted() -> pd.Series:
+        return "'" + s + "'"
+
+    issues.add((status == "text").to_numpy(), column,
+               lambda: quoted() + " is not a number written in digits (leave the cell blank if unknown)")
+    issues.add((status == "fraction").to_numpy(), column, lambda: quoted() + " is not a whole number of persons")
+    issues.add((status == "large").to_numpy(), column, lambda: quoted() + " is too large for a count")
+    negative = (values < 0).fillna(False).to_numpy()
+    issues.add(negative, column, lambda: quoted() + " is negative (a count cannot be negative)")
+    return values.where(~negative).astype("Int64")
+
+
+def _gtd_count(s: pd.Series, column: str, issues: _Issues) -> tuple[pd.Series, pd.Series]:
+    """A GTD count column: (values, note). GTD_UNKNOWN_CODES (also written '-99.0') are unknown, not negative: the
+    value is blank and the note says which code the GTD gave."""
+    values, status = _whole(s)
+    codes = [float(code) for code in GTD_UNKNOWN_CODES]
+    coded = ((status == "ok") & values.isin(codes)).to_numpy()
+    counts = _count(s.where(~coded, ""), column, issues)
+    note = _where(coded, lambda: f"{column} coded as unknown (" + values.astype("Int64").astype("str") + ")",
+                  s.index)
+    return counts, note
 
 
 def _join(parts: Sequence[pd.Series], sep: str = "; ") -> pd.Series:
@@ -847,6 +1184,7 @@ class _Mapped:
 
 
 def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
+    # Long by nature: one short block per group of codebook fields, read top to bottom, then the frame of columns.
     idx = raw.index
     c = partial(_col, raw)
     issues = _Issues(idx)
@@ -865,37 +1203,7 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     scope: list[tuple[np.ndarray, str, pd.Series | str]] = [
         (~in_kz, "outside Kazakhstan", lambda: "outside Kazakhstan (country_txt '" + country + "')")]
 
-    # Dates: iday 0 = unknown day, imonth 0 = unknown month (the codebook's convention); blank is unknown too.
-    year, bad_year = _num(c("iyear"))
-    month, bad_month = _num(c("imonth"))
-    day, bad_day = _num(c("iday"))
-    bad_year |= year.isna().to_numpy() | (year != np.floor(year)).fillna(False).to_numpy()
-    bad_month |= ~(month.isna() | month.isin(range(13))).to_numpy()
-    bad_day |= ~(day.isna() | day.isin(range(32))).to_numpy()
-    issues.add(bad_year, "iyear", lambda: "'" + c("iyear") + "' is not a year")
-    issues.add(bad_month, "imonth", lambda: "'" + c("imonth") + "' is not a month (1-12, or 0 if unknown)")
-    issues.add(bad_day, "iday", lambda: "'" + c("iday") + "' is not a day of the month (1-31, or 0 if unknown)")
-    m = month.fillna(0)
-    d = day.fillna(0).where(m > 0, 0)
-    date = pd.to_datetime(pd.DataFrame({"year": year.where(~bad_year), "month": m.clip(lower=1).where(~bad_month),
-                                        "day": d.clip(lower=1).where(~bad_day)}), errors="coerce")
-    date = date.astype("datetime64[us]")
-    fields_ok = ~(bad_year | bad_month | bad_day)
-    not_calendar = fields_ok & date.isna().to_numpy()
-    issues.add(not_calendar, "iday",
-               lambda: c("iyear") + "-" + c("imonth") + "-" + c("iday") + " is not a calendar date")
-    date_bad = ~fields_ok | not_calendar
-    precision = pd.Series(np.select([m.to_numpy() == 0, d.to_numpy() == 0], ["year", "month"], "day"), index=idx)
-    approx = c("approxdate")
-    has_approx = (approx != "").to_numpy()
-    precision = precision.where(~(has_approx & (precision == "day").to_numpy()), "approximate")
-    date_note = _join([
-        _where((m == 0).to_numpy(), "GTD imonth 0: month and day unknown; the date shown is 1 January", idx),
-        _where(((m > 0) & (d == 0)).to_numpy(), "GTD iday 0: day unknown; the date shown is the 1st of the month", idx),
-        _where(has_approx, lambda: "GTD approxdate: '" + approx + "'", idx),
-        _where((c("extended") == "1").to_numpy(), "GTD extended 1: the incident lasted more than 24 hours", idx),
-        _where((c("resolution") != "").to_numpy(), lambda: "GTD resolution (end date): " + c("resolution"), idx),
-    ])
+    date, precision, date_note, date_bad = _gtd_dates(c, issues, idx)
     outside = in_kz & ~date_bad & ~date.dt.year.between(schema.PERIOD_START.year,
                                                          schema.PERIOD_END.year).fillna(False).to_numpy()
     scope.append((outside, "outside 1991-2016", lambda: _period_reason(date)))
@@ -931,25 +1239,7 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
                         _where(((doubt == "1") & (c("alternative_txt") != "")).to_numpy(),
                                lambda: "GTD alternative: " + c("alternative_txt"), idx)])
 
-    # Casualties: nkill includes perpetrators.
-    nkill = _count(c("nkill"), "nkill", issues, GTD_UNKNOWN_CODES)
-    nkillter = _count(c("nkillter"), "nkillter", issues, GTD_UNKNOWN_CODES)
-    nwound = _count(c("nwound"), "nwound", issues, GTD_UNKNOWN_CODES)
-    nwoundte = _count(c("nwoundte"), "nwoundte", issues, GTD_UNKNOWN_CODES)
-    separable = (nkill.notna() & nkillter.notna() & (nkill >= nkillter)).fillna(False)
-    killed = (nkill - nkillter).where(separable)
-    wound_sep = (nwound.notna() & nwoundte.notna() & (nwound >= nwoundte)).fillna(False)
-    injured = (nwound - nwoundte).where(wound_sep, nwound)
-    casualty_note = _join([
-        pd.Series("GTD nkill includes perpetrators: shown as total deaths", index=idx, dtype="str"),
-        _where(separable.to_numpy(), "victims killed = nkill - nkillter", idx),
-        _where((nkill.notna() & nkillter.notna() & ~separable).fillna(False).to_numpy(),
-               "nkillter exceeds nkill: victims killed left blank", idx),
-        _where((nwound.notna() & ~wound_sep).fillna(False).to_numpy(),
-               "nwound may include perpetrators", idx),
-        _where(wound_sep.to_numpy(), "injured = nwound - nwoundte", idx),
-        _where(c("nkill").isin(list(GTD_UNKNOWN_CODES)).to_numpy(), "nkill coded as unknown", idx),
-    ])
+    casualties = _gtd_casualties(c, issues, idx)
 
     group = c("gname").where(c("gname") != "", "Unknown")
     citations = _join([c("scite1"), c("scite2"), c("scite3")], sep=" | ")
@@ -968,10 +1258,7 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
         "target_type": target,
         "perpetrator_group": group,
         "perpetrator": group,
-        "killed": killed,
-        "injured": injured,
-        "perpetrators_killed": nkillter,
-        "total_deaths": nkill,
+        **casualties,
         "classification": classification,
         "classification_note": pd.Series(GTD_CLASSIFICATION_NOTE, index=idx, dtype="str"),
         **{ours: c(code).str.replace(r"\.0+$", "", regex=True).map(GTD_YES_NO).astype("str")
@@ -983,7 +1270,6 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
         "source_record_id": eventid,
         "precision_note": precision_note,
         "doubt_note": doubt_note,
-        "casualty_note": casualty_note,
         "source_citations": citations,
     }, index=idx)
     if soviet.any():
@@ -993,11 +1279,72 @@ def _map_gtd(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
     return _Mapped(frame, issues, scope, provstate, c("latitude"), c("longitude"), "GTD", notes)
 
 
+def _gtd_dates(c: Callable[[str], pd.Series], issues: _Issues,
+               idx: pd.Index) -> tuple[pd.Series, pd.Series, pd.Series, np.ndarray]:
+    """(date, date_precision, date_note, mask of rows whose date cannot be read) from GTD's iyear, imonth, iday,
+    approxdate, extended and resolution."""
+    # iday 0 = unknown day, imonth 0 = unknown month (the codebook's convention); blank is unknown too.
+    # Years, months and days are whole numbers written in digits (GTD's '2012.0' too; '1e3' is not a year).
+    year, year_status = _whole(c("iyear"))
+    month, month_status = _whole(c("imonth"))
+    day, day_status = _whole(c("iday"))
+    bad_year = (year_status != "ok").to_numpy()
+    bad_month = ~month_status.isin(["ok", "blank"]).to_numpy() | ~(month.isna() | month.isin(range(13))).to_numpy()
+    bad_day = ~day_status.isin(["ok", "blank"]).to_numpy() | ~(day.isna() | day.isin(range(32))).to_numpy()
+    issues.add(bad_year, "iyear", lambda: "'" + c("iyear") + "' is not a year")
+    issues.add(bad_month, "imonth", lambda: "'" + c("imonth") + "' is not a month (1-12, or 0 if unknown)")
+    issues.add(bad_day, "iday", lambda: "'" + c("iday") + "' is not a day of the month (1-31, or 0 if unknown)")
+    m = month.fillna(0)
+    d = day.fillna(0).where(m > 0, 0)
+    date = pd.to_datetime(pd.DataFrame({"year": year.where(~bad_year), "month": m.clip(lower=1).where(~bad_month),
+                                        "day": d.clip(lower=1).where(~bad_day)}), errors="coerce")
+    date = date.astype("datetime64[us]")
+    fields_ok = ~(bad_year | bad_month | bad_day)
+    not_calendar = fields_ok & date.isna().to_numpy()
+    issues.add(not_calendar, "iday",
+               lambda: c("iyear") + "-" + c("imonth") + "-" + c("iday") + " is not a calendar date")
+    date_bad = ~fields_ok | not_calendar
+    precision = pd.Series(np.select([m.to_numpy() == 0, d.to_numpy() == 0], ["year", "month"], "day"), index=idx)
+    approx = c("approxdate")
+    has_approx = (approx != "").to_numpy()
+    precision = precision.where(~(has_approx & (precision == "day").to_numpy()), "approximate")
+    date_note = _join([
+        _where((m == 0).to_numpy(), "GTD imonth 0: month and day unknown; the date shown is 1 January", idx),
+        _where(((m > 0) & (d == 0)).to_numpy(), "GTD iday 0: day unknown; the date shown is the 1st of the month", idx),
+        _where(has_approx, lambda: "GTD approxdate: '" + approx + "'", idx),
+        _where((c("extended") == "1").to_numpy(), "GTD extended 1: the incident lasted more than 24 hours", idx),
+        _where((c("resolution") != "").to_numpy(), lambda: "GTD resolution (end date): " + c("resolution"), idx),
+    ])
+    return date, precision, date_note, date_bad
+
+
+def _gtd_casualties(c: Callable[[str], pd.Series], issues: _Issues, idx: pd.Index) -> dict[str, pd.Series]:
+    """killed, injured, perpetrators_killed, total_deaths and casualty_note from GTD's counts. nkill includes
+    perpetrators, so it is the total; victims are known only where nkillter separates them (likewise nwoundte)."""
+    counts = {name: _gtd_count(c(name), name, issues) for name in ("nkill", "nkillter", "nwound", "nwoundte")}
+    (nkill, _), (nkillter, _), (nwound, _), (nwoundte, _) = counts.values()
+    separable = (nkill.notna() & nkillter.notna() & (nkill >= nkillter)).fillna(False)
+    wound_sep = (nwound.notna() & nwoundte.notna() & (nwound >= nwoundte)).fillna(False)
+    casualty_note = _join([
+        pd.Series("GTD nkill includes perpetrators: shown as total deaths", index=idx, dtype="str"),
+        _where(separable.to_numpy(), "victims killed = nkill - nkillter", idx),
+        _where((nkill.notna() & nkillter.notna() & ~separable).fillna(False).to_numpy(),
+               "nkillter exceeds nkill: victims killed left blank", idx),
+        _where((nwound.notna() & ~wound_sep).fillna(False).to_numpy(),
+               "nwound may include perpetrators", idx),
+        _where(wound_sep.to_numpy(), "injured = nwound - nwoundte", idx),
+        *(note for _, note in counts.values()),
+    ])
+    return {"killed": (nkill - nkillter).where(separable), "injured": (nwound - nwoundte).where(wound_sep, nwound),
+            "perpetrators_killed": nkillter, "total_deaths": nkill, "casualty_note": casualty_note}
+
+
 ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%d/%m/%Y", "%d-%m-%Y",
                       "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d")
 
 
 def _map_acled(raw: pd.DataFrame, units: tuple[str, ...]) -> _Mapped:
+    # Long by nature, like _map_gtd: one short block per group of ACLED fields, then the frame of columns.
     idx = raw.index
     c = partial(_col, raw)
     issues = _Issues(idx)
@@ -1260,13 +1607,40 @@ class _Part:
 
 
 def _process(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[str, ...]) -> _Part:
-    mapped = _MAPPERS[fmt](raw, units)
-    frame = mapped.frame
-    idx = frame.index
-    issues = mapped.issues
+    """Map and check one chunk of rows. Rows the reader could not split into the header's fields are rejected with
+    the reader's reason and not mapped (their values are in the wrong columns)."""
+    raw, malformed = _split_malformed(raw, fmt)
+    if raw.empty:
+        part = _Part(empty_events(compact=True), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+                     pd.Series(dtype="int64"), 0, blank, [])
+    else:
+        part = _process_rows(raw, blank, fmt, units)
+    if len(malformed):
+        frames = [f for f in (part.rejected, malformed) if len(f)]
+        part.rejected = pd.concat(frames).sort_values("row", kind="stable")
+        part.rows += len(malformed)
+    return part
 
-    # Scope first: a row outside Kazakhstan is not checked further; a row with a valid date outside the period
-    # neither. Rows whose date cannot be read are rejected (their scope is unknown).
+
+def _split_malformed(raw: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the well-formed rows, the malformed ones as rejected rows: row, source_record_id, reason)."""
+    if MALFORMED not in raw:
+        return raw, pd.DataFrame()
+    reason = raw.pop(MALFORMED)
+    bad = (reason != "").to_numpy()
+    if not bad.any():
+        return raw, pd.DataFrame()
+    ids = _col(raw, ID_COLUMNS[fmt])[bad]
+    if fmt == FORMAT_GTD:
+        ids = ids.str.replace(r"\.0+$", "", regex=True)
+    rejected = pd.DataFrame({"row": pd.Series(raw.index[bad], dtype="Int64"), "source_record_id": _text(ids).to_numpy(),
+                             "reason": reason[bad].astype("str").to_numpy()})
+    return raw[~bad], rejected
+
+
+def _scope(mapped: _Mapped) -> tuple[np.ndarray, pd.Series, pd.Series]:
+    """(mask of rows out of scope, their kind, their reason). The first rule that takes a row gives its reason."""
+    idx = mapped.frame.index
     oos_reason = pd.Series("", index=idx, dtype="str")
     oos_kind = pd.Series("", index=idx, dtype="str")
     taken = np.zeros(len(idx), dtype=bool)
@@ -1279,44 +1653,113 @@ def _process(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[str, ..
         oos_kind[mask] = kind
         oos_reason[mask] = reason[mask] if isinstance(reason, pd.Series) else reason
         taken |= mask
-    rejected_mask = issues.mask() & ~taken
+    return taken, oos_kind, oos_reason
 
-    # Coordinates: kept where usable; otherwise the row is kept without a point and listed.
+
+OUTSIDE_KAZAKHSTAN = "the point lies outside Kazakhstan"
+MAYBE_SWAPPED = " (latitude and longitude may be swapped)"
+
+
+def _points(mapped: _Mapped) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(latitude, longitude, reason why there is no point ("" where there is one), note for geo_note). A point that
+    is not two numbers or lies outside Kazakhstan is not drawn (and never moved): the row keeps its other values."""
+    idx = mapped.frame.index
     lat, lat_bad = _num(mapped.latitude)
     lon, lon_bad = _num(mapped.longitude)
     lat_blank = (mapped.latitude == "").to_numpy()
     lon_blank = (mapped.longitude == "").to_numpy()
-    outside_box = (~lat.between(*schema.LAT_RANGE) | ~lon.between(*schema.LON_RANGE)).to_numpy() & \
-        ~(lat.isna() | lon.isna()).to_numpy()
-    coord_reason = pd.Series(np.select(
-        [lat_blank & lon_blank, lat_blank | lon_blank, lat_bad | lon_bad, outside_box],
+    located = ~(lat.isna() | lon.isna()).to_numpy()
+    outside = located & ~_in_kazakhstan(lat.to_numpy(), lon.to_numpy())
+    swapped = outside & _in_kazakhstan(np.where(outside, lon.to_numpy(), np.nan),
+                                       np.where(outside, lat.to_numpy(), np.nan))
+    reason = pd.Series(np.select(
+        [lat_blank & lon_blank, lat_blank | lon_blank, lat_bad | lon_bad, swapped, outside],
         ["no coordinates in the source", "only one of latitude and longitude is given",
-         "the coordinates are not numbers", "the point lies outside Kazakhstan"], ""), index=idx, dtype="str")
-    no_point = (coord_reason != "").to_numpy()
-    frame["latitude"] = lat.where(~no_point)
-    frame["longitude"] = lon.where(~no_point)
-    frame["coord_precision"] = _col(frame, "coord_precision").astype("str").where(~no_point)
+         "the coordinates are not numbers", OUTSIDE_KAZAKHSTAN + MAYBE_SWAPPED, OUTSIDE_KAZAKHSTAN], ""),
+        index=idx, dtype="str")
+    no_point = (reason != "").to_numpy()
     given = no_point & ~(lat_blank & lon_blank)
     label, lat_text, lon_text = mapped.coord_label, mapped.latitude, mapped.longitude
-    point_note = _join([
-        _where(given, lambda: f"the {label} point (" + lat_text + ", " + lon_text + ") is not drawn: " + coord_reason,
-               idx),
+    note = _join([
+        _where(given, lambda: f"the {label} point (" + lat_text + ", " + lon_text + ") is not drawn: " + reason, idx),
         _where(lat_blank & lon_blank, "no coordinates in the source: not on the map", idx)])
+    return lat.where(~no_point), lon.where(~no_point), reason, note
 
-    # Regions.
-    region_src = mapped.region_source
-    no_region = frame["region"].isna().to_numpy()
+
+BORDER_TOLERANCE_DEG = 0.05  # about 5 km: the outline is simplified, and a border town's point may lie just beyond it
+
+
+@cache
+def _kazakhstan_outline():  # -> prepared shapely geometry | None
+    """Kazakhstan's outline: the union of the data pack's region polygons, or None if they cannot be read (then
+    only the bounding box schema.LAT_RANGE / LON_RANGE is checked)."""
+    try:
+        import shapely
+        from shapely.geometry import shape
+
+        path = DEFAULT_DATA_DIR / _metadata()["boundaries"]["file"]
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        outline = shapely.union_all([shape(f["geometry"]) for f in features])
+        shapely.prepare(outline)
+    except (ImportError, OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return outline
+
+
+def _in_kazakhstan(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Which points (NaN = no point) lie in Kazakhstan: inside its bounding box and within BORDER_TOLERANCE_DEG of
+    its outline. Points inside the outline are found at once; only the others are measured."""
+    with np.errstate(invalid="ignore"):
+        inside = ((lat >= schema.LAT_RANGE[0]) & (lat <= schema.LAT_RANGE[1]) & (lon >= schema.LON_RANGE[0])
+                  & (lon <= schema.LON_RANGE[1]))
+    outline = _kazakhstan_outline()
+    if outline is None or not inside.any():
+        return inside
+    import shapely
+
+    pos = np.flatnonzero(inside)
+    hit = shapely.contains_xy(outline, lon[pos], lat[pos])
+    if not hit.all():
+        near = pos[~hit]
+        hit[~hit] = shapely.dwithin(outline, shapely.points(lon[near], lat[near]), BORDER_TOLERANCE_DEG)
+    inside[pos] = hit
+    return inside
+
+
+def _regions(mapped: _Mapped) -> tuple[np.ndarray, pd.Series]:
+    """(mask of rows whose region name maps to no 2016 region, note for geo_note)."""
+    idx, region_src = mapped.frame.index, mapped.region_source
+    no_region = mapped.frame["region"].isna().to_numpy()
     unmapped = no_region & ~_map_unique(region_src, regions_lookup.is_unknown).astype(bool).to_numpy()
-    region_note = _join([
+    note = _join([
         _where(unmapped, lambda: "region '" + region_src + "' in the source does not map to a 2016 region", idx),
         _where(no_region & ~unmapped, "the source gives no region", idx)])
+    return unmapped, note
+
+
+def _process_rows(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[str, ...]) -> _Part:
+    """Map one chunk of well-formed rows and sort them into accepted, rejected and out of scope."""
+    mapped = _MAPPERS[fmt](raw, units)
+    frame = mapped.frame
+    idx = frame.index
+
+    # Scope first: a row outside Kazakhstan is not checked further; a row with a valid date outside the period
+    # neither. Rows whose date cannot be read are rejected (their scope is unknown).
+    taken, oos_kind, oos_reason = _scope(mapped)
+    rejected_mask = mapped.issues.mask() & ~taken
+
+    # Coordinates: kept where usable; otherwise the row is kept without a point and listed.
+    frame["latitude"], frame["longitude"], coord_reason, point_note = _points(mapped)
+    no_point = (coord_reason != "").to_numpy()
+    frame["coord_precision"] = _col(frame, "coord_precision").astype("str").where(~no_point)
+    unmapped, region_note = _regions(mapped)
     frame["geo_note"] = _join([_col(frame, "geo_note").astype("str").fillna(""), region_note, point_note])
 
     accepted_mask = ~taken & ~rejected_mask
     frame["source_row"] = pd.Series(idx, index=idx, dtype="Int64")
     accepted = _typed(frame[accepted_mask], compact=True)
 
-    reasons = issues.reasons()
+    reasons = mapped.issues.reasons()
     ids = frame["source_record_id"]
     rej_rows = idx[rejected_mask]
     rejected = pd.DataFrame({"row": pd.Series(rej_rows, dtype="Int64"),
@@ -1331,7 +1774,7 @@ def _process(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[str, ..
                             "source_record_id": _text(ids[miss]).to_numpy(),
                             "place": _text(frame["place"].astype("str")[miss]).to_numpy(),
                             "reason": coord_reason[miss].astype("str").to_numpy()})
-    unmapped_counts = region_src[accepted_mask & unmapped].value_counts()
+    unmapped_counts = mapped.region_source[accepted_mask & unmapped].value_counts()
     n_rows, notes = len(frame), mapped.notes
     del mapped, frame
     _release_memory()
@@ -1361,6 +1804,7 @@ def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | No
     """Read, recognise, map and check a file; return what would be stored. Raises :class:`ImportFileError` (and
     changes nothing) when the file cannot be imported at all. The rows are mapped in chunks, so the memory needed
     is the file, the accepted rows and one chunk's working space."""
+    # Long: the steps of one import in order (read, unite the chunks, repeated ids, duplicates, provenance).
     units = _region_units(regions)
     checksum = hashlib.sha256(data).hexdigest()
     src = open_source(data, filename, max_bytes)
@@ -1389,7 +1833,7 @@ def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | No
                          .sort_values(ascending=False).items()} if unmapped_all else {})
     rows_read = sum(p.rows for p in parts)
     blank_rows = [r for p in parts for r in p.blank]
-    notes = list(dict.fromkeys(n for p in parts for n in p.notes))
+    notes = list(dict.fromkeys([*src.notes, *(n for p in parts for n in p.notes)]))
     del parts
     _release_memory()
 

@@ -477,12 +477,13 @@ def test_an_unterminated_quote_is_refused_with_its_row():
     assert err.value.row == 4 and "never closed" in str(err.value)
 
 
-def test_a_row_with_too_many_fields_is_refused_with_its_row():
+def test_a_row_with_too_many_fields_is_rejected_with_its_row():
     good = gtd_csv(gtd_row(), gtd_row()).decode().splitlines()
     data = "\n".join([good[0], good[1] + ",surplus", good[2]]).encode()
-    with pytest.raises(ImportFileError) as err:
-        prep(data)
-    assert err.value.row == 2 and "more than the 28" in str(err.value)
+    p = prep(data)
+    assert p.accepted["source_row"].tolist() == [3]
+    assert p.rejected["row"].tolist() == [2]
+    assert p.rejected.loc[0, "reason"].startswith("row 2 has 29 fields, the header has 28")
 
 
 def test_a_file_over_the_size_limit_is_refused():
