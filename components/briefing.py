@@ -73,6 +73,7 @@ CONTENT_W = SLIDE_W - 2 * MARGIN
 CONTENT_TOP = 1.55
 CONTENT_BOTTOM = 6.72
 TITLE_PT, BODY_PT, TABLE_PT, SOURCE_PT = 30, 16, 14, 12
+REF_PT = 12  # the list of sources, as small as the source lines: read after the briefing, not from across a room
 FONT = "Arial"  # in every Office; LibreOffice maps it to the metric-compatible Liberation Sans
 CHAR_EM = 0.48  # average character width of Arial text as a share of the font size, rounded up for safety
 
@@ -444,8 +445,8 @@ def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Br
             text += " (one of the five source documents)"
         references.append({"n": refs[sid], "id": sid, "title": clean(src.get("title")), "url": clean(src.get("url")),
                            "text": text})
-    heights = [(_lines(f"[{r['n']}] {r['id']}: {r['text']}. {r['url']}", CONTENT_W, TABLE_PT) * TABLE_PT * 1.2
-                + 5) / 72 for r in references]
+    heights = [(_lines(f"[{r['n']}] {r['id']}: {r['text']}. {r['url']}", CONTENT_W, REF_PT) * REF_PT * 1.2
+                + 3) / 72 for r in references]
     groups = _paginate(heights, CONTENT_BOTTOM - CONTENT_TOP)
     for i, idx in enumerate(groups, 1):
         pages.append(Page("sources", _numbered(TITLES["sources"], i, len(groups)),
@@ -1051,15 +1052,15 @@ def _pptx_fighters(slide, page: Page, b: Briefing) -> None:
 def _pptx_sources(slide, page: Page, b: Briefing) -> None:
     paras = []
     for e in page.body["entries"]:
-        runs = [{"text": f"[{e['n']}] ", "bold": True, "size": TABLE_PT},
-                {"text": f"{e['id']}: ", "size": TABLE_PT, "color": MUTED},
-                {"text": e["text"] + (". " if e["url"] else "."), "size": TABLE_PT}]
+        runs = [{"text": f"[{e['n']}] ", "bold": True, "size": REF_PT},
+                {"text": f"{e['id']}: ", "size": REF_PT, "color": MUTED},
+                {"text": e["text"] + (". " if e["url"] else "."), "size": REF_PT}]
         if e["url"]:
-            runs.append({"text": e["url"], "size": TABLE_PT, "url": _safe_url(e["url"]),
+            runs.append({"text": e["url"], "size": REF_PT, "url": _safe_url(e["url"]),
                          "color": style.OKABE_ITO["blue"]})
         paras.append(runs)
     _box(slide, MARGIN, CONTENT_TOP - 0.05, CONTENT_W, CONTENT_BOTTOM - CONTENT_TOP + 0.1, paras, name="Sources",
-         size=TABLE_PT, space_after=5)
+         size=REF_PT, space_after=3)
 
 
 def _pptx_licences(slide, page: Page, b: Briefing) -> None:
@@ -1349,7 +1350,7 @@ def _pdf_sources(page: Page, b: Briefing) -> list:
                 {"text": e["text"] + (". " if e["url"] else ".")}]
         if e["url"]:
             runs.append({"text": e["url"], "url": _safe_url(e["url"]), "color": style.OKABE_ITO["blue"]})
-        out.append(_para(runs, TABLE_PT, space_after=5))
+        out.append(_para(runs, REF_PT, space_after=3))
     return out
 
 
