@@ -314,10 +314,13 @@ def test_overview_states_what_the_table_covers(pack):
 def test_sources_page_shows_criteria_and_search_log():
     at = open_app("app_pages/sources.py")
     assert not at.exception
-    labels = [e.label for e in at.expander]
-    assert "Inclusion criteria" in labels and any(lbl.startswith("Search log") for lbl in labels)
+    assert "Inclusion criteria" in [e.label for e in at.expander]
     text = " ".join(m.value for m in at.markdown)
-    assert "premature explosion" in text and "1991" in text
+    assert "premature explosion" in text and "year by year" not in text.lower()
+    at.toggle(key="show_search_log").set_value(True).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "| 2011 |" in text and "no incident found" in text.lower()
 
 
 def test_metadata_describes_the_new_table(pack):

@@ -70,7 +70,9 @@ with st.expander("Inclusion criteria"):
 with st.expander("Cases considered and left out"):
     st.caption(memo(views.excluded_summary, pack).replace(": see 'Sources and data'.", "."))
     st.dataframe(arrow_of(memo(views.excluded_table, pack)), hide_index=True, width="stretch", key="excluded_table")
-with st.expander("Search log, year by year 1991-2016"):
+# The log is long (about 500 lines): drawn when asked for, not sent on every rerun of the page.
+if st.toggle("Show the search log, year by year 1991-2016", key="show_search_log",
+             help="How every year was searched: queries, sources read, what was found and what was left out."):
     st.markdown(memo(views.doc_text, pack, "search_log"))
 
 st.subheader("Column dictionary")

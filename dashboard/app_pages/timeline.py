@@ -117,7 +117,7 @@ else:
     if disagreement:
         st.warning(frame.escape_md(
             f"Sources disagree on the total (contradiction {disagreement['contradiction_id']}): this list has "
-            f"{n_all}, as the Karaganda article gives them; another source gives {disagreement['alternatives']} "
+            f"{n_all}, as the Karaganda article gives them; another source gives {disagreement['alternatives']}. "
             "The organisations missing from the article's list are not identified."), icon=":material/balance:")
     if shown.empty:
         st.info(f"No court ban in {span}. Widen the years in the sidebar to see the list.",
