@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from components import stats_charts as sc
 from components import timeline as tl
 from components.exports import neutralise_cell
 from components.schema import split_ids
-from components.text import UNKNOWN, clean, count_text, plural  # noqa: F401 (re-exported)
+from components.text import UNKNOWN, clean, count_text, plural, web_url  # noqa: F401 (re-exported)
 from components.text import date_short as short_date
 from components.values import is_blank
 
@@ -569,9 +568,7 @@ CAVEAT_LINE = style.OKABE_ITO["orange"]
 COMPARATOR_LINE = style.OKABE_ITO["vermillion"]
 
 
-def _safe_url(url: str) -> str:
-    """A link target only for web addresses; any other scheme from the data stays plain text."""
-    return url if re.match(r"^https?://[^\s\"<>]+$", url or "") else ""
+_safe_url = web_url  # a link target only for web addresses; any other scheme from the data stays plain text
 
 
 def _runs(paragraph, runs: Sequence[Mapping]) -> None:

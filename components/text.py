@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote, urlsplit
 
 import markupsafe
 import pandas as pd
@@ -87,6 +88,17 @@ _MD_ESCAPES_KEEP_ENTITIES = str.maketrans({ch: "\\" + ch for ch in _MD_SPECIAL i
 # Markdown turns a bare address ("http://...", "www...", "a@b.c") into a link even when its characters are escaped
 # (GFM autolinks). A word joiner (U+2060, invisible, zero width) after the scheme, "www" or "@" stops that.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z]:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+
+
+def web_url(url: object) -> str:
+    """A link target only for a web address (http or https, with a host), percent-encoded where markdown or XML
+    would misread it (spaces, parentheses, quotes, angle brackets); '' for anything else, which stays plain text."""
+    if is_blank(url):
+        return ""
+    parts = urlsplit(str(url).strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return ""
+    return quote(str(url).strip(), safe=":/?#[]@!$&*+,;=%~")
 
 
 def escape_plotly(text: object) -> str:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import details
 from components.datapack import DataPack
+from components.text import web_url
 from dashboard import views
 from dashboard.data import memo
 from dashboard.frame import escape_md
@@ -20,10 +21,8 @@ def _fields(pairs: list[tuple[str, str]]) -> None:
 def _sources(cell: object, pack: DataPack) -> None:
     st.markdown("**Sources**")
     for entry in details.source_entries(cell, pack.sources_by_id()):
-        line = escape_md(entry["citation"])
-        if entry["url"].startswith(("http://", "https://")):
-            line += f" — [link]({entry['url'].replace(')', '%29').replace(' ', '%20')})"
-        st.markdown(f"- {line}")
+        url = web_url(entry["url"])
+        st.markdown(f"- {escape_md(entry['citation'])}" + (f" — [link]({url})" if url else ""))
 
 
 def _alternatives(others: list[dict], what: str) -> None:

@@ -15,6 +15,7 @@ from components import stats_charts as sc
 from components import timeline as tl
 from components.datapack import DataPack
 from components.filters import Filters
+from components.text import web_url
 from dashboard.data import filtered_events
 from dashboard.frame import escape_md
 
@@ -236,10 +237,8 @@ def alternative_md(d: dict) -> str:
 
 def source_link_md(entry: dict) -> str:
     text = escape_md(entry["citation"])
-    url = entry.get("url", "")
-    if url.startswith(("http://", "https://")):
-        return f"[{text}]({url.replace(')', '%29').replace(' ', '%20')})"
-    return text
+    url = web_url(entry.get("url"))
+    return f"[{text}]({url})" if url else text
 
 
 def record_alternatives(pack: DataPack, table: str, record_id: str) -> list[dict]:
