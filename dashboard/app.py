@@ -19,7 +19,8 @@ st.set_page_config(
     layout="wide",
 )
 
-frame.read_link(current_pack())  # one reading of the link, before presentation mode or any widget looks at it
+pack = current_pack()
+frame.read_link(pack)  # one reading of the link, before presentation mode or any widget looks at it
 if present.presenting():
     present.hide_chrome()
 
@@ -41,7 +42,6 @@ pages = [
 ]
 page = st.navigation(pages, position="hidden" if present.presenting() else "sidebar")
 
-pack = current_pack()
 st.session_state["filters"] = frame.sidebar_filters(pack)
 with st.sidebar:
     present.toggle()
