@@ -8,11 +8,11 @@ list) is derived here from those rows, never typed twice. Pure code: plain data 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import urlparse
 
 import pandas as pd
 
 from components.schema import split_ids
+from components.text import url_has_path  # noqa: F401 (the URL checks live in the text module)
 from components.values import is_blank
 
 STATUS_WORDS = {"alternative": "other figure", "superseded": "earlier report, since revised",
@@ -97,9 +97,14 @@ def describe(alt: Mapping, sources: Mapping[str, Mapping], contradictions: Mappi
             "contradiction_id": cid, "topic": str(con.get("topic") or ""), "value_used": str(con.get("value_used") or "")}
 
 
+def citations(alt: Mapping, sources: Mapping[str, Mapping]) -> str:
+    """'ICT, 2013; AFP, 2011-05-17': who gives an alternative, briefly."""
+    return "; ".join(short_citation(s, sources) for s in split_ids(alt.get("source_ids")))
+
+
 def line(alt: Mapping, sources: Mapping[str, Mapping]) -> str:
     """'Injured: 3 (other figure; ICT, 2013; AFP, 2011-05-17)' — one alternative as one line of text."""
-    cites = "; ".join(short_citation(s, sources) for s in split_ids(alt.get("source_ids")))
+    cites = citations(alt, sources)
     status = STATUS_WORDS.get(alt["status"], alt["status"])
     return f"{column_label(str(alt['column']))}: {value_text(alt)} ({status}; {cites})"
 
@@ -135,11 +140,3 @@ def contradiction_alternatives(alternatives: pd.DataFrame, contradiction_id: str
 def contradiction_text(alternatives: pd.DataFrame, contradiction_id: str, sources: Mapping[str, Mapping]) -> str:
     """The other values of one contradiction, with who gives them, as one line."""
     return summary_text(contradiction_alternatives(alternatives, contradiction_id), sources)
-
-
-def url_has_path(url: object) -> bool:
-    """True for a deep address (http(s) with a path beyond '/' or a query), False for a bare domain or blank."""
-    if is_blank(url):
-        return False
-    parts = urlparse(str(url))
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and (parts.path.strip("/") != "" or bool(parts.query))

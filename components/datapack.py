@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from components import alternatives as alts
-from components import schema
+from components import schema, text
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 METADATA_FILE = "metadata.json"
@@ -305,6 +305,16 @@ def _check_points_in_regions(reader: _Reader, events: pd.DataFrame, boundaries: 
                     rule="point_in_region")
 
 
+def _cited_sources(tables: dict[str, pd.DataFrame], status: dict[str, TableStatus]) -> dict[tuple[str, str], set]:
+    """(table, record id) -> the source ids the record cites, for every loaded table an alternative can be about."""
+    cited: dict[tuple[str, str], set[str]] = {}
+    for table, id_col in alts.TABLE_IDS.items():
+        if status.get(table) and status[table].loaded and "source_ids" in tables[table]:
+            for rid, cell in zip(tables[table][id_col], tables[table]["source_ids"]):
+                cited[(table, rid)] = set(schema.split_ids(cell))
+    return cited
+
+
 def _check_alternatives(reader: _Reader, tables: dict[str, pd.DataFrame], status: dict[str, TableStatus]) -> None:
     """Both directions between contradictions and alternatives, and no source on both sides of a figure. A
     contradiction about statistics whose rows are flagged (an error or inconsistency in the document itself) may
@@ -324,11 +334,7 @@ def _check_alternatives(reader: _Reader, tables: dict[str, pd.DataFrame], status
                          "there (with contradiction_id set)", row=int(row.Index), column="contradiction_id",
                          value=row.contradiction_id, rule="contradiction_has_alternatives")
     records = {r.contradiction_id: set(schema.split_ids(r.record_ids)) for r in con.itertuples()}
-    cited: dict[tuple[str, str], set[str]] = {}
-    for table, id_col in alts.TABLE_IDS.items():
-        if status.get(table) and status[table].loaded and "source_ids" in tables[table]:
-            for rid, cell in zip(tables[table][id_col], tables[table]["source_ids"]):
-                cited[(table, rid)] = set(schema.split_ids(cell))
+    cited = _cited_sources(tables, status)
     for row in alt.itertuples():
         cid = row.contradiction_id
         if isinstance(cid, str) and cid in records and row.record_id not in records[cid]:
@@ -346,11 +352,7 @@ def _check_source_checks(reader: _Reader, tables: dict[str, pd.DataFrame], statu
     if not status["source_checks"].loaded:
         return
     file = reader.metadata["tables"]["source_checks"]["file"]
-    cited: dict[tuple[str, str], set[str]] = {}
-    for table, id_col in alts.TABLE_IDS.items():
-        if status.get(table) and status[table].loaded and "source_ids" in tables[table]:
-            for rid, cell in zip(tables[table][id_col], tables[table]["source_ids"]):
-                cited[(table, rid)] = set(schema.split_ids(cell))
+    cited = _cited_sources(tables, status)
     checks = tables["source_checks"]
     for row in checks[(checks["agrees"] == "no") & checks["column"].isin(alts.FIGURE_COLUMNS)].itertuples():
         if row.source_id in cited.get((row.table, row.record_id), set()):
@@ -364,7 +366,7 @@ def _check_sources(reader: _Reader, sources: pd.DataFrame) -> None:
     file = reader.metadata["tables"]["sources"]["file"]
     for row in sources.itertuples():
         if not isinstance(row.missing_note, str) or not row.missing_note.strip():
-            if not alts.url_has_path(row.url):
+            if not text.url_has_path(row.url):
                 reader.warn(file, f"{row.source_id} has no deep URL (a path, not a domain) and no missing_note saying "
                                   "why", row=int(row.Index), column="url", value=row.url, rule="deep_url")
             if not isinstance(row.date_published, str):

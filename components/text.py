@@ -101,6 +101,14 @@ def web_url(url: object) -> str:
     return quote(str(url).strip(), safe=":/?#[]@!$&*+,;=%~")
 
 
+def url_has_path(url: object) -> bool:
+    """True for a deep address (http(s) with a path beyond '/' or a query), False for a bare domain or blank."""
+    if is_blank(url):
+        return False
+    parts = urlsplit(str(url))
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and (parts.path.strip("/") != "" or bool(parts.query))
+
+
 def escape_plotly(text: object) -> str:
     """Data text for plotly hovers, labels and annotations, which render a little HTML (<b>, <br>, <a>): <, > and &
     become entities, so data text never becomes markup. Quotes stay as they are (no attribute is written, and plotly

@@ -23,7 +23,6 @@ import plotly.graph_objects as go
 
 from components import alternatives as alt
 from components import style
-from components.schema import split_ids
 from components.text import date_iso as precise_date  # noqa: F401 (used by the views)
 from components.text import date_long as date_text
 from components.text import escape_plotly, plural
@@ -656,7 +655,5 @@ def ban_count_disagreement(contradictions: pd.DataFrame, alternatives: pd.DataFr
         return None
     row = hit.iloc[0].to_dict()
     others = alt.contradiction_alternatives(alternatives, row["contradiction_id"])
-    row["alternatives"] = "; ".join(
-        f"{alt.value_text(a)} ({'; '.join(alt.short_citation(x, sources or {}) for x in split_ids(a['source_ids']))})"
-        for a in others)
+    row["alternatives"] = "; ".join(f"{alt.value_text(a)} ({alt.citations(a, sources or {})})" for a in others)
     return row

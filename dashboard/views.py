@@ -15,7 +15,7 @@ from components import stats_charts as sc
 from components import timeline as tl
 from components.datapack import DataPack
 from components.filters import Filters
-from components.text import web_url
+from components.text import date_iso, web_url
 from dashboard.data import filtered_events
 from dashboard.frame import escape_md
 
@@ -281,7 +281,7 @@ def excluded_table(pack: DataPack):
     """The cases considered and left out, as shown on 'Sources and data' (date as precise as known)."""
     ex = pack.tables["excluded"]
     return pd.DataFrame({
-        "Date": [tl.precise_date(d, p) for d, p in zip(ex["date"], ex["date_precision"])],
+        "Date": [date_iso(d, p) for d, p in zip(ex["date"], ex["date_precision"])],
         "Case": ex["title"], "Place": ex["place"], "Rule": ex["rule"], "Why it is left out": ex["reason"],
         "Sources": ex["source_ids"].fillna("").str.replace(";", "; "), "Notes": ex["notes"].fillna("")})
 
