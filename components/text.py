@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import markupsafe
 import pandas as pd
 
-from components.values import is_blank
+from components.pack.values import is_blank
 
 UNKNOWN = "unknown"
 

@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from components import briefing
-from components.datapack import DataPack
+from components.briefing import content as briefing
 from components.filters import Filters
+from components.pack.load import DataPack
 
 _PREPARED = "_briefing_prepared"  # ((data key, filters key), view url, {'pptx': bytes, 'pdf': bytes})
 

@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 from cachetools import LRUCache
 
-from components import store as store_mod
-from components.datapack import DEFAULT_DATA_DIR, DataPack, load_datapack
 from components.filters import RECORD_ONLY_COLUMNS, Filters
+from components.imports import store as store_mod
+from components.pack.load import DEFAULT_DATA_DIR, DataPack, load_datapack
 
 # A different data pack can be served by pointing KZ_DATA_DIR at it (the tests use this for broken copies).
 DATA_DIR_ENV = "KZ_DATA_DIR"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import details
-from components.datapack import DataPack
+from components.pack.load import DataPack
 from components.text import web_url
+from components.views import details
 from dashboard import views
 from dashboard.data import memo
 from dashboard.frame import escape_md

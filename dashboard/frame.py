@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import filters as flt
-from components.datapack import DataPack
+from components.pack.load import DataPack
 from components.text import escape_html, escape_md  # noqa: F401 (the pages' escaping, re-exported)
 from dashboard.data import memo
 

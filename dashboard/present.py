@@ -7,10 +7,11 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import charts, mapping
-from components import stats_charts as sc
-from components.datapack import DataPack
+from components.figures import statistics as sc
+from components.figures import yearly as charts
 from components.filters import Filters
+from components.map import mapping
+from components.pack.load import DataPack
 from dashboard import frame, views
 from dashboard.data import filtered_events, memo
 

@@ -8,14 +8,16 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import alternatives as alt
-from components import charts, mapping, summary
-from components import details as details_text
-from components import stats_charts as sc
-from components import timeline as tl
-from components.datapack import DataPack
+from components.figures import statistics as sc
+from components.figures import timeline as tl
+from components.figures import yearly as charts
 from components.filters import Filters
+from components.map import mapping
+from components.pack import alternatives as alt
+from components.pack.load import DataPack
 from components.text import date_iso, web_url
+from components.views import details as details_text
+from components.views import summary
 from dashboard.data import filtered_events
 from dashboard.frame import escape_md
 

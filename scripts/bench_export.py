@@ -18,9 +18,9 @@ TARGET_S = 5.0
 
 def main(runs: int = 3) -> int:
     t0 = time.perf_counter()
-    from components import briefing
-    from components.datapack import load_datapack
+    from components.briefing import content as briefing
     from components.filters import Filters
+    from components.pack.load import load_datapack
 
     pack = load_datapack()
     print(f"imports and data pack load: {time.perf_counter() - t0:.2f} s")

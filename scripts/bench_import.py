@@ -34,9 +34,9 @@ MEMORY_TARGET_ROWS, MEMORY_TARGET_MB = 1_000_000, 1536.0
 
 
 def child_import(csv_path: str, var_dir: str) -> dict:
-    from components.datapack import load_datapack
-    from components.importers import prepare_import
-    from components.store import Store
+    from components.imports.importers import prepare_import
+    from components.imports.store import Store
+    from components.pack.load import load_datapack
 
     pack = load_datapack()
     curated, regions = pack.tables["events"], pack.tables["regions"]
@@ -53,7 +53,7 @@ def child_import(csv_path: str, var_dir: str) -> dict:
 
 
 def child_events(var_dir: str) -> dict:
-    from components.store import Store
+    from components.imports.store import Store
 
     t0 = time.perf_counter()
     events = Store(var_dir).events()

@@ -47,9 +47,9 @@ MEMORY_TARGET = (1_000_000, 1536.0)
 
 # ------------------------------------------------------------------------------------------ child: import
 def child_import(n: int, var_dir: str) -> dict:
-    from components.datapack import load_datapack
-    from components.importers import prepare_import
-    from components.store import Store
+    from components.imports.importers import prepare_import
+    from components.imports.store import Store
+    from components.pack.load import load_datapack
     from scripts import gen_gtd
 
     pack = load_datapack()
@@ -106,7 +106,7 @@ def child_serve(var_dir: str) -> dict:
     # The briefing pack of the whole view (the heaviest export), built as the sidebar button builds it.
     from datetime import date
 
-    from components import briefing
+    from components.briefing import content as briefing
     from components.filters import Filters
     from dashboard.data import current_pack
 

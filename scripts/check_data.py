@@ -5,7 +5,7 @@ Prints each table with its row count and every problem; exits 1 if there is any 
 
 import sys
 
-from components.datapack import DEFAULT_DATA_DIR, load_datapack, report
+from components.pack.load import DEFAULT_DATA_DIR, load_datapack, report
 
 
 def main(argv: list[str]) -> int:

@@ -16,7 +16,7 @@ import pytest
 # any app code runs, and inherited by the servers the browser tests start).
 os.environ["KZ_VAR_DIR"] = tempfile.mkdtemp(prefix="kz-test-var-")
 
-from components.datapack import DEFAULT_DATA_DIR, DataPack, load_datapack
+from components.pack.load import DEFAULT_DATA_DIR, DataPack, load_datapack
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")

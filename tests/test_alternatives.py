@@ -10,13 +10,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from components import alternatives as alt
-from components import briefing, mapping
-from components import stats_charts as sc
-from components import timeline as tl
-from components.datapack import load_datapack
+from components.briefing import content as briefing
+from components.figures import statistics as sc
+from components.figures import timeline as tl
 from components.filters import Filters
-from components.schema import split_ids
+from components.map import mapping
+from components.pack import alternatives as alt
+from components.pack.load import load_datapack
+from components.pack.schema import split_ids
 from tests.conftest import edit_table, open_app
 
 ID_COLUMNS = alt.TABLE_IDS

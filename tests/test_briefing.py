@@ -1,4 +1,4 @@
-"""The briefing-pack export (components/briefing.py), checked as a reader would: open the .pptx with python-pptx,
+"""The briefing-pack export (components/briefing/content.py), checked as a reader would: open the .pptx with python-pptx,
 render the PDF pages with poppler's pdftoppm and look at what they say and show. No timing here (scripts/bench_export.py
 measures speed)."""
 
@@ -20,10 +20,11 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Emu
 
-from components import briefing, summary
-from components import stats_charts as sc
+from components.briefing import content as briefing
+from components.figures import statistics as sc
 from components.filters import Filters
-from components.schema import split_ids
+from components.pack.schema import split_ids
+from components.views import summary
 
 TODAY = date(2025, 3, 14)
 URL = "http://localhost:8501/?region=Jambyl+Region&years=2011&years=2016"

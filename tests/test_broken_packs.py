@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from components.datapack import load_datapack
+from components.pack.load import load_datapack
 from tests.conftest import edit_table
 
 

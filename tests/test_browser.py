@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from components.datapack import DEFAULT_DATA_DIR
+from components.pack.load import DEFAULT_DATA_DIR
 from scripts.serve import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.conftest import edit_table
 
@@ -250,7 +250,7 @@ def test_uploading_files_through_the_import_page(browser, tmp_path_factory):
 def test_incident_detail_shows_the_other_values_and_their_sources(browser, app_url):
     """Select the most recent incident on the overview: its dialog lists the values other sources give, each with
     its sources as links, and the verification record, as the data pack holds them."""
-    from components.datapack import load_datapack
+    from components.pack.load import load_datapack
 
     pack = load_datapack(DEFAULT_DATA_DIR)
     latest = pack.tables["events"].sort_values("date").iloc[-1]

@@ -8,8 +8,8 @@ import sys
 
 import pandas as pd
 
-from components.datapack import DEFAULT_DATA_DIR, TABLE_ORDER
-from components.schema import split_ids
+from components.pack.load import DEFAULT_DATA_DIR, TABLE_ORDER
+from components.pack.schema import split_ids
 from tests.conftest import ROOT, read_rows
 
 

@@ -1,4 +1,4 @@
-"""Defects of the import engine (components.importers), one group of tests per defect: what a user notices - the
+"""Defects of the import engine (components.imports.importers), one group of tests per defect: what a user notices - the
 rows accepted or rejected, the reason given (what is wrong and where), and that nothing raises.
 
 Every fixture is synthetic (made-up ids, places and figures): no real GTD or ACLED row.
@@ -14,9 +14,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from components import importers
-from components.datapack import DEFAULT_DATA_DIR
-from components.importers import ImportFileError
+from components.imports import importers
+from components.imports.importers import ImportFileError
+from components.pack.load import DEFAULT_DATA_DIR
 from tests.test_importers import ACLED_COLS, GTD_COLS, acled_row, blank, gtd_csv, gtd_row, one, prep, to_csv
 
 GTD_COUNTS = {"nkill": "total_deaths", "nkillter": "perpetrators_killed", "nwound": "injured",

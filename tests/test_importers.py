@@ -1,4 +1,4 @@
-"""Bring your own data: format detection, reading, mapping and checking of uploaded files (components.importers).
+"""Bring your own data: format detection, reading, mapping and checking of uploaded files (components.imports.importers).
 
 Every fixture is written here and is synthetic (made-up ids, places, groups and figures): no real GTD or ACLED row.
 """
@@ -17,10 +17,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from components import importers, regions_lookup
-from components.datapack import DEFAULT_DATA_DIR
-from components.importers import ImportFileError, detect_format, prepare_import, read_table
-from components.store import Store
+from components.imports import importers
+from components.imports import regions as regions_lookup
+from components.imports.importers import ImportFileError, detect_format, prepare_import, read_table
+from components.imports.store import Store
+from components.pack.load import DEFAULT_DATA_DIR
 
 # ---------------------------------------------------------------- synthetic fixtures
 

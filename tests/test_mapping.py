@@ -9,8 +9,9 @@ import xml.dom.minidom
 import pandas as pd
 import pytest
 
-from components import mapping, style
+from components.figures import style
 from components.filters import Filters
+from components.map import mapping
 
 PAYLOAD = "<script>alert('x')</script>"
 

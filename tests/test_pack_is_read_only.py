@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from components.datapack import DEFAULT_DATA_DIR, load_datapack
+from components.pack.load import DEFAULT_DATA_DIR, load_datapack
 from dashboard.data import get_pack
 from tests.conftest import APP
 

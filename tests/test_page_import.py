@@ -9,9 +9,9 @@ import zipfile
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import importers
-from components.datapack import DEFAULT_DATA_DIR, load_datapack
-from components.store import Store
+from components.imports import importers
+from components.imports.store import Store
+from components.pack.load import DEFAULT_DATA_DIR, load_datapack
 from scripts import gen_gtd
 from tests.conftest import open_app
 

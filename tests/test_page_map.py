@@ -12,7 +12,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
-from components import mapping
+from components.map import mapping
 from dashboard.data import DATA_DIR_ENV
 from tests.conftest import edit_table, open_app
 

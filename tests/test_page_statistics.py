@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import stats_charts as sc
+from components.figures import statistics as sc
 from dashboard.data import DATA_DIR_ENV
 from tests.conftest import edit_table, open_app
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import alternatives as alt
-from components import summary
 from components.filters import Filters
+from components.pack import alternatives as alt
+from components.views import summary
 from tests.conftest import open_app
 
 

@@ -20,11 +20,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import briefing, exports, importers, mapping
-from components import timeline as tl
-from components.datapack import DEFAULT_DATA_DIR, load_datapack
+from components import exports
+from components.briefing import content as briefing
+from components.figures import timeline as tl
 from components.filters import Filters
-from components.store import COMPACT_COLUMNS, Store
+from components.imports import importers
+from components.imports.store import COMPACT_COLUMNS, Store
+from components.map import mapping
+from components.pack.load import DEFAULT_DATA_DIR, load_datapack
 from dashboard.data import with_imports
 from scripts import gen_gtd
 from tests.conftest import open_app

@@ -8,7 +8,7 @@ import html
 import pandas as pd
 import pytest
 
-from components import stats_charts as sc
+from components.figures import statistics as sc
 
 
 @pytest.fixture(scope="module")

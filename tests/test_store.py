@@ -1,4 +1,4 @@
-"""The DuckDB store of imported datasets (components.store): recording, listing, switching on/off, deleting,
+"""The DuckDB store of imported datasets (components.imports.store): recording, listing, switching on/off, deleting,
 persistence across instances and processes, and consistency when the importing process is killed mid-transaction.
 
 Every fixture is synthetic (scripts/gen_gtd.py or rows written here): no real GTD or ACLED row.
@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components import importers
-from components import store as store_mod
-from components.importers import prepare_import
-from components.store import DuplicateDatasetError, Store, combine_events
+from components.imports import importers
+from components.imports import store as store_mod
+from components.imports.importers import prepare_import
+from components.imports.store import DuplicateDatasetError, Store, combine_events
 from scripts import gen_gtd
 from tests.test_importers import ACLED_COLS, acled_row, gtd_csv, gtd_row, to_csv
 
@@ -194,7 +194,7 @@ def test_persists_across_processes(store, pack):
     code = textwrap.dedent(f"""
         import json, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from components.store import Store
+        from components.imports.store import Store
         s = Store({str(store.var_dir)!r})
         ev = s.events()
         print(json.dumps({{"names": s.datasets()["name"].tolist(), "events": len(ev),
@@ -232,8 +232,8 @@ def test_a_failure_inside_the_transaction_leaves_the_store_as_it_was(store, pack
 CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
-from components.importers import prepare_import
-from components.store import Store
+from components.imports.importers import prepare_import
+from components.imports.store import Store
 data = open({csv!r}, "rb").read()
 preview = prepare_import(data, "big-synthetic.csv", max_bytes=1 << 30)
 store = Store({var!r})

@@ -8,8 +8,9 @@ from datetime import date
 
 import pandas as pd
 
-from components import exports, summary
+from components import exports
 from components.filters import Filters
+from components.views import summary
 
 
 def test_headline_sums_only_known_figures_and_counts_the_rest(pack):
@@ -75,8 +76,8 @@ def test_zip_has_readme_with_filters_citation_licences_and_every_table(pack):
 
 
 def test_zero_is_a_figure_and_only_missing_values_read_as_unknown():
-    from components import details
-    from components.values import is_blank
+    from components.pack.values import is_blank
+    from components.views import details
 
     # a reported 0 killed must never be shown as "unknown", and a missing figure never as 0
     assert details.count_text(0) == "0"

@@ -1,12 +1,12 @@
-"""Unit tests of the timeline builders (components/timeline.py): lanes, phases, incidents, hovers, ids, years."""
+"""Unit tests of the timeline builders (components/figures/timeline.py): lanes, phases, incidents, hovers, ids, years."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from components import style
-from components import timeline as tl
+from components.figures import style
+from components.figures import timeline as tl
 
 
 @pytest.fixture(scope="module")

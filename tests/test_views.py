@@ -70,7 +70,8 @@ def test_headline_figures_agree_on_page_slide_and_briefing_pack(pack, query):
     and the briefing pack's headline slide show the same labels, values and notes."""
     from datetime import date
 
-    from components import briefing, summary
+    from components.briefing import content as briefing
+    from components.views import summary
     from tests.conftest import open_app
 
     values = {k: [v] if isinstance(v, str) else v for k, v in query.items()}

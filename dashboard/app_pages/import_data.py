@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import importers
-from components import store as store_mod
 from components.exports import to_csv_bytes
+from components.imports import importers
+from components.imports import store as store_mod
 from dashboard import frame
 from dashboard.data import data_dir, get_pack, get_store, var_dir
 

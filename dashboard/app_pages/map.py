@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import filters as flt
-from components import mapping
+from components.map import mapping
 from dashboard import details, frame, views
 from dashboard.data import arrow_of, current_pack, filtered_events, memo
 

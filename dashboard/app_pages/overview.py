@@ -3,7 +3,8 @@ and the most recent incidents."""
 
 import streamlit as st
 
-from components import charts, summary
+from components.figures import yearly as charts
+from components.views import summary
 from dashboard import details, frame, views
 from dashboard.data import arrow_of, current_pack, memo
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import stats_charts as sc
 from components.exports import to_csv_bytes
+from components.figures import statistics as sc
 from dashboard import views
 from dashboard.data import arrow_of, current_pack, memo
 from dashboard.frame import escape_md, source_line

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import timeline as tl
+from components.figures import timeline as tl
 from dashboard import details, frame, views
 from dashboard.data import arrow_of, current_pack, memo
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from components.schema import split_ids
+from components.pack.schema import split_ids
+from components.pack.values import is_blank
 from components.text import url_has_path  # noqa: F401 (the URL checks live in the text module)
-from components.values import is_blank
 
 STATUS_WORDS = {"alternative": "other figure", "superseded": "earlier report, since revised",
                 "error": "error in the source"}

@@ -26,10 +26,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from components import importers
+from components.imports import importers
 
 VAR_DIR_ENV = "KZ_VAR_DIR"
-DEFAULT_VAR_DIR = Path(__file__).resolve().parent.parent / "var"
+DEFAULT_VAR_DIR = Path(__file__).resolve().parents[2] / "var"
 DB_FILE = "imports.duckdb"
 SCHEMA_VERSION = 1
 INSERT_ROWS = 50_000  # rows converted and inserted per statement (all in the one transaction)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components import style
+from components.figures import style
 from components.text import escape_plotly
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from components.schema import split_ids
+from components.pack.schema import split_ids
+from components.pack.values import is_blank
 from components.text import date_long as date_text
-from components.values import is_blank
 
 COORD_WORDS = {"site": "incident site", "settlement": "centre of the named settlement, not the exact site",
                "area": "rough location within the area"}

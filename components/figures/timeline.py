@@ -21,12 +21,12 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import alternatives as alt
-from components import style
+from components.figures import style
+from components.pack import alternatives as alt
+from components.pack.values import is_blank
 from components.text import date_iso as precise_date  # noqa: F401 (used by the views)
 from components.text import date_long as date_text
 from components.text import escape_plotly, plural
-from components.values import is_blank
 
 INCIDENTS = "Incidents"
 PHASE_SETS = ("terrorism", "response")

@@ -15,12 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import alternatives as alt
-from components.details import source_entries
-from components.schema import split_ids
-from components.style import BASE_FONT_SIZE, OKABE_ITO, plotly_layout
+from components.figures.style import BASE_FONT_SIZE, OKABE_ITO, plotly_layout
+from components.pack import alternatives as alt
+from components.pack.schema import split_ids
+from components.pack.values import is_blank
 from components.text import escape_plotly
-from components.values import is_blank
+from components.views.details import source_entries
 
 # ------------------------------------------------------------------ which rows each chart draws (stable ids)
 AGE_UNDER_20 = "st-age-under-20"

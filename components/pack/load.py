@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from components import alternatives as alts
-from components import schema, text
+from components import text
+from components.pack import alternatives as alts
+from components.pack import schema
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 METADATA_FILE = "metadata.json"
 # Load order: a table is checked against the ids of the tables loaded before it.
 TABLE_ORDER = ("sources", "regions", "policies", "events", "excluded", "banned_organisations", "statistics", "phases",

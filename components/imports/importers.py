@@ -34,8 +34,9 @@ from functools import cache, partial
 import numpy as np
 import pandas as pd
 
-from components import regions_lookup, schema
-from components.datapack import DEFAULT_DATA_DIR, METADATA_FILE
+from components.imports import regions as regions_lookup
+from components.pack import schema
+from components.pack.load import DEFAULT_DATA_DIR, METADATA_FILE
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 200 MB
 FORMAT_EVENTS, FORMAT_GTD, FORMAT_ACLED = "events", "gtd", "acled"

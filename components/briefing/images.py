@@ -28,9 +28,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 
-from components import mapping, style
-from components import timeline as tl
-from components.values import is_blank
+from components.figures import style
+from components.figures import timeline as tl
+from components.map import mapping
+from components.pack.values import is_blank
 
 DPI = 170
 FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs everywhere, including ≥ and en dashes

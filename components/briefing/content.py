@@ -25,16 +25,19 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from components import alternatives, mapping, style, summary
-from components import briefing_images as img
 from components import filters as flt
-from components import stats_charts as sc
-from components import timeline as tl
+from components.briefing import images as img
 from components.exports import neutralise_cell
-from components.schema import split_ids
+from components.figures import statistics as sc
+from components.figures import style
+from components.figures import timeline as tl
+from components.map import mapping
+from components.pack import alternatives
+from components.pack.schema import split_ids
+from components.pack.values import is_blank
 from components.text import UNKNOWN, clean, count_text, plural, web_url  # noqa: F401 (re-exported)
 from components.text import date_short as short_date
-from components.values import is_blank
+from components.views import summary
 
 # ------------------------------------------------------------------------------------------------ words
 DECK_TITLE = "Terrorism and counter-terrorism in Kazakhstan"

@@ -38,8 +38,9 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from components import details, style
-from components.values import is_blank
+from components.figures import style
+from components.pack.values import is_blank
+from components.views import details
 
 LAYER_REGIONS = "regions"
 LAYER_INCIDENTS = "incidents"
