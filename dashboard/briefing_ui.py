@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from components.briefing import content as briefing
+from components import briefing
 from components.filters import Filters
 from components.pack.load import DataPack
 

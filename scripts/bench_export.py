@@ -18,7 +18,7 @@ TARGET_S = 5.0
 
 def main(runs: int = 3) -> int:
     t0 = time.perf_counter()
-    from components.briefing import content as briefing
+    from components import briefing
     from components.filters import Filters
     from components.pack.load import load_datapack
 
@@ -30,7 +30,7 @@ def main(runs: int = 3) -> int:
     for label, filters in cases.items():
         times, parts = [], []
         for _ in range(runs):
-            briefing._CACHE.clear()
+            briefing.content._CACHE.clear()
             t = time.perf_counter()
             b = briefing.briefing_content(pack, filters, date.today())
             t_content = time.perf_counter() - t

@@ -106,7 +106,7 @@ def child_serve(var_dir: str) -> dict:
     # The briefing pack of the whole view (the heaviest export), built as the sidebar button builds it.
     from datetime import date
 
-    from components.briefing import content as briefing
+    from components import briefing
     from components.filters import Filters
     from dashboard.data import current_pack
 

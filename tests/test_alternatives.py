@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from components.briefing import content as briefing
+from components import briefing
 from components.figures import statistics as sc
 from components.figures import timeline as tl
 from components.filters import Filters

@@ -20,7 +20,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Emu
 
-from components.briefing import content as briefing
+from components import briefing
 from components.figures import statistics as sc
 from components.filters import Filters
 from components.pack.schema import split_ids

@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import exports
-from components.briefing import content as briefing
+from components import briefing
 from components.figures import timeline as tl
 from components.filters import Filters
 from components.imports import importers
@@ -267,7 +267,7 @@ def test_briefing_pack_at_20k_rows_caps_the_list_and_aggregates_the_map(briefing
     n = len(briefing_pack.tables["events"])
     listed = [p for p in b.pages if p.kind == "incidents"]
     rows = [r for p in listed for r in p.body["rows"]]
-    assert len(rows) == briefing.LIST_LIMIT
+    assert len(rows) == briefing.content.LIST_LIMIT
     assert f"The 300 most recent of the {n:,} incidents" in listed[0].body["note"]
     assert f"{n - 300:,} more in the CSV export" in listed[0].body["note"]
     latest = briefing_pack.tables["events"]["date"].max()

@@ -70,7 +70,7 @@ def test_headline_figures_agree_on_page_slide_and_briefing_pack(pack, query):
     and the briefing pack's headline slide show the same labels, values and notes."""
     from datetime import date
 
-    from components.briefing import content as briefing
+    from components import briefing
     from components.views import summary
     from tests.conftest import open_app
 
