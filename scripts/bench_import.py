@@ -31,10 +31,8 @@ IMPORT_TARGET_ROWS, IMPORT_TARGET_S = 200_000, 10.0
 MEMORY_TARGET_ROWS, MEMORY_TARGET_MB = 1_000_000, 1536.0
 
 
-
-
 def child_import(csv_path: str, var_dir: str) -> dict:
-    from components.imports.importers import prepare_import
+    from components.imports.preview import prepare_import
     from components.imports.store import Store
     from components.pack.load import load_datapack
 
@@ -58,8 +56,6 @@ def child_events(var_dir: str) -> dict:
     t0 = time.perf_counter()
     events = Store(var_dir).events()
     return {"events_s": time.perf_counter() - t0, "rows": len(events), "peak_mb": peak_mb()}
-
-
 
 
 def main() -> None:

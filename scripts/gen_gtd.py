@@ -70,8 +70,34 @@ def _blank_where(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def generate(n: int, seed: int = 0, foreign_share: float = 0.04, out_of_period_share: float = 0.03) -> pd.DataFrame:
-    """``n`` synthetic GTD-format rows as text columns (blank = unknown), vectorised."""
+    """``n`` synthetic GTD-format rows as text columns (blank = unknown), vectorised. The helpers draw from one
+    random generator in a fixed order, so a seed always gives the same rows."""
     rng = np.random.default_rng(seed)
+    dates = _dates(rng, n, out_of_period_share)
+    places, home = _places(rng, n, foreign_share)
+    attacks = _attacks(rng, n)
+    casualties = _casualties(rng, n)
+    rownum = np.arange(1, n + 1).astype(str)
+    group = np.array(GROUPS)[rng.integers(0, len(GROUPS), n)]
+    weapon = np.array(WEAPON_TYPES)[rng.integers(0, len(WEAPON_TYPES), n)]
+    summary = np.char.add(np.char.add("Synthetic test incident ", rownum),
+                          np.char.add(" in ", home)) + ": generated data, not a real event."
+    return pd.DataFrame({
+        **dates, **places, **attacks, **casualties,
+        "extended": np.zeros(n, dtype=int).astype(str), "resolution": "",
+        "region": "7", "region_txt": "Central Asia", "vicinity": "0", "location": "",
+        "summary": summary,
+        "crit1": "1", "crit2": "1", "crit3": "1",
+        "multiple": "0", "success": "1", "suicide": "0",
+        "target1": "Synthetic target", "gname": group, "nperps": "-99", "weaptype1_txt": weapon,
+        "nkillus": "0", "nwoundus": "0", "property": "-9", "ishostkid": "0",
+        "scite1": np.char.add("Synthetic Source, report ", rownum), "scite2": "", "scite3": "",
+        "dbsource": "SYNTHETIC", "INT_LOG": "-9", "INT_IDEO": "-9", "INT_MISC": "0", "INT_ANY": "-9",
+    }, columns=COLUMNS)
+
+
+def _dates(rng: np.random.Generator, n: int, out_of_period_share: float) -> dict[str, np.ndarray]:
+    """eventid, iyear, imonth, iday (0 = unknown, as in the codebook) and approxdate."""
     year = rng.integers(1991, 2017, n)
     late = rng.random(n) < out_of_period_share
     year[late] = rng.choice([1988, 1990, 2017, 2019], late.sum())
@@ -84,7 +110,15 @@ def generate(n: int, seed: int = 0, foreign_share: float = 0.04, out_of_period_s
     approx = rng.random(n) < 0.04
     approxdate = np.where(approx, np.char.add(np.char.add("around ", np.array(MONTHS)[np.maximum(month, 1) - 1]),
                                               np.char.add(" ", year.astype(str))), "")
+    seq = pd.DataFrame({"y": year, "m": month, "d": day}).groupby(["y", "m", "d"]).cumcount().to_numpy() + 1
+    eventid = year.astype(np.int64) * 10**8 + month * 10**6 + day * 10**4 + seq % 10000
+    return {"eventid": eventid.astype(str), "iyear": year.astype(str), "imonth": month.astype(str),
+            "iday": day.astype(str), "approxdate": approxdate}
 
+
+def _places(rng: np.random.Generator, n: int, foreign_share: float) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """(country, country_txt, provstate, city, latitude, longitude and specificity; the Kazakh city each row was
+    drawn from, named in its summary). A few rows lie abroad, a few have no coordinates."""
     city_idx = rng.integers(0, len(CITIES), n)
     names = np.array([c[0] for c in CITIES])
     lats = np.array([c[1] for c in CITIES])
@@ -103,52 +137,35 @@ def generate(n: int, seed: int = 0, foreign_share: float = 0.04, out_of_period_s
         m = foreign & (f_idx == k)
         country_txt[m], provstate[m], city[m], lat[m], lon[m] = ctry, prov, fcity, flat, flon
     no_coords = rng.random(n) < 0.03
-    lat_txt = _blank_where(np.round(lat, 6).astype(str), no_coords)
-    lon_txt = _blank_where(np.round(lon, 6).astype(str), no_coords)
-    specificity = rng.choice([1, 1, 1, 2, 3, 4, 5], n)
+    columns = {"country": np.where(foreign, "999", "78"), "country_txt": country_txt, "provstate": provstate,
+               "city": city, "latitude": _blank_where(np.round(lat, 6).astype(str), no_coords),
+               "longitude": _blank_where(np.round(lon, 6).astype(str), no_coords),
+               "specificity": rng.choice([1, 1, 1, 2, 3, 4, 5], n).astype(str)}
+    return columns, names[city_idx]
 
+
+def _attacks(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """attacktype1, targtype1 (codes and names), doubtterr and, where doubted, the alternative."""
     attack = rng.integers(0, len(ATTACK_TYPES), n)
     target = rng.integers(0, len(TARGET_TYPES), n)
     doubt = rng.choice([0, 0, 0, 1, -9], n)
+    return {"attacktype1": (attack + 1).astype(str), "attacktype1_txt": np.array(ATTACK_TYPES)[attack],
+            "targtype1": (target + 1).astype(str), "targtype1_txt": np.array(TARGET_TYPES)[target],
+            "doubtterr": doubt.astype(str), "alternative": np.where(doubt == 1, "2", ""),
+            "alternative_txt": np.where(doubt == 1, "Other Crime Type", "")}
+
+
+def _casualties(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """nkill, nkillter (at most nkill), nwound and nwoundte (blank), some left blank as unknown."""
     nkill = rng.poisson(1.2, n)
     nkill_blank = rng.random(n) < 0.10
     nkillter = np.minimum(rng.poisson(0.4, n), nkill)
     nkillter_blank = nkill_blank | (rng.random(n) < 0.6)
     nwound = rng.poisson(2.5, n)
     nwound_blank = rng.random(n) < 0.12
-
-    seq = pd.DataFrame({"y": year, "m": month, "d": day}).groupby(["y", "m", "d"]).cumcount().to_numpy() + 1
-    eventid = year.astype(np.int64) * 10**8 + month * 10**6 + day * 10**4 + seq % 10000
-    rownum = np.arange(1, n + 1).astype(str)
-    group = np.array(GROUPS)[rng.integers(0, len(GROUPS), n)]
-    summary = np.char.add(np.char.add("Synthetic test incident ", rownum),
-                          np.char.add(" in ", names[city_idx])) + ": generated data, not a real event."
-    df = pd.DataFrame({
-        "eventid": eventid.astype(str),
-        "iyear": year.astype(str), "imonth": month.astype(str), "iday": day.astype(str),
-        "approxdate": approxdate,
-        "extended": np.zeros(n, dtype=int).astype(str), "resolution": "",
-        "country": np.where(foreign, "999", "78"), "country_txt": country_txt,
-        "region": "7", "region_txt": "Central Asia",
-        "provstate": provstate, "city": city, "latitude": lat_txt, "longitude": lon_txt,
-        "specificity": specificity.astype(str), "vicinity": "0", "location": "",
-        "summary": summary,
-        "crit1": "1", "crit2": "1", "crit3": "1",
-        "doubtterr": doubt.astype(str),
-        "alternative": np.where(doubt == 1, "2", ""), "alternative_txt": np.where(doubt == 1, "Other Crime Type", ""),
-        "multiple": "0", "success": "1", "suicide": "0",
-        "attacktype1": (attack + 1).astype(str), "attacktype1_txt": np.array(ATTACK_TYPES)[attack],
-        "targtype1": (target + 1).astype(str), "targtype1_txt": np.array(TARGET_TYPES)[target],
-        "target1": "Synthetic target", "gname": group, "nperps": "-99",
-        "weaptype1_txt": np.array(WEAPON_TYPES)[rng.integers(0, len(WEAPON_TYPES), n)],
-        "nkill": _blank_where(nkill.astype(str), nkill_blank), "nkillus": "0",
-        "nkillter": _blank_where(nkillter.astype(str), nkillter_blank),
-        "nwound": _blank_where(nwound.astype(str), nwound_blank), "nwoundus": "0", "nwoundte": "",
-        "property": "-9", "ishostkid": "0",
-        "scite1": np.char.add("Synthetic Source, report ", rownum), "scite2": "", "scite3": "",
-        "dbsource": "SYNTHETIC", "INT_LOG": "-9", "INT_IDEO": "-9", "INT_MISC": "0", "INT_ANY": "-9",
-    }, columns=COLUMNS)
-    return df
+    return {"nkill": _blank_where(nkill.astype(str), nkill_blank),
+            "nkillter": _blank_where(nkillter.astype(str), nkillter_blank),
+            "nwound": _blank_where(nwound.astype(str), nwound_blank), "nwoundte": ""}
 
 
 def to_csv_bytes(n: int, seed: int = 0, **kwargs) -> bytes:

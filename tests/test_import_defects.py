@@ -1,4 +1,4 @@
-"""Defects of the import engine (components.imports.importers), one group of tests per defect: what a user notices - the
+"""Defects of the import engine (components.imports), one group of tests per defect: what a user notices - the
 rows accepted or rejected, the reason given (what is wrong and where), and that nothing raises.
 
 Every fixture is synthetic (made-up ids, places and figures): no real GTD or ACLED row.
@@ -14,8 +14,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from components.imports import importers
-from components.imports.importers import ImportFileError
+from components.imports.columns import event_columns
+from components.imports.read import read_table
+from components.imports.source import ImportFileError
 from components.pack.load import DEFAULT_DATA_DIR
 from tests.test_importers import ACLED_COLS, GTD_COLS, acled_row, blank, gtd_csv, gtd_row, one, prep, to_csv
 
@@ -88,7 +89,7 @@ def test_non_finite_acled_fatalities_and_own_format_counts_are_rejected(pack, va
                                             "(leave the cell blank if unknown)"]
     rows = own_rows(pack)
     rows[0]["killed"] = value
-    p = prep(to_csv(rows, list(importers.event_columns())), "own.csv")
+    p = prep(to_csv(rows, list(event_columns())), "own.csv")
     assert p.n_accepted == 0 and p.rejected.loc[0, "reason"].startswith(f"killed: '{value}' is not")
 
 
@@ -286,7 +287,7 @@ def test_a_mostly_malformed_csv_is_refused_with_a_clear_message():
 
 
 def test_a_malformed_row_in_read_table_is_listed_not_raised():
-    df = importers.read_table(b"a,b\n1,2\n3,4,5\n6,7\n", "t.csv")
+    df = read_table(b"a,b\n1,2\n3,4,5\n6,7\n", "t.csv")
     assert df.index.tolist() == [2, 4]
     assert list(df.attrs["malformed_rows"]) == [3]
     assert df.attrs["malformed_rows"][3].startswith("row 3 has 3 fields, the header has 2")
@@ -387,7 +388,7 @@ def test_points_outside_kazakhstan_in_acled_and_own_format_are_listed(pack):
     assert p.missing_coordinates["reason"].str.startswith("the point lies outside Kazakhstan").all()
     rows = own_rows(pack)
     rows[0]["latitude"], rows[0]["longitude"] = "42.87", "74.6"  # Bishkek
-    p = prep(to_csv(rows, list(importers.event_columns())))
+    p = prep(to_csv(rows, list(event_columns())))
     assert p.n_accepted == 1 and p.missing_coordinates["reason"].tolist() == ["the point lies outside Kazakhstan"]
 
 

@@ -1,4 +1,5 @@
-"""Bring your own data: format detection, reading, mapping and checking of uploaded files (components.imports.importers).
+"""Bring your own data: format detection, reading, mapping and checking of uploaded files (components.imports:
+read, formats, gtd, acled, own, preview).
 
 Every fixture is written here and is synthetic (made-up ids, places, groups and figures): no real GTD or ACLED row.
 """
@@ -17,9 +18,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from components.imports import importers
+from components.imports import acled, gtd
 from components.imports import regions as regions_lookup
-from components.imports.importers import ImportFileError, detect_format, prepare_import, read_table
+from components.imports.columns import event_columns, imported_events_schema, output_columns
+from components.imports.formats import detect_format
+from components.imports.preview import ImportPreview, prepare_import
+from components.imports.read import DEFAULT_MAX_BYTES, read_table
+from components.imports.source import ImportFileError
 from components.imports.store import Store
 from components.pack.load import DEFAULT_DATA_DIR
 
@@ -73,13 +78,13 @@ def acled_row(**over: str) -> dict[str, str]:
     return row
 
 
-def prep(data: bytes, name: str = "upload.csv", pack=None, **kw) -> importers.ImportPreview:
+def prep(data: bytes, name: str = "upload.csv", pack=None, **kw) -> ImportPreview:
     curated = pack.tables["events"] if pack is not None else None
     regions = pack.tables["regions"] if pack is not None else None
     return prepare_import(data, name, curated, regions, **kw)
 
 
-def one(preview: importers.ImportPreview) -> dict:
+def one(preview: ImportPreview) -> dict:
     assert preview.n_accepted == 1, (preview.rejected, preview.out_of_scope)
     return preview.accepted.iloc[0].to_dict()
 
@@ -94,7 +99,7 @@ def blank(value: object) -> bool:
 def test_detects_each_format_from_its_columns():
     assert detect_format(GTD_COLS) == "gtd"
     assert detect_format([c.upper() for c in ACLED_COLS]) == "acled"
-    assert detect_format(importers.event_columns()) == "events"
+    assert detect_format(event_columns()) == "events"
 
 
 def test_unrelated_columns_are_not_a_recognised_format():
@@ -133,8 +138,8 @@ def test_gtd_import_maps_a_full_row(pack):
     assert row["source_format"] == "gtd" and row["source_record_id"].startswith("9")
     assert row["event_id"] == "gtd-" + row["source_record_id"]
     assert row["source_row"] == 2
-    assert p.citation == importers.GTD_CITATION
-    assert "2022" in importers.GTD_CITATION and "start.umd.edu/gtd" in importers.GTD_CITATION
+    assert p.citation == gtd.CITATION
+    assert "2022" in gtd.CITATION and "start.umd.edu/gtd" in gtd.CITATION
     assert "perpetrators" in p.casualty_note
 
 
@@ -359,7 +364,7 @@ def test_acled_import_maps_precision_fatalities_and_actors(pack):
         acled_row(country="Kyrgyzstan"),
         acled_row(event_date="2019-01-01"),
     ], ACLED_COLS), "acled.csv", pack)
-    assert p.format == "acled" and p.citation == importers.ACLED_CITATION
+    assert p.format == "acled" and p.citation == acled.CITATION
     assert p.n_accepted == 3
     assert p.out_of_scope_counts == {"not an incident of violence": 1, "outside Kazakhstan": 1,
                                      "outside 1991-2016": 1}
@@ -407,7 +412,7 @@ def test_own_event_format_rows_break_the_same_rules_as_the_curated_table(pack):
         r["event_id"] = r["event_id"] + "-synthetic"
     rows[0]["attack_type"] = "Laser"
     rows[1].update(killed="3", perpetrators_killed="2", total_deaths="4")
-    p = prep(to_csv(rows, list(importers.event_columns())))
+    p = prep(to_csv(rows, list(event_columns())))
     reasons = p.rejected.set_index("row")["reason"].to_dict()
     assert "attack_type: 'Laser' must be one of" in reasons[2]
     assert "total_deaths: must be at least killed + perpetrators_killed" in reasons[3]
@@ -491,7 +496,7 @@ def test_a_file_over_the_size_limit_is_refused():
     data = gtd_csv(*(gtd_row() for _ in range(50)))
     with pytest.raises(ImportFileError, match=r"over the import limit of 2\.0 KB"):
         prep(data, max_bytes=2048)
-    assert importers.DEFAULT_MAX_BYTES == 200 * 1024 * 1024
+    assert DEFAULT_MAX_BYTES == 200 * 1024 * 1024
     assert prep(data, max_bytes=len(data)).n_accepted == 50
 
 
@@ -599,8 +604,8 @@ def test_read_table_returns_text_indexed_by_spreadsheet_row():
 
 def test_accepted_rows_satisfy_the_imported_events_schema(pack):
     p = prep(gtd_csv(gtd_row(), gtd_row(latitude=""), gtd_row(provstate="Turgay"), gtd_row(nkill="")), pack=pack)
-    importers.imported_events_schema().validate(p.accepted, lazy=True)
-    assert list(p.accepted.columns) == importers.output_columns()
+    imported_events_schema().validate(p.accepted, lazy=True)
+    assert list(p.accepted.columns) == output_columns()
 
 
 def test_the_curated_data_pack_is_never_modified(tmp_path, pack):

@@ -9,7 +9,8 @@ import zipfile
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.imports import importers
+from components.imports import gtd
+from components.imports.preview import prepare_import
 from components.imports.store import Store
 from components.pack.load import DEFAULT_DATA_DIR, load_datapack
 from scripts import gen_gtd
@@ -26,8 +27,8 @@ def var_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def stored(var_dir):
     pack = load_datapack(DEFAULT_DATA_DIR)
-    preview = importers.prepare_import(gen_gtd.to_csv_bytes(300, seed=7), "synthetic_gtd.csv",
-                                       pack.tables["events"], pack.tables["regions"])
+    preview = prepare_import(gen_gtd.to_csv_bytes(300, seed=7), "synthetic_gtd.csv",
+                             pack.tables["events"], pack.tables["regions"])
     dataset_id = Store(var_dir).add(preview, "Synthetic GTD sample")
     return dataset_id, preview
 
@@ -52,7 +53,7 @@ def test_stored_dataset_is_listed_and_shown_in_the_views(stored, pack):
     assert not at.exception
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "Synthetic GTD sample" in text
-    assert any(importers.GTD_CITATION[:40] in c.value.replace("\\", "") for c in at.caption)
+    assert any(gtd.CITATION[:40] in c.value.replace("\\", "") for c in at.caption)
     at.switch_page("app_pages/overview.py").run()
     kept = int(preview.accepted["duplicate_of"].isna().sum())
     assert incidents(at) == len(pack.tables["events"]) + kept
@@ -82,8 +83,8 @@ def test_a_dataset_replaced_under_the_same_id_shows_its_own_rows(stored, pack, v
     assert incidents(at) == len(pack.tables["events"]) + int(first.accepted["duplicate_of"].isna().sum())
     store = Store(var_dir)
     store.delete(dataset_id)
-    second = importers.prepare_import(gen_gtd.to_csv_bytes(120, seed=11), "another.csv", pack.tables["events"],
-                                      pack.tables["regions"])
+    second = prepare_import(gen_gtd.to_csv_bytes(120, seed=11), "another.csv", pack.tables["events"],
+                            pack.tables["regions"])
     assert store.add(second, "Another sample") == dataset_id
     at.run()
     assert incidents(at) == len(pack.tables["events"]) + int(second.accepted["duplicate_of"].isna().sum())
@@ -105,7 +106,7 @@ def test_exports_carry_the_dataset_citation_and_the_rows_their_provenance(stored
         events = zf.read("events.csv").decode("utf-8-sig")
         sources = zf.read("sources.csv").decode("utf-8-sig")
     assert f"import-{dataset_id}" in events and "gtd" in events.lower()
-    assert importers.GTD_CITATION[:40] in sources
+    assert gtd.CITATION[:40] in sources
     imported = tables["events"][tables["events"]["source_format"] == "gtd"]
     assert imported["casualty_note"].notna().all()
     # GTD's nkill includes perpetrators: it becomes all deaths; victims are known only where nkillter separates them

@@ -17,9 +17,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components.imports import importers
 from components.imports import store as store_mod
-from components.imports.importers import prepare_import
+from components.imports.acled import CITATION as ACLED_CITATION
+from components.imports.columns import event_columns, imported_events_schema
+from components.imports.gtd import CITATION as GTD_CITATION
+from components.imports.preview import prepare_import
 from components.imports.store import DuplicateDatasetError, Store, combine_events
 from scripts import gen_gtd
 from tests.test_importers import ACLED_COLS, acled_row, gtd_csv, gtd_row, to_csv
@@ -58,7 +60,7 @@ def test_add_records_the_import(store, pack):
     assert (ds["rows_read"], ds["rows_accepted"], ds["rows_rejected"], ds["rows_out_of_scope"],
             ds["rows_duplicates"], ds["rows_missing_coordinates"]) == (6, 3, 1, 2, 1, 1)
     assert ds["out_of_scope_counts"] == {"outside Kazakhstan": 1, "outside 1991-2016": 1}
-    assert ds["citation"] == importers.GTD_CITATION and "redistribution" in ds["licence"]
+    assert ds["citation"] == GTD_CITATION and "redistribution" in ds["licence"]
     assert "perpetrators" in ds["casualty_note"] and ds["enabled"] is True
     issues = store.row_issues(dataset_id)
     assert issues["status"].value_counts().to_dict() == {"out of scope": 2, "rejected": 1}
@@ -77,7 +79,7 @@ def test_events_have_the_curated_columns_and_dtypes_plus_provenance(store, pack)
         assert col in events.columns
     assert (events["dataset_id"] == dataset_id).all() and (events["dataset_name"] == "Synthetic GTD").all()
     assert events["event_id"].str.startswith(f"imp{dataset_id}-gtd-").all()
-    importers.imported_events_schema().validate(events)
+    imported_events_schema().validate(events)
     by_row = events.set_index("source_row")
     assert by_row.loc[2, "duplicate_of"] == "ev-2011-11-12-taraz"
     assert by_row.loc[3, "date_precision"] == "month" and pd.isna(by_row.loc[3, "total_deaths"])
@@ -98,7 +100,7 @@ def test_every_format_is_stored(store, pack):
     gtd_id = store.add(gtd_preview(pack, gtd_row()), "gtd")
     acled = prepare_import(to_csv([acled_row()], ACLED_COLS), "acled.csv", pack.tables["events"])
     acled_id = store.add(acled, "acled")
-    own = prepare_import(to_csv([{**dict.fromkeys(importers.event_columns(), ""), "event_id": "ev-2012-01-02-synth",
+    own = prepare_import(to_csv([{**dict.fromkeys(event_columns(), ""), "event_id": "ev-2012-01-02-synth",
                                   "date": "2012-01-02", "date_precision": "day", "place": "Synthtown",
                                   "region": "Aqtobe", "event_type": "attack", "attack_type": "Unknown",
                                   "target_type": "Unknown", "perpetrator_group": "Unknown",
@@ -108,7 +110,7 @@ def test_every_format_is_stored(store, pack):
     assert events.groupby("dataset_id")["source_format"].first().to_dict() == {gtd_id: "gtd", acled_id: "acled",
                                                                                own_id: "events"}
     assert events.loc[events["dataset_id"] == own_id, "region"].item() == "Aktobe Region"
-    assert [c["citation"] for c in store.citations()] == [importers.GTD_CITATION, importers.ACLED_CITATION,
+    assert [c["citation"] for c in store.citations()] == [GTD_CITATION, ACLED_CITATION,
                                                           "Imported event table 'mine.csv'"]
 
 
@@ -232,7 +234,7 @@ def test_a_failure_inside_the_transaction_leaves_the_store_as_it_was(store, pack
 CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
-from components.imports.importers import prepare_import
+from components.imports.preview import prepare_import
 from components.imports.store import Store
 data = open({csv!r}, "rb").read()
 preview = prepare_import(data, "big-synthetic.csv", max_bytes=1 << 30)

@@ -8,7 +8,7 @@ came from; datasets can be listed, switched on and off, and deleted.
 No Streamlit here. Usage::
 
     store = Store()                                   # opens (or creates) var/imports.duckdb
-    dataset_id = store.add(preview, "GTD 2020 export")  # preview from importers.prepare_import
+    dataset_id = store.add(preview, "GTD 2020 export")  # preview from preview.prepare_import
     store.events()                                    # enabled datasets' events, curated columns + provenance
 """
 
@@ -26,7 +26,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from components.imports import importers
+from components.imports.columns import FORMAT_LABELS, PROVENANCE_COLUMNS, empty_events, event_columns
+from components.imports.preview import ImportPreview
 
 VAR_DIR_ENV = "KZ_VAR_DIR"
 DEFAULT_VAR_DIR = Path(__file__).resolve().parents[2] / "var"
@@ -35,7 +36,7 @@ SCHEMA_VERSION = 1
 INSERT_ROWS = 50_000  # rows converted and inserted per statement (all in the one transaction)
 EVENTS_BATCH_ROWS = 100_000  # rows per batch streamed out by events()
 COMPACT_BATCH_ROWS = 20_000  # ... when text columns are dictionary-encoded as they stream (see events())
-STORE_COLUMNS = ("dataset_id", "dataset_name")  # added to the importers' columns by events()
+STORE_COLUMNS = ("dataset_id", "dataset_name")  # added to the imported columns by events()
 _SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
 
 DATASET_COLUMNS = ("dataset_id", "name", "filename", "checksum", "format", "imported_at", "size_bytes", "rows_read",
@@ -66,8 +67,8 @@ def default_var_dir() -> Path:
 
 
 def _event_sql_columns() -> list[tuple[str, str]]:
-    cols = [(name, _SQL_TYPES.get(spec["type"], "VARCHAR")) for name, spec in importers.event_columns().items()]
-    cols += [(name, "BIGINT" if name == "source_row" else "VARCHAR") for name in importers.PROVENANCE_COLUMNS]
+    cols = [(name, _SQL_TYPES.get(spec["type"], "VARCHAR")) for name, spec in event_columns().items()]
+    cols += [(name, "BIGINT" if name == "source_row" else "VARCHAR") for name in PROVENANCE_COLUMNS]
     return cols
 
 
@@ -86,6 +87,61 @@ def _writes(method):
         finally:
             self._writes += 1
     return wrapper
+
+
+def _row_issues(preview: ImportPreview) -> pd.DataFrame:
+    """The preview's rejected and out-of-scope rows as one table: status, row, source_record_id, kind, reason."""
+    issues = pd.concat([
+        preview.rejected.assign(status="rejected", kind=pd.NA)[["status", "row", "source_record_id", "kind",
+                                                                  "reason"]],
+        preview.out_of_scope.assign(status="out of scope")[["status", "row", "source_record_id", "kind", "reason"]],
+    ], ignore_index=True)
+    for col in ("status", "source_record_id", "kind", "reason"):
+        issues[col] = issues[col].astype("str")
+    issues["row"] = issues["row"].astype("Int64")
+    return issues
+
+
+def _refuse_same_file(con: duckdb.DuckDBPyConnection, checksum: str) -> None:
+    """Raise :class:`DuplicateDatasetError` if a file with this sha256 is stored already."""
+    same = con.execute("SELECT dataset_id, name, imported_at FROM datasets WHERE checksum = ?", [checksum]).fetchone()
+    if same is not None:
+        raise DuplicateDatasetError(
+            f"this file was already imported as dataset {same[0]} '{same[1]}' on {same[2]:%Y-%m-%d %H:%M} UTC (same "
+            "sha256 checksum); delete that dataset first to import it again")
+
+
+def _insert_dataset(con: duckdb.DuckDBPyConnection, dataset_id: int, name: str, preview: ImportPreview,
+                    enabled: bool) -> None:
+    """The dataset's record: its file, counts, citation and licence, and what the preview noted."""
+    con.execute(
+        f"INSERT INTO datasets ({', '.join(DATASET_COLUMNS)}) VALUES ({', '.join('?' for _ in DATASET_COLUMNS)})",
+        [dataset_id, name, preview.filename, preview.checksum, preview.format, datetime.now(UTC).replace(tzinfo=None),
+         preview.size_bytes, preview.rows_read, preview.n_accepted, preview.n_rejected, preview.n_out_of_scope,
+         preview.n_duplicates, preview.n_missing_coordinates, enabled, preview.citation, preview.licence,
+         preview.casualty_note, preview.encoding, json.dumps(preview.unmapped_regions),
+         json.dumps(preview.out_of_scope_counts), json.dumps(preview.notes)])
+
+
+def _insert_events(con: duckdb.DuckDBPyConnection, dataset_id: int, accepted: pd.DataFrame) -> None:
+    """The accepted rows as the dataset's events, ids prefixed ``imp<dataset_id>-``, INSERT_ROWS at a time."""
+    cols = [name for name, _ in _event_sql_columns()]
+    select = ", ".join((f"'imp{dataset_id}-' || \"event_id\"" if c == "event_id" else f'"{c}"') for c in cols)
+    insert = (f"INSERT INTO events (dataset_id, {', '.join(chr(34) + c + chr(34) for c in cols)}) "
+              f"SELECT {dataset_id}, {select} FROM _incoming_events")
+    for start in range(0, len(accepted), INSERT_ROWS):  # slices bound the conversion's memory
+        con.register("_incoming_events", accepted.iloc[start:start + INSERT_ROWS])
+        con.execute(insert)
+        con.unregister("_incoming_events")
+
+
+def _insert_issues(con: duckdb.DuckDBPyConnection, dataset_id: int, issues: pd.DataFrame) -> None:
+    """The rows left out (``_row_issues``) as the dataset's row issues."""
+    if len(issues):
+        con.register("_incoming_issues", issues)
+        con.execute(f'INSERT INTO row_issues SELECT {dataset_id}, status, "row", source_record_id, kind, reason '
+                    "FROM _incoming_issues")
+        con.unregister("_incoming_issues")
 
 
 class Store:
@@ -156,7 +212,7 @@ class Store:
 
     # ------------------------------------------------------------ writing
     @_writes
-    def add(self, preview: importers.ImportPreview, name: str | None = None, *, enabled: bool = True,
+    def add(self, preview: ImportPreview, name: str | None = None, *, enabled: bool = True,
             allow_same_file: bool = False, progress: Callable[[str], None] | None = None) -> int:
         """Store a previewed import in one transaction; return its dataset id. Raises
         :class:`DuplicateDatasetError` if the same file (sha256) is already stored, unless ``allow_same_file``.
@@ -164,53 +220,19 @@ class Store:
         """
         step = progress or (lambda stage: None)
         name = (name or preview.filename).strip() or preview.filename
-        accepted = preview.accepted
-        issues = pd.concat([
-            preview.rejected.assign(status="rejected", kind=pd.NA)[["status", "row", "source_record_id", "kind",
-                                                                      "reason"]],
-            preview.out_of_scope.assign(status="out of scope")[["status", "row", "source_record_id", "kind",
-                                                                  "reason"]],
-        ], ignore_index=True)
-        for col in ("status", "source_record_id", "kind", "reason"):
-            issues[col] = issues[col].astype("str")
-        issues["row"] = issues["row"].astype("Int64")
+        issues = _row_issues(preview)
         with self._connect() as con:
             con.begin()
             try:
                 step("begin")
-                same = con.execute("SELECT dataset_id, name, imported_at FROM datasets WHERE checksum = ?",
-                                   [preview.checksum]).fetchone()
-                if same is not None and not allow_same_file:
-                    raise DuplicateDatasetError(
-                        f"this file was already imported as dataset {same[0]} '{same[1]}' on "
-                        f"{same[2]:%Y-%m-%d %H:%M} UTC (same sha256 checksum); delete that dataset first to import "
-                        "it again")
+                if not allow_same_file:
+                    _refuse_same_file(con, preview.checksum)
                 dataset_id = int(con.execute("SELECT COALESCE(MAX(dataset_id), 0) + 1 FROM datasets").fetchone()[0])
-                con.execute(
-                    f"INSERT INTO datasets ({', '.join(DATASET_COLUMNS)}) VALUES "
-                    f"({', '.join('?' for _ in DATASET_COLUMNS)})",
-                    [dataset_id, name, preview.filename, preview.checksum, preview.format,
-                     datetime.now(UTC).replace(tzinfo=None), preview.size_bytes, preview.rows_read,
-                     preview.n_accepted, preview.n_rejected, preview.n_out_of_scope, preview.n_duplicates,
-                     preview.n_missing_coordinates, enabled, preview.citation, preview.licence,
-                     preview.casualty_note, preview.encoding, json.dumps(preview.unmapped_regions),
-                     json.dumps(preview.out_of_scope_counts), json.dumps(preview.notes)])
+                _insert_dataset(con, dataset_id, name, preview, enabled)
                 step("dataset")
-                cols = [name for name, _ in _event_sql_columns()]
-                select = ", ".join(
-                    (f"'imp{dataset_id}-' || \"event_id\"" if c == "event_id" else f'"{c}"') for c in cols)
-                insert = (f"INSERT INTO events (dataset_id, {', '.join(chr(34) + c + chr(34) for c in cols)}) "
-                          f"SELECT {dataset_id}, {select} FROM _incoming_events")
-                for start in range(0, len(accepted), INSERT_ROWS):  # slices bound the conversion's memory
-                    con.register("_incoming_events", accepted.iloc[start:start + INSERT_ROWS])
-                    con.execute(insert)
-                    con.unregister("_incoming_events")
+                _insert_events(con, dataset_id, preview.accepted)
                 step("events")
-                if len(issues):
-                    con.register("_incoming_issues", issues)
-                    con.execute(f'INSERT INTO row_issues SELECT {dataset_id}, status, "row", source_record_id, kind, '
-                                "reason FROM _incoming_issues")
-                    con.unregister("_incoming_issues")
+                _insert_issues(con, dataset_id, issues)
                 step("issues")
                 con.commit()
             except BaseException:
@@ -275,7 +297,7 @@ class Store:
             df = con.execute(f"SELECT {', '.join(DATASET_COLUMNS)} FROM datasets ORDER BY dataset_id").df()
         for col in ("unmapped_regions", "out_of_scope_counts", "notes"):
             df[col] = df[col].map(lambda v: json.loads(v) if isinstance(v, str) else None)
-        df["format_label"] = df["format"].map(importers.FORMAT_LABELS)
+        df["format_label"] = df["format"].map(FORMAT_LABELS)
         df["enabled"] = df["enabled"].astype(bool)
         state = tuple((int(r.dataset_id), fingerprint(r), bool(r.enabled)) for r in df.itertuples())
         self._listing_cache = (signature, df, state)
@@ -301,9 +323,9 @@ class Store:
     def events(self, enabled_only: bool = True, dataset_ids: list[int] | None = None,
                categorical: Collection[str] = ()) -> pd.DataFrame:
         """Stored events: the curated ``events`` columns with the same dtypes, then ``dataset_id``,
-        ``dataset_name`` and the importers' provenance columns; in dataset order, then file order. Event ids are
-        ``imp<dataset_id>-<id>``. Read one dataset at a time and streamed out of DuckDB in batches, so the store's
-        memory limit does not bound the size of the result.
+        ``dataset_name`` and the provenance columns (``columns.PROVENANCE_COLUMNS``); in dataset order, then file
+        order. Event ids are ``imp<dataset_id>-<id>``. Read one dataset at a time and streamed out of DuckDB in
+        batches, so the store's memory limit does not bound the size of the result.
 
         The text columns named in ``categorical`` come back as pandas categoricals (categories sorted) instead of
         ``str``: they are dictionary-encoded batch by batch as they stream out, so a million rows of repeated notes
@@ -342,15 +364,15 @@ class Store:
         return self._shape(frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True), categorical)
 
     def _empty_events(self, categorical: Collection[str] = ()) -> pd.DataFrame:
-        return self._shape(importers.empty_events().assign(dataset_id=pd.NA, dataset_name=pd.NA), categorical)
+        return self._shape(empty_events().assign(dataset_id=pd.NA, dataset_name=pd.NA), categorical)
 
     @staticmethod
     def _shape(df: pd.DataFrame, categorical: Collection[str] = ()) -> pd.DataFrame:
         """Curated event columns, then dataset_id and dataset_name, then provenance; dtypes as the curated table
         (converted only where they differ, so the million-row case is not copied), except the ``categorical``
         columns, which are categoricals of sorted text categories."""
-        expected = importers.empty_events().dtypes
-        order = [*importers.event_columns(), *STORE_COLUMNS, *importers.PROVENANCE_COLUMNS]
+        expected = empty_events().dtypes
+        order = [*event_columns(), *STORE_COLUMNS, *PROVENANCE_COLUMNS]
         dtypes = {**expected.to_dict(), "dataset_id": pd.Int64Dtype(), "dataset_name": expected["event_id"]}
         out = df[order]
         for col in order:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components.exports import to_csv_bytes
-from components.imports import importers
 from components.imports import store as store_mod
+from components.imports.preview import ImportPreview, prepare_import
+from components.imports.source import ImportFileError
 from dashboard import frame
 from dashboard.data import data_dir, get_pack, get_store, var_dir
 
@@ -30,19 +31,19 @@ upload = st.file_uploader("File to import", type=["csv", "xlsx", "txt"], key="up
                                "semicolon or tab delimiters.")
 
 
-def _preview(data: bytes, name: str) -> importers.ImportPreview:
+def _preview(data: bytes, name: str) -> ImportPreview:
     import hashlib
 
     digest = hashlib.sha256(data).hexdigest()
     held = st.session_state.get(PREVIEW)
     if held and held[0] == digest:
         return held[1]
-    preview = importers.prepare_import(data, name, pack.tables["events"], pack.tables["regions"])
+    preview = prepare_import(data, name, pack.tables["events"], pack.tables["regions"])
     st.session_state[PREVIEW] = (digest, preview)
     return preview
 
 
-def _store(preview: importers.ImportPreview, name: str) -> None:
+def _store(preview: ImportPreview, name: str) -> None:
     try:
         dataset_id = store.add(preview, name or preview.filename)
     except store_mod.DuplicateDatasetError as exc:
@@ -58,7 +59,7 @@ if upload is not None:
     try:
         with st.spinner("Reading the file…"):
             preview = _preview(upload.getvalue(), upload.name)
-    except importers.ImportFileError as exc:
+    except ImportFileError as exc:
         st.error(f"This file cannot be imported: {frame.escape_md(str(exc))}. Nothing was stored.",
                  icon=":material/error:")
         preview = None
