@@ -234,3 +234,20 @@ def test_bans_table_groups_21_organisations_by_decision(t):
 def test_ban_count_disagreement_is_found_in_the_data(t):
     row = tl.ban_count_disagreement(t["contradictions"], t["alternatives"], {})
     assert row is not None and "23" in row["alternatives"]
+
+
+def test_lane_names_wrap_between_words(fig):
+    for label in fig.layout.yaxis.ticktext:
+        name = tl.plain_label(label)
+        lines = [tl.plain_label(line) for line in label.split("<br>")]
+        assert " ".join(lines) == name, "wrapped between words, none lost"
+        assert all(len(line) <= tl.LANE_LABEL_WRAP or " " not in line for line in lines)
+    assert any("<br>" in label for label in fig.layout.yaxis.ticktext), "long names do wrap"
+
+
+def test_table_builders_stay_importable_from_the_figure_module():
+    from components.figures import timeline_tables as tables
+
+    for name in ("timeline_table", "bans_table", "TABLE_COLUMNS", "BANS_COLUMNS", "decisions_count",
+                 "phases_covering", "ban_count_disagreement", "ban_sentence", "bans_by_policy", "victims_text"):
+        assert getattr(tl, name) is getattr(tables, name), name

@@ -18,9 +18,9 @@ import plotly.graph_objects as go
 from components.figures.style import BASE_FONT_SIZE, OKABE_ITO, plotly_layout
 from components.pack import alternatives as alt
 from components.pack.schema import split_ids
+from components.pack.sources import source_entries
 from components.pack.values import is_blank
 from components.text import escape_plotly
-from components.views.details import source_entries
 
 # ------------------------------------------------------------------ which rows each chart draws (stable ids)
 AGE_UNDER_20 = "st-age-under-20"
@@ -127,10 +127,10 @@ def short_source(cell: object, sources: Mapping[str, Mapping]) -> str:
     return ", ".join(b for b in (_text(src.get("publisher")), _text(src.get("date_published"))) if b)
 
 
-def _wrap_escaped(text: str, width: int = 60) -> str:
-    """Escape for plotly (html.escape) and wrap with <br> so long quotes stay readable in a hover label."""
-    lines = textwrap.wrap(_text(text), width=width, break_long_words=True) or [""]
-    return "<br>".join(_esc(line) for line in lines)
+def _wrapped(text: object, width: int = 60) -> str:
+    """Data text wrapped into lines of ``width`` characters joined by <br>, each line escaped for plotly, so that a
+    long quote stays readable in a hover or a row label."""
+    return "<br>".join(_esc(line) for line in textwrap.wrap(_text(text), width=width))
 
 
 HOVER_WIDTH = 46  # characters per hover line: the label must fit a half-width chart
@@ -144,17 +144,17 @@ def hover_text(row: Mapping, sources: Mapping[str, Mapping], caveat: bool = Fals
     w = HOVER_WIDTH
     sep = "" if unit == "%" else " "
     parts = [
-        f"<b>{_wrap_escaped(_text(row.get('metric')), w)}</b>",
-        f"{_esc(value_text(row))}{sep}{_wrap_escaped(unit, w)}".strip(),
+        f"<b>{_wrapped(row.get('metric'), w)}</b>",
+        f"{_esc(value_text(row))}{sep}{_wrapped(unit, w)}".strip(),
     ]
     if _text(row.get("period")):
-        parts.append(f"Period: {_wrap_escaped(_text(row.get('period')), w)}")
-    parts.append(f"<i>\u201c{_wrap_escaped(_text(row.get('quote')), w)}\u201d</i>")
+        parts.append(f"Period: {_wrapped(row.get('period'), w)}")
+    parts.append(f"<i>\u201c{_wrapped(row.get('quote'), w)}\u201d</i>")
     src = first_source_text(row.get("source_ids"), sources)
     if src:
-        parts.append(f"Source: {_wrap_escaped(src, w)}")
+        parts.append(f"Source: {_wrapped(src, w)}")
     if caveat and _text(row.get("caveat")):
-        parts.append(f"Caveat: {_wrap_escaped(_text(row.get('caveat')), w)}")
+        parts.append(f"Caveat: {_wrapped(row.get('caveat'), w)}")
     if bool(row.get("comparator")):
         parts.append("<b>Comparator: not from the five source documents</b>")
     return "<br>".join(parts)
@@ -288,49 +288,18 @@ def make_age_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None =
     rows = rows_by_id(stats, AGE_IDS)
     fig = go.Figure()
     u20, b3039, total = rows.get(AGE_UNDER_20), rows.get(AGE_30_39), rows.get(AGE_UNDER_40)
-    text_font = dict(size=BASE_FONT_SIZE + 1)
     if u20 is not None:
-        ys = [AGE_ROW_U20] + ([AGE_ROW_SUM] if b3039 is not None else [])
-        fig.add_bar(
-            name="Under 20 (reported)", orientation="h", y=ys, x=[u20["value"]] * len(ys),
-            marker=dict(color=DOCUMENT_COLOUR, line=dict(color="#000000", width=1)),
-            text=[f"{number_text(u20['value'])}%"] * len(ys), textposition="inside", insidetextanchor="middle",
-            textangle=0, textfont=dict(**text_font, color="#FFFFFF"),
-            hovertext=[hover_text(u20, sources)] * len(ys), hovertemplate="%{hovertext}<extra></extra>",
-            customdata=[u20["stat_id"]] * len(ys), meta="age-band",
-        )
+        _add_age_band(fig, u20, "Under 20 (reported)", AGE_ROW_U20, stacked=b3039 is not None, sources=sources,
+                      marker=dict(color=DOCUMENT_COLOUR, line=dict(color="#000000", width=1)),
+                      text_colour="#FFFFFF")
     if b3039 is not None:
-        ys = [AGE_ROW_3039] + ([AGE_ROW_SUM] if u20 is not None else [])
-        fig.add_bar(
-            name="30\u201339 (reported)", orientation="h", y=ys, x=[b3039["value"]] * len(ys),
-            marker=dict(color=DOCUMENT_COLOUR_2, line=dict(color="#000000", width=1),
-                        pattern=dict(shape=".", fgcolor="#000000", fgopacity=0.3, size=6)),
-            text=[f"{number_text(b3039['value'])}%"] * len(ys), textposition="inside", insidetextanchor="middle",
-            textangle=0, textfont=dict(**text_font, color="#000000"),
-            hovertext=[hover_text(b3039, sources)] * len(ys), hovertemplate="%{hovertext}<extra></extra>",
-            customdata=[b3039["stat_id"]] * len(ys), meta="age-band",
-        )
+        _add_age_band(fig, b3039, "30\u201339 (reported)", AGE_ROW_3039, stacked=u20 is not None, sources=sources,
+                      marker=dict(color=DOCUMENT_COLOUR_2, line=dict(color="#000000", width=1),
+                                  pattern=dict(shape=".", fgcolor="#000000", fgopacity=0.3, size=6)),
+                      text_colour="#000000")
     if total is not None:
-        fig.add_bar(
-            name="Under 40 (reported total)", orientation="h", y=[AGE_ROW_TOTAL], x=[total["value"]],
-            marker=dict(color="#FFFFFF", line=dict(color=TOTAL_COLOUR, width=3),
-                        pattern=dict(shape="/", fgcolor=TOTAL_COLOUR, size=10, solidity=0.3)),
-            text=[f"{number_text(total['value'])}% (reported total)"], textposition="inside", textangle=0,
-            cliponaxis=False, textfont=dict(**text_font, color="#000000"),
-            hovertext=[hover_text(total, sources)], hovertemplate="%{hovertext}<extra></extra>",
-            customdata=[total["stat_id"]], meta="age-total",
-        )
-    # The 20-29 row: an empty dashed grey frame with words; no bar, no number of its own.
-    fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=100, y0=0.62, y1=1.38,
-                  line=dict(color=MISSING_COLOUR, width=2, dash="dash"), fillcolor="rgba(153,153,153,0.08)",
-                  layer="below")
-    implied = ""
-    if total is not None and u20 is not None and b3039 is not None:
-        left = total["value"] - u20["value"] - b3039["value"]
-        implied = (f"<br>{number_text(total['value'])} \u2212 {number_text(u20['value'])} \u2212 "
-                   f"{number_text(b3039['value'])} leaves {number_text(left)}%: implausible")
-    fig.add_annotation(x=50, y=AGE_ROW_2029, xref="x", yref="y", showarrow=False, align="center",
-                       text=f"<b>not reported</b>{implied}", font=dict(size=BASE_FONT_SIZE, color="#222222"))
+        _add_age_total(fig, total, sources)
+    _add_not_reported_row(fig, u20, b3039, total)
     # A dotted divider between the three bands and the two totals below them.
     fig.add_hline(y=2.5, line=dict(color="#555555", width=1, dash="dot"))
     _missing_note(fig, [i for i in AGE_IDS if i not in rows])
@@ -342,15 +311,54 @@ def make_age_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None =
     return _base(fig, 400, barmode="stack", bargap=0.3, showlegend=False, margin=dict(l=10, r=30, t=10, b=10))
 
 
+def _add_age_band(fig: go.Figure, row: Mapping, name: str, band_row: str, stacked: bool,
+                  sources: Mapping[str, Mapping], marker: dict, text_colour: str) -> None:
+    """A reported age band as a bar in its own row and, when the other band is reported too (``stacked``), once more
+    in the row where the two bands are added."""
+    ys = [band_row] + ([AGE_ROW_SUM] if stacked else [])
+    fig.add_bar(
+        name=name, orientation="h", y=ys, x=[row["value"]] * len(ys), marker=marker,
+        text=[f"{number_text(row['value'])}%"] * len(ys), textposition="inside", insidetextanchor="middle",
+        textangle=0, textfont=dict(size=BASE_FONT_SIZE + 1, color=text_colour),
+        hovertext=[hover_text(row, sources)] * len(ys), hovertemplate="%{hovertext}<extra></extra>",
+        customdata=[row["stat_id"]] * len(ys), meta="age-band",
+    )
+
+
+def _add_age_total(fig: go.Figure, total: Mapping, sources: Mapping[str, Mapping]) -> None:
+    """The reported total under 40: a hatched, outlined bar in its own row, labelled as the reported total."""
+    fig.add_bar(
+        name="Under 40 (reported total)", orientation="h", y=[AGE_ROW_TOTAL], x=[total["value"]],
+        marker=dict(color="#FFFFFF", line=dict(color=TOTAL_COLOUR, width=3),
+                    pattern=dict(shape="/", fgcolor=TOTAL_COLOUR, size=10, solidity=0.3)),
+        text=[f"{number_text(total['value'])}% (reported total)"], textposition="inside", textangle=0,
+        cliponaxis=False, textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"),
+        hovertext=[hover_text(total, sources)], hovertemplate="%{hovertext}<extra></extra>",
+        customdata=[total["stat_id"]], meta="age-total",
+    )
+
+
+def _add_not_reported_row(fig: go.Figure, u20: Mapping | None, b3039: Mapping | None,
+                          total: Mapping | None) -> None:
+    """The 20-29 row: an empty dashed grey frame with words; no bar, no number of its own. With all three rows, the
+    words show what the total leaves for it."""
+    fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=100, y0=0.62, y1=1.38,
+                  line=dict(color=MISSING_COLOUR, width=2, dash="dash"), fillcolor="rgba(153,153,153,0.08)",
+                  layer="below")
+    implied = ""
+    if total is not None and u20 is not None and b3039 is not None:
+        left = total["value"] - u20["value"] - b3039["value"]
+        implied = (f"<br>{number_text(total['value'])} \u2212 {number_text(u20['value'])} \u2212 "
+                   f"{number_text(b3039['value'])} leaves {number_text(left)}%: implausible")
+    fig.add_annotation(x=50, y=AGE_ROW_2029, xref="x", yref="y", showarrow=False, align="center",
+                       text=f"<b>not reported</b>{implied}", font=dict(size=BASE_FONT_SIZE, color="#222222"))
+
+
 def _row_label(fig: go.Figure, y: float, text: str) -> None:
     """A row's label written above its bar, left-aligned across the full plot width (legible in narrow columns,
     where tick labels would squeeze the bars)."""
     fig.add_annotation(x=0, xref="paper", y=y, yref="y", yshift=-6, text=text, showarrow=False, xanchor="left",
                        yanchor="bottom", align="left", font=dict(size=BASE_FONT_SIZE, color="#14171A"))
-
-
-def _wrapped(text: str, width: int) -> str:
-    return "<br>".join(_esc(line) for line in textwrap.wrap(_text(text), width=width)) or ""
 
 
 def make_prosecution_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] | None = None,
@@ -389,41 +397,13 @@ def make_foreign_fighters_figure(stats: pd.DataFrame, sources: Mapping[str, Mapp
     sources = sources or {}
     by_id = rows_by_id(stats, FIGHTERS_IDS)
     fig = go.Figure()
-    y = 0
     rng = by_id.get(FIGHTERS_RANGE)
     if rng is not None:
-        lo, hi = rng["value_low"], rng["value_high"]
-        fig.add_scatter(
-            name="Source document: estimate given as a range", x=[lo, hi], y=[y, y], mode="lines+markers+text",
-            line=dict(color=DOCUMENT_COLOUR, width=12),
-            marker=dict(symbol="line-ns", size=28, line=dict(width=4, color=DOCUMENT_COLOUR), color=DOCUMENT_COLOUR),
-            text=[f"{number_text(lo)}  ", f"  {number_text(hi)}"], textposition=["middle left", "middle right"],
-            textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"), cliponaxis=False,
-            hovertext=[hover_text(rng, sources)] * 2, hovertemplate="%{hovertext}<extra></extra>",
-            customdata=[rng["stat_id"]] * 2, meta="range",
-        )
-        _row_label(fig, y - 0.22, "<br>".join([
-            f"<b>Source document</b>: {_wrapped(short_source(rng['source_ids'], sources), label_width - 17)}",
-            _wrapped(rng["metric"], label_width),
-            f"<b>{_esc(value_text(rng))}</b> " + _wrapped(", ".join(p for p in (_text(rng["unit"]),
-                                                                         _text(rng["period"])) if p), label_width),
-        ]))
-        y += 1
+        _add_fighters_range(fig, rng, sources, label_width)
+    y = 0 if rng is None else 1  # rows drawn so far
     comps = [by_id[i] for i in FIGHTERS_COMPARATORS if i in by_id]
     if comps:
-        ys = list(range(y, y + len(comps)))
-        fig.add_scatter(
-            name="Comparator: public source, not one of the five source documents",
-            x=[r["value"] for r in comps], y=ys, mode="markers+text",
-            marker=dict(symbol="diamond-open", size=20, color=COMPARATOR_COLOUR, line=dict(width=3)),
-            text=[f"  {number_text(r['value'])}" for r in comps], textposition="middle right", cliponaxis=False,
-            textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"),
-            hovertext=[hover_text(r, sources) for r in comps], hovertemplate="%{hovertext}<extra></extra>",
-            customdata=[r["stat_id"] for r in comps], meta="comparator",
-        )
-        for yy, r in zip(ys, comps):
-            who = COMPARATOR_LABELS.get(r["stat_id"], "Comparator")
-            _row_label(fig, yy - 0.22, f"<b>{_esc(who)}</b><br>{_esc(value_text(r))} {_wrapped(r['unit'], 50)}")
+        _add_comparators(fig, comps, y, sources)
         if rng is not None:
             # a divider between the source document's row and the comparators' rows
             fig.add_hline(y=y - 0.68, line=dict(color="#555555", width=1.5, dash="dot"))
@@ -437,6 +417,45 @@ def make_foreign_fighters_figure(stats: pd.DataFrame, sources: Mapping[str, Mapp
                  legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
                              font=dict(size=BASE_FONT_SIZE)),
                  margin=dict(l=10, r=20, t=50, b=10))
+
+
+def _add_fighters_range(fig: go.Figure, rng: Mapping, sources: Mapping[str, Mapping], label_width: int) -> None:
+    """The source document's estimate in the top row: a thick line from value_low to value_high, both ends
+    labelled, with its source, metric, unit and period written above it."""
+    lo, hi = rng["value_low"], rng["value_high"]
+    fig.add_scatter(
+        name="Source document: estimate given as a range", x=[lo, hi], y=[0, 0], mode="lines+markers+text",
+        line=dict(color=DOCUMENT_COLOUR, width=12),
+        marker=dict(symbol="line-ns", size=28, line=dict(width=4, color=DOCUMENT_COLOUR), color=DOCUMENT_COLOUR),
+        text=[f"{number_text(lo)}  ", f"  {number_text(hi)}"], textposition=["middle left", "middle right"],
+        textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"), cliponaxis=False,
+        hovertext=[hover_text(rng, sources)] * 2, hovertemplate="%{hovertext}<extra></extra>",
+        customdata=[rng["stat_id"]] * 2, meta="range",
+    )
+    unit_and_period = ", ".join(p for p in (_text(rng["unit"]), _text(rng["period"])) if p)
+    _row_label(fig, -0.22, "<br>".join([
+        f"<b>Source document</b>: {_wrapped(short_source(rng['source_ids'], sources), label_width - 17)}",
+        _wrapped(rng["metric"], label_width),
+        f"<b>{_esc(value_text(rng))}</b> " + _wrapped(unit_and_period, label_width),
+    ]))
+
+
+def _add_comparators(fig: go.Figure, comps: Sequence[Mapping], first_y: int, sources: Mapping[str, Mapping]) -> None:
+    """The public comparators, one row each from ``first_y`` down: open diamonds in another colour, each row
+    labelled with who gave the figure."""
+    ys = list(range(first_y, first_y + len(comps)))
+    fig.add_scatter(
+        name="Comparator: public source, not one of the five source documents",
+        x=[r["value"] for r in comps], y=ys, mode="markers+text",
+        marker=dict(symbol="diamond-open", size=20, color=COMPARATOR_COLOUR, line=dict(width=3)),
+        text=[f"  {number_text(r['value'])}" for r in comps], textposition="middle right", cliponaxis=False,
+        textfont=dict(size=BASE_FONT_SIZE + 1, color="#000000"),
+        hovertext=[hover_text(r, sources) for r in comps], hovertemplate="%{hovertext}<extra></extra>",
+        customdata=[r["stat_id"] for r in comps], meta="comparator",
+    )
+    for y, r in zip(ys, comps):
+        who = COMPARATOR_LABELS.get(r["stat_id"], "Comparator")
+        _row_label(fig, y - 0.22, f"<b>{_esc(who)}</b><br>{_esc(value_text(r))} {_wrapped(r['unit'], 50)}")
 
 
 # ------------------------------------------------------------------ disagreements and reliability
@@ -478,36 +497,50 @@ def reliability_text(stats: pd.DataFrame, ids: Iterable[str], sources: Mapping[s
     return " ".join(notes)
 
 
+MISSING_CHART = "Chart of figures that are not in the data pack (the statistics table lacks these rows)."
+
+
 def chart_alt(stats: pd.DataFrame, name: str) -> str:
-    """The text alternative of a statistics chart, stating what it draws with the numbers of the rows it draws
-    (never typed: a corrected figure changes the sentence with the chart). Rows the pack lacks are named."""
-    charted = rows_by_id(chartable(stats), {"age": AGE_IDS, "prosecution": PROSECUTION_IDS,
-                                            "fighters": FIGHTERS_IDS}[name])
+    """The text alternative of a statistics chart ('age', 'prosecution' or 'fighters'), stating what it draws with
+    the numbers of the rows it draws (never typed: a corrected figure changes the sentence with the chart). Rows the
+    pack lacks are named."""
+    ids, sentence = {"age": (AGE_IDS, _age_alt), "prosecution": (PROSECUTION_IDS, _prosecution_alt),
+                     "fighters": (FIGHTERS_IDS, _fighters_alt)}[name]
+    return sentence(rows_by_id(chartable(stats), ids))
 
-    def figure(row: Mapping) -> str:
-        unit = _text(row.get("unit"))
-        return f"{value_text(row)}{'%' if unit == '%' else ' ' + unit}".strip()
 
-    if name == "age":
-        bands = [f"{figure(charted[i])} {label}" for i, label in ((AGE_UNDER_20, "under 20"), (AGE_30_39, "aged 30 to 39"),
-                                                                  (AGE_UNDER_40, "under 40 (the reported total)"))
-                 if i in charted]
-        return ("Bar chart of the perpetrators' age shares exactly as reported: " + ", ".join(bands)
-                + "; the 20 to 29 band is not reported and is drawn empty.") if bands else MISSING_CHART
-    if name == "prosecution":
-        bars = [f"{figure(r)}: {_text(r.get('metric'))} ({_text(r.get('period'))})" for r in charted.values()]
-        return ("Horizontal bar chart of figures given by officials, each over its own period: " + "; ".join(bars)
-                + ".") if bars else MISSING_CHART
+def _figure_text(row: Mapping) -> str:
+    """The value as stated, then its unit: '55%', '445 defendants'."""
+    unit = _text(row.get("unit"))
+    return f"{value_text(row)}{'%' if unit == '%' else ' ' + unit}".strip()
+
+
+def _item_text(row: Mapping) -> str:
+    return f"{_figure_text(row)}: {_text(row.get('metric'))} ({_text(row.get('period'))})"
+
+
+def _age_alt(charted: Mapping[str, Mapping]) -> str:
+    labels = ((AGE_UNDER_20, "under 20"), (AGE_30_39, "aged 30 to 39"), (AGE_UNDER_40, "under 40 (the reported total)"))
+    bands = [f"{_figure_text(charted[i])} {label}" for i, label in labels if i in charted]
+    return ("Bar chart of the perpetrators' age shares exactly as reported: " + ", ".join(bands)
+            + "; the 20 to 29 band is not reported and is drawn empty.") if bands else MISSING_CHART
+
+
+def _prosecution_alt(charted: Mapping[str, Mapping]) -> str:
+    rows = [charted[i] for i in PROSECUTION_IDS if i in charted]  # drawing order: 'same as above' refers up
+    bars = [f"{_figure_text(r)}: {_text(r.get('metric'))} ({period})"
+            for r, period in zip(rows, _resolved_periods(rows))]
+    return ("Horizontal bar chart of figures given by officials, each over its own period: " + "; ".join(bars)
+            + ".") if bars else MISSING_CHART
+
+
+def _fighters_alt(charted: Mapping[str, Mapping]) -> str:
     rng = charted.get(FIGHTERS_RANGE)
-    parts = [f"Range chart: {_text(rng.get('metric'))}, {figure(rng)}, drawn as an interval"] if rng else []
-    comps = [f"{figure(r)}: {_text(r.get('metric'))} ({_text(r.get('period'))})" for i, r in charted.items()
-             if i != FIGHTERS_RANGE]
+    parts = [f"Range chart: {_text(rng.get('metric'))}, {_figure_text(rng)}, drawn as an interval"] if rng else []
+    comps = [_item_text(r) for i, r in charted.items() if i != FIGHTERS_RANGE]
     if comps:
         parts.append("public comparators drawn as separate markers: " + "; ".join(comps))
     return ("; ".join(parts) + ".") if parts else MISSING_CHART
-
-
-MISSING_CHART = "Chart of figures that are not in the data pack (the statistics table lacks these rows)."
 
 
 def age_arithmetic(stats: pd.DataFrame) -> str:

@@ -20,23 +20,9 @@ ATTACK_TYPE_COLOURS = {
     "Unarmed Assault": OKABE_ITO["black"],
     "Unknown": OKABE_ITO["grey"],
 }
-# plotly marker symbols per attack type (shape repeats the colour's meaning)
-ATTACK_TYPE_SYMBOLS = {
-    "Bombing/Explosion": "star", "Armed Assault": "circle", "Assassination": "x", "Facility/Infrastructure Attack":
-    "square", "Hostage Taking (Barricade Incident)": "diamond", "Hostage Taking (Kidnapping)": "triangle-up",
-    "Hijacking": "triangle-down", "Unarmed Assault": "cross", "Unknown": "circle-open",
-}
 
-CLASSIFICATION_LABELS = {
-    "officially terrorism": "Officially terrorism",
-    "disputed": "Disputed",
-    "not classified as terrorism": "Not classified as terrorism",
-    "terrorism by dataset criteria": "Terrorism by dataset criteria (imported)",
-}
-# Filled = officially terrorism; half-filled look (open with dot) = disputed; open = not classified.
-CLASSIFICATION_SYMBOL_SUFFIX = {"officially terrorism": "", "disputed": "-open-dot", "not classified as terrorism":
-                                "-open", "terrorism by dataset criteria": "-dot"}
-
+# Lanes of the policy timeline: each policy category's lane, top to bottom, the incidents lane last.
+INCIDENTS_LANE = "Incidents"
 POLICY_LANES = {
     "law": "Laws, amendments and decrees",
     "amendment": "Laws, amendments and decrees",
@@ -51,7 +37,7 @@ POLICY_LANES = {
     "foiled plot": "Context",  # plots stopped with arrests only: context, not incidents (docs/inclusion_criteria.md)
 }
 LANE_ORDER = ["Context", "International agreements", "Institutions", "State programmes", "Court bans and rulings",
-              "Laws, amendments and decrees", "Incidents"]
+              "Laws, amendments and decrees", INCIDENTS_LANE]
 LANE_COLOURS = {
     "Laws, amendments and decrees": OKABE_ITO["blue"],
     "Court bans and rulings": OKABE_ITO["vermillion"],
@@ -59,14 +45,19 @@ LANE_COLOURS = {
     "Institutions": OKABE_ITO["purple"],
     "International agreements": OKABE_ITO["orange"],
     "Context": OKABE_ITO["grey"],
-    "Incidents": OKABE_ITO["black"],
+    INCIDENTS_LANE: OKABE_ITO["black"],
 }
 LANE_SYMBOLS = {
     "Laws, amendments and decrees": "square", "Court bans and rulings": "x", "State programmes": "diamond",
     "Institutions": "triangle-up", "International agreements": "circle", "Context": "circle-open",
-    "Incidents": "star",
+    INCIDENTS_LANE: "star",
 }
-PHASE_FILLS = {"terrorism": "rgba(213, 94, 0, 0.10)", "response": "rgba(0, 114, 178, 0.10)"}
+
+
+def lane_of(category: object) -> str:
+    """The timeline lane of a policy category; a category the vocabulary does not know goes to Context."""
+    return POLICY_LANES.get(str(category), "Context")
+
 
 # Region shading: a sequential blue-purple ramp (ColorBrewer Purples, colour-blind safe), light to dark, as RGB for
 # pydeck. Not the Okabe-Ito blue of the Armed Assault points, so the points stand out on any region.

@@ -1,5 +1,8 @@
-"""Builders of the policy timeline page: the lane chart, its 'view as table' alternative and the table of banned
-organisations. Pure code: DataFrames in, a plotly Figure or DataFrames out; no Streamlit, no I/O.
+"""Builder of the policy timeline page's figure: lanes of policy milestones, an incidents lane and the approximate
+phases as labelled bars, and the sentences that describe it (``aggregated_incidents``, ``figure_alt``). Pure code:
+DataFrames in, a plotly Figure or text out; no Streamlit, no I/O. The page's tables (its 'View as table', the
+banned organisations and their counts) are built in ``timeline_tables`` and re-exported here (the
+``import X as X`` lines), so that callers keep using ``timeline.X``.
 
 Honesty rules carried by the figure:
 - a date that is only known to the month or year, or is approximate, is drawn with an open marker with a dot and
@@ -16,23 +19,31 @@ import html
 import math
 import re
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.figures import style
+from components.figures.style import lane_of
+from components.figures.timeline_tables import BANS_COLUMNS as BANS_COLUMNS
+from components.figures.timeline_tables import TABLE_COLUMNS as TABLE_COLUMNS
+from components.figures.timeline_tables import ban_count_disagreement as ban_count_disagreement
+from components.figures.timeline_tables import ban_sentence, bans_by_policy, in_years, victims_text
+from components.figures.timeline_tables import bans_table as bans_table
+from components.figures.timeline_tables import decisions_count as decisions_count
+from components.figures.timeline_tables import phases_covering as phases_covering
+from components.figures.timeline_tables import timeline_table as timeline_table
 from components.pack import alternatives as alt
 from components.pack.values import is_blank
-from components.text import date_iso as precise_date  # noqa: F401 (used by the views)
 from components.text import date_long as date_text
 from components.text import escape_plotly, plural
 
-INCIDENTS = "Incidents"
+INCIDENTS = style.INCIDENTS_LANE
 PHASE_SETS = ("terrorism", "response")
 PHASE_ROW_NAMES = {"terrorism": "Terrorism phases (approx.)", "response": "Response phases (approx.)"}
 PHASE_LINES = {"terrorism": "rgba(213, 94, 0, 0.7)", "response": "rgba(0, 114, 178, 0.7)"}
-# Bars a little stronger than style.PHASE_FILLS (made for whole-plot bands) so that they read as bars.
+# Fills of the phase bars, translucent under the labels written on them.
 PHASE_BAR_FILLS = {"terrorism": "rgba(213, 94, 0, 0.28)", "response": "rgba(0, 114, 178, 0.24)"}
 IMPRECISE = ("month", "year", "approximate")
 
@@ -53,6 +64,7 @@ DEFAULT_MAX_SLOTS = 5
 POLICY_MARKER_SIZE = 14
 UNKNOWN_VICTIMS_SIZE = 16
 HOVER_WRAP = 70
+LANE_LABEL_WRAP = 18  # characters per line of a lane's name on the y axis
 HOVER_MAX_CHARS = 420
 # Above this many incidents in the years shown, the incidents row is drawn as one circle per period (month, quarter
 # or year, whichever keeps the circles apart) sized by its number of incidents instead of one star per incident.
@@ -76,24 +88,10 @@ def _wrap(value: object, width: int = HOVER_WRAP, limit: int | None = None) -> s
     return "<br>".join(escape_plotly(line) for line in lines)
 
 
-def _plain(value: object) -> str:
-    return "" if is_blank(value) else str(value)
-
-
-def lane_of(category: object) -> str:
-    return style.POLICY_LANES.get(str(category), "Context")
-
-
 def _lane_label(name: str, colour: str | None = None, symbol: str | None = None) -> str:
-    """Axis label of a lane: its marker glyph in its colour, then the name (wrapped after ~18 characters)."""
-    words = name.split()
-    lines: list[str] = []
-    for word in words:
-        if lines and len(lines[-1]) + 1 + len(word) <= 18:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    text = "<br>".join(lines)
+    """Axis label of a lane: its marker glyph in its colour, then the name (wrapped after LANE_LABEL_WRAP
+    characters; a longer word keeps a line of its own)."""
+    text = "<br>".join(textwrap.wrap(name, LANE_LABEL_WRAP, break_on_hyphens=False, break_long_words=False))
     if colour and symbol in SYMBOL_GLYPHS:
         text = f'<span style="color:{colour}">{SYMBOL_GLYPHS[symbol]}</span> ' + text
     return text
@@ -105,29 +103,7 @@ def plain_label(label: str) -> str:
     return html.unescape(text).strip()
 
 
-# ---------------------------------------------------------------------------------------------------- bans
-def bans_by_policy(bans: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    if bans is None or bans.empty:
-        return {}
-    return {str(pid): grp for pid, grp in bans.groupby("policy_id", sort=False)}
-
-
-def ban_sentence(rows: pd.DataFrame) -> str:
-    """Plain text, e.g. 'Supreme Court of the Republic of Kazakhstan bans 4 organisations: Al-Qaeda, ...'."""
-    courts = list(dict.fromkeys(str(c) for c in rows["court"] if not is_blank(c)))
-    court = " / ".join(courts) if courts else "A court"
-    orgs = [str(o) for o in rows["organisation"]]
-    return f"{court} bans {plural(len(orgs), 'organisation')}: {', '.join(orgs)}"
-
-
-# ---------------------------------------------------------------------------------------------------- filtering
-def _in_years(df: pd.DataFrame, years: tuple[int, int], column: str = "date") -> pd.DataFrame:
-    if df is None or df.empty:
-        return df.iloc[0:0] if df is not None else pd.DataFrame()
-    mask = df[column].dt.year.between(*years).fillna(False).astype(bool)
-    return df if bool(mask.all()) else df[mask]  # the table itself when every row is in (read-only use)
-
-
+# ---------------------------------------------------------------------------------------------------- x axis
 def _x_range(years: tuple[int, int]) -> tuple[pd.Timestamp, pd.Timestamp]:
     start, end = pd.Timestamp(years[0], 1, 1), pd.Timestamp(years[1], 12, 31)
     pad = pd.Timedelta(days=max(10, round((end - start).days * 0.012)))
@@ -249,10 +225,6 @@ def policy_hover(row: dict, bans: pd.DataFrame | None = None) -> str:
     return "<br>".join(lines)
 
 
-def victims_text(value: object) -> str:
-    return "unknown (no figure in the sources)" if is_blank(value) else str(int(value))
-
-
 def event_hover(row: dict) -> str:
     lines = [f"<b>Incident: {_esc(row.get('place'))} ({_esc(row.get('region'))})</b>",
              _esc(date_text(row["date"], row["date_precision"]))]
@@ -352,17 +324,6 @@ def bin_sizes(counts, most: int) -> list[float]:
     return [max(BIN_SIZE_MIN, BIN_SIZE_MAX * math.sqrt(int(c) / max(1, most))) for c in counts]
 
 
-def aggregated_incidents(events: pd.DataFrame, years: tuple[int, int], limit: int = INCIDENT_LIMIT) -> str:
-    """'' when the incidents are drawn one by one, else the sentence saying how they are drawn."""
-    n = 0 if events is None or events.empty else int(events["date"].dt.year.between(*years).sum())
-    if n <= limit:
-        return ""
-    unit = bin_unit(years)
-    return (f"The {n:,} incidents are too many to draw one by one: the incidents row shows one circle per "
-            f"{unit} with incidents, its area proportional to their number (hover for the count and the victims "
-            f"killed). Narrow the filters below {limit:,} incidents to see each incident.")
-
-
 # ---------------------------------------------------------------------------------------------------- figure
 def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFrame, bans: pd.DataFrame,
                          years: tuple[int, int] = (1991, 2016), incident_limit: int = INCIDENT_LIMIT) -> go.Figure:
@@ -371,24 +332,31 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
     ``incident_limit`` incidents, the incidents lane holds one circle per period instead (``incident_bins``; trace
     meta kind 'event_bins', no record ids)."""
     years = (int(min(years)), int(max(years)))
-    pol = _in_years(policies, years).copy()
-    ev = _in_years(events, years)
-    aggregated = len(ev) > incident_limit
-    if not aggregated:
-        ev = ev.copy()
-    x_lo, x_hi = _x_range(years)
-    gap_days = _days_per_px(years) * MARKER_PX
+    events = in_years(events, years)
+    gap_days = _days_per_px(years) * MARKER_PX  # how far apart two markers must be to share a row
     phase_items = _phase_items(phases, years)
     n_sub = {s: (max((it["slot"] for it in items), default=-1) + 1) for s, items in phase_items.items()}
-    lanes = list(style.LANE_ORDER)
-    rows = _row_layout(n_sub, lanes)
-    ban_groups = bans_by_policy(bans)
+    rows = _row_layout(n_sub, list(style.LANE_ORDER))
 
     fig = go.Figure()
+    shapes, annotations = _add_phase_bars(fig, phase_items, n_sub, rows, gap_days)
+    _add_policy_lanes(fig, in_years(policies, years), rows, gap_days, bans_by_policy(bans))
+    if len(events) > incident_limit:
+        _add_incident_bins(fig, events, years, rows[INCIDENTS][0])
+    else:
+        _add_incident_stars(fig, events, rows[INCIDENTS], gap_days)
+    fig.add_trace(_precision_key())
+    tickvals, ticktext, separators = _lane_axis(rows, n_sub)
+    fig.update_layout(**_timeline_layout(years, rows, tickvals, ticktext, shapes + separators, annotations))
+    return fig
+
+
+def _add_phase_bars(fig: go.Figure, phase_items: dict[str, list[dict]], n_sub: dict[str, int],
+                    rows: dict[str, tuple[float, float]], gap_days: float) -> tuple[list[dict], list[dict]]:
+    """One bar per phase in its set's row, labelled; invisible markers along the bar carry the hover (one trace per
+    set). Returns the bars (layout shapes) and their labels (layout annotations)."""
     shapes: list[dict] = []
     annotations: list[dict] = []
-
-    # Phases: one bar per phase in its set's row, labelled; invisible markers along the bar carry the hover.
     for s in PHASE_SETS:
         if not n_sub[s]:
             continue
@@ -403,23 +371,33 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
                                line=dict(color=PHASE_LINES[s], width=1)))
             annotations.append(dict(x=it["label_x"], y=y_mid, xref="x", yref="y", text=_esc(it["label"]),
                                     showarrow=False, font=dict(size=14), xanchor="center", yanchor="middle"))
-            n_pts = max(2, int((it["x1"] - it["x0"]).days / max(gap_days, 1)) + 1)
-            for k in range(n_pts):
-                hx.append(it["x0"] + (it["x1"] - it["x0"]) * (k / (n_pts - 1)))
-                hy.append(y_mid)
-                htext.append(phase_hover(it))
-                hid.append([it["phase_id"]])
+            xs = _points_along(it["x0"], it["x1"], gap_days)
+            hx += xs
+            hy += [y_mid] * len(xs)
+            htext += [phase_hover(it)] * len(xs)
+            hid += [[it["phase_id"]] for _ in xs]
         fig.add_trace(go.Scatter(
             x=hx, y=hy, mode="markers", name=PHASE_ROW_NAMES[s], showlegend=False, hovertext=htext,
             hovertemplate="%{hovertext}<extra></extra>", customdata=hid,
             marker=dict(size=14, opacity=0, color=PHASE_LINES[s]), meta={"kind": "phase", "phase_set": s},
             unselected=dict(marker=dict(opacity=0)), selected=dict(marker=dict(opacity=0)),
         ))
+    return shapes, annotations
 
-    # Policy lanes.
+
+def _points_along(x0: pd.Timestamp, x1: pd.Timestamp, gap_days: float) -> list[pd.Timestamp]:
+    """Evenly spaced dates from x0 to x1 (both included), about a marker apart: hovering anywhere on a bar hits one."""
+    n_pts = max(2, int((x1 - x0).days / max(gap_days, 1)) + 1)
+    return [x0 + (x1 - x0) * (k / (n_pts - 1)) for k in range(n_pts)]
+
+
+def _add_policy_lanes(fig: go.Figure, policies: pd.DataFrame, rows: dict[str, tuple[float, float]],
+                      gap_days: float, ban_groups: dict[str, pd.DataFrame]) -> None:
+    """One trace per policy lane: its lane's colour and shape, an open marker with a dot for an imprecise date."""
+    pol = policies.copy()
     pol["lane"] = pol["category"].map(lane_of)
     pol = pol.sort_values(["date", "policy_id"])
-    for lane in lanes:
+    for lane in style.LANE_ORDER:
         if lane == INCIDENTS:
             continue
         sub = pol[pol["lane"] == lane]
@@ -439,22 +417,22 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
             unselected=dict(marker=dict(opacity=0.35)),
         ))
 
-    # Incidents: filled stars sized by victims killed; open stars of fixed size where the number is unknown.
-    # Too many: one circle per period sized by the number of incidents.
-    centre, height = rows[INCIDENTS]
-    if aggregated:
-        _add_incident_bins(fig, ev, years, centre)
-        ev = ev.iloc[0:0]
-    ev = ev.sort_values(["date", "event_id"])
+
+def _imprecise_symbol(symbol: str) -> str:
+    base = symbol.removesuffix("-open")
+    return f"{base}-open-dot"
+
+
+def _add_incident_stars(fig: go.Figure, events: pd.DataFrame, row: tuple[float, float], gap_days: float) -> None:
+    """Two traces, always: filled stars sized by victims killed, and open stars of fixed size where the number is
+    unknown (with a dot when the date is imprecise)."""
+    centre, height = row
+    ev = events.sort_values(["date", "event_id"])
     slots = sub_rows(_day_numbers(ev["date"]), gap_days * 1.2, MAX_SLOTS[INCIDENTS])
-    ev["_y"] = [centre + o for o in centre_out_offsets(slots, _spread(height))]
+    ev = ev.assign(_y=[centre + o for o in centre_out_offsets(slots, _spread(height))])
     colour = style.LANE_COLOURS[INCIDENTS]
-    known = ev[ev["killed"].notna()]
-    unknown = ev[ev["killed"].isna()]
-    for part, name, is_known in ((known, "Incident (size: victims killed)", True),
-                                 (unknown, "Incident, victims killed unknown", False)):
-        if aggregated:
-            break
+    for part, name, is_known in ((ev[ev["killed"].notna()], "Incident (size: victims killed)", True),
+                                 (ev[ev["killed"].isna()], "Incident, victims killed unknown", False)):
         records = part.to_dict("records")
         base = style.LANE_SYMBOLS[INCIDENTS] + ("" if is_known else "-open")
         symbols = [base + ("-dot" if r["date_precision"] in IMPRECISE and not is_known else "") for r in records]
@@ -468,61 +446,9 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
             meta={"kind": "event", "victims_known": is_known}, unselected=dict(marker=dict(opacity=0.35)),
         ))
 
-    # Key of the open-with-dot marker (precision), drawn in the legend only.
-    fig.add_trace(go.Scatter(
-        x=[None], y=[None], mode="markers", name="Date month-only or approximate",
-        marker=dict(symbol="circle-open-dot", size=POLICY_MARKER_SIZE, color="#444", line=dict(width=2)),
-        hoverinfo="skip", meta={"kind": "key"},
-    ))
-
-    # Lane separators and axis labels.
-    tickvals, ticktext = [], []
-    ordered = sorted(rows.items(), key=lambda kv: -kv[1][0])
-    for name, (c, h) in ordered:
-        tickvals.append(c)
-        if name.startswith("phase:"):
-            ticktext.append(_lane_label(PHASE_ROW_NAMES[name.split(":", 1)[1]]))
-        else:
-            ticktext.append(_lane_label(name, style.LANE_COLOURS[name], style.LANE_SYMBOLS[name]))
-        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=c - h / 2, y1=c - h / 2,
-                           line=dict(color="#D0D4D9", width=1), layer="below"))
-    phase_bottom = min((rows[f"phase:{s}"][0] - rows[f"phase:{s}"][1] / 2 for s in PHASE_SETS if n_sub[s]),
-                       default=None)
-    if phase_bottom is not None:
-        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=phase_bottom, y1=phase_bottom,
-                           line=dict(color="#7A828C", width=1.5), layer="below"))
-    bottom = min(c - h / 2 for c, h in rows.values())
-
-    span = years[1] - years[0] + 1
-    if span >= 14:
-        xaxis_ticks = dict(dtick="M24", tick0="1991-01-01", tickformat="%Y", minor=dict(dtick="M12", showgrid=True))
-    elif span >= 6:
-        xaxis_ticks = dict(dtick="M12", tickformat="%Y")
-    elif span >= 3:
-        xaxis_ticks = dict(dtick="M6", tickformat="%b %Y")
-    else:
-        xaxis_ticks = dict(dtick="M3", tickformat="%b %Y")
-
-    fig.update_layout(**style.plotly_layout(
-        height=int(110 + 50 * (-bottom)),
-        margin=dict(l=10, r=20, t=36, b=80),
-        shapes=shapes,
-        annotations=annotations,
-        hovermode="closest",
-        hoverlabel=dict(font=dict(size=14, color="#14171A"), align="left", bgcolor="white"),
-        showlegend=True,
-        legend=dict(orientation="h", yanchor="top", y=-0.07, xanchor="left", x=0, font=dict(size=14)),
-        dragmode="zoom",
-        clickmode="event+select",
-        xaxis=dict(type="date", range=[x_lo, x_hi], showgrid=True, gridcolor="#E3E6EA", title=None,
-                   tickfont=dict(size=14, color="#14171A"), **xaxis_ticks),
-        yaxis=dict(range=[bottom, 0], tickvals=tickvals, ticktext=ticktext, fixedrange=True, showgrid=False,
-                   zeroline=False, tickfont=dict(size=14, color="#14171A"), ticks="", showline=False, title=None),
-    ))
-    return fig
-
 
 def _add_incident_bins(fig: go.Figure, events: pd.DataFrame, years: tuple[int, int], centre: float) -> None:
+    """Too many incidents to draw one by one: one circle per period, its area the number of incidents."""
     unit = bin_unit(years)
     bins = incident_bins(events, unit)
     most = int(bins["incidents"].max()) if not bins.empty else 1
@@ -539,9 +465,88 @@ def _add_incident_bins(fig: go.Figure, events: pd.DataFrame, years: tuple[int, i
     ))
 
 
-def _imprecise_symbol(symbol: str) -> str:
-    base = symbol.removesuffix("-open")
-    return f"{base}-open-dot"
+def _precision_key() -> go.Scatter:
+    """Key of the open-with-dot marker (date precision), drawn in the legend only."""
+    return go.Scatter(
+        x=[None], y=[None], mode="markers", name="Date month-only or approximate",
+        marker=dict(symbol="circle-open-dot", size=POLICY_MARKER_SIZE, color="#444", line=dict(width=2)),
+        hoverinfo="skip", meta={"kind": "key"},
+    )
+
+
+def _lane_axis(rows: dict[str, tuple[float, float]], n_sub: dict[str, int]) -> tuple[list[float], list[str],
+                                                                                     list[dict]]:
+    """Tick positions and labels of the rows, top to bottom, and the lines under them: a thin one under every row,
+    a stronger one under the phase rows."""
+    tickvals, ticktext, lines = [], [], []
+    for name, (c, h) in sorted(rows.items(), key=lambda kv: -kv[1][0]):
+        tickvals.append(c)
+        if name.startswith("phase:"):
+            ticktext.append(_lane_label(PHASE_ROW_NAMES[name.split(":", 1)[1]]))
+        else:
+            ticktext.append(_lane_label(name, style.LANE_COLOURS[name], style.LANE_SYMBOLS[name]))
+        lines.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=c - h / 2, y1=c - h / 2,
+                          line=dict(color="#D0D4D9", width=1), layer="below"))
+    phase_bottom = min((rows[f"phase:{s}"][0] - rows[f"phase:{s}"][1] / 2 for s in PHASE_SETS if n_sub[s]),
+                       default=None)
+    if phase_bottom is not None:
+        lines.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=phase_bottom, y1=phase_bottom,
+                          line=dict(color="#7A828C", width=1.5), layer="below"))
+    return tickvals, ticktext, lines
+
+
+def _year_ticks(years: tuple[int, int]) -> dict:
+    """x-axis ticks for the span: every other year over 14 years or more, down to every quarter under 3."""
+    span = years[1] - years[0] + 1
+    if span >= 14:
+        return dict(dtick="M24", tick0="1991-01-01", tickformat="%Y", minor=dict(dtick="M12", showgrid=True))
+    if span >= 6:
+        return dict(dtick="M12", tickformat="%Y")
+    if span >= 3:
+        return dict(dtick="M6", tickformat="%b %Y")
+    return dict(dtick="M3", tickformat="%b %Y")
+
+
+def _timeline_layout(years: tuple[int, int], rows: dict[str, tuple[float, float]], tickvals: list[float],
+                     ticktext: list[str], shapes: list[dict], annotations: list[dict]) -> dict:
+    """The figure's layout: as tall as its rows, dates across, the rows' names as y tick labels, the legend below."""
+    x_lo, x_hi = _x_range(years)
+    bottom = min(c - h / 2 for c, h in rows.values())
+    return style.plotly_layout(
+        height=int(110 + 50 * (-bottom)),
+        margin=dict(l=10, r=20, t=36, b=80),
+        shapes=shapes,
+        annotations=annotations,
+        hovermode="closest",
+        hoverlabel=dict(font=dict(size=14, color="#14171A"), align="left", bgcolor="white"),
+        showlegend=True,
+        legend=dict(orientation="h", yanchor="top", y=-0.07, xanchor="left", x=0, font=dict(size=14)),
+        dragmode="zoom",
+        clickmode="event+select",
+        xaxis=dict(type="date", range=[x_lo, x_hi], showgrid=True, gridcolor="#E3E6EA", title=None,
+                   tickfont=dict(size=14, color="#14171A"), **_year_ticks(years)),
+        yaxis=dict(range=[bottom, 0], tickvals=tickvals, ticktext=ticktext, fixedrange=True, showgrid=False,
+                   zeroline=False, tickfont=dict(size=14, color="#14171A"), ticks="", showline=False, title=None),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- words
+def aggregated_incidents(events: pd.DataFrame, years: tuple[int, int], limit: int = INCIDENT_LIMIT) -> str:
+    """'' when the incidents are drawn one by one, else the sentence saying how they are drawn."""
+    n = 0 if events is None or events.empty else int(events["date"].dt.year.between(*years).sum())
+    if n <= limit:
+        return ""
+    unit = bin_unit(years)
+    return (f"The {n:,} incidents are too many to draw one by one: the incidents row shows one circle per "
+            f"{unit} with incidents, its area proportional to their number (hover for the count and the victims "
+            f"killed). Narrow the filters below {limit:,} incidents to see each incident.")
+
+
+def policy_counts(policies: pd.DataFrame) -> str:
+    """'4 milestones' or '4 milestones, 1 context event' (context rows are drawn in their own lane, not policy)."""
+    context = int((policies["category"] == "context").sum())
+    text = plural(len(policies) - context, "milestone")
+    return f"{text}, {plural(context, 'context event')}" if context else text
 
 
 def figure_alt(policies: pd.DataFrame, events: pd.DataFrame, years: tuple[int, int]) -> str:
@@ -549,111 +554,6 @@ def figure_alt(policies: pd.DataFrame, events: pd.DataFrame, years: tuple[int, i
     row = (f"a row of incidents counted per {bin_unit(years)} (circles sized by the number)"
            if len(events) > INCIDENT_LIMIT else "a row of incidents")
     return (f"Timeline {lo}-{hi} with one row per kind of policy milestone ({', '.join(style.LANE_ORDER[:-1])}) "
-            f"and {row}: {plural(len(policies), 'milestone')} and {plural(len(events), 'incident')}. "
+            f"and {row}: {policy_counts(policies)} and {plural(len(events), 'incident')}. "
             "Two rows of bars above show the approximate phases of terrorism and of the state's response from the "
             "2018 Karaganda article. The same items are listed in 'View as table'.")
-
-
-# ---------------------------------------------------------------------------------------------------- tables
-TABLE_COLUMNS = ["Date", "Date precision", "Date note", "Lane", "Category", "Title", "Organisations banned",
-                 "Notes and disagreements", "Sources", "Record id"]
-
-
-def timeline_table(policies: pd.DataFrame, events: pd.DataFrame | None = None, bans: pd.DataFrame | None = None,
-                   years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """The items of the figure as rows, in date order: dates only as precise as known (2007-05 for May 2007)."""
-    if years is not None:
-        policies = _in_years(policies, years)
-        events = _in_years(events, years) if events is not None else None
-    groups = bans_by_policy(bans) if bans is not None else {}
-    lane_rank = {lane: i for i, lane in enumerate(style.LANE_ORDER)}
-    rows = []
-    for r in policies.to_dict("records"):
-        grp = groups.get(r["policy_id"])
-        rows.append({
-            "_date": r["date"], "_rank": lane_rank.get(lane_of(r["category"]), 99),
-            "Date": precise_date(r["date"], r["date_precision"]), "Date precision": r["date_precision"],
-            "Lane": lane_of(r["category"]), "Category": r["category"], "Title": r["title"],
-            "Organisations banned": ban_sentence(grp) if grp is not None and not grp.empty else "",
-            "Date note": _plain(r.get("date_note")),
-            "Notes and disagreements": "; ".join(t for t in (_plain(r.get("notes")), _plain(r.get(alt.DERIVED))) if t),
-            "Sources": "" if is_blank(r.get("source_ids")) else str(r["source_ids"]).replace(";", "; "),
-            "Record id": r["policy_id"],
-        })
-    for r in ([] if events is None else events.to_dict("records")):
-        what = r.get("attack_description") if not is_blank(r.get("attack_description")) else r.get("attack_type")
-        rows.append({
-            "_date": r["date"], "_rank": lane_rank[INCIDENTS],
-            "Date": precise_date(r["date"], r["date_precision"]), "Date precision": r["date_precision"],
-            "Lane": INCIDENTS, "Category": r["event_type"],
-            "Title": f"{r['place']} ({r['region']}): {what}; victims killed: {victims_text(r.get('killed'))}",
-            "Organisations banned": "",
-            "Date note": _plain(r.get("date_note")), "Notes and disagreements": _plain(r.get("disagreements")),
-            "Sources": "" if is_blank(r.get("source_ids")) else str(r["source_ids"]).replace(";", "; "),
-            "Record id": r["event_id"],
-        })
-    if not rows:
-        return pd.DataFrame(columns=TABLE_COLUMNS)
-    out = pd.DataFrame(rows).sort_values(["_date", "_rank", "Record id"], kind="stable")
-    return out[TABLE_COLUMNS].reset_index(drop=True)
-
-
-BANS_COLUMNS = ["Decision date", "Court", "Organisation", "Name as written in the source", "Designation",
-                "Designation note", "Notes", "Decision (policy timeline)", "Record id"]
-
-
-def bans_table(bans: pd.DataFrame, policies: pd.DataFrame) -> pd.DataFrame:
-    """Banned organisations grouped by court decision (decision date, then court), in the order the data lists
-    them within a decision."""
-    if bans is None or bans.empty:
-        return pd.DataFrame(columns=BANS_COLUMNS)
-    titles = dict(zip(policies["policy_id"], policies["title"])) if policies is not None else {}
-    b = bans.reset_index(drop=True).copy()
-    b["_pos"] = range(len(b))
-    b = b.sort_values(["decision_date", "court", "_pos"], kind="stable")
-    out = pd.DataFrame({
-        "Decision date": [precise_date(d, "day") for d in b["decision_date"]],
-        "Court": b["court"].tolist(),
-        "Organisation": b["organisation"].tolist(),
-        "Name as written in the source": b["name_in_source"].tolist(),
-        "Designation": b["designation"].astype("string").tolist(),
-        "Designation note": b["designation_note"].tolist(),
-        "Notes": b["notes"].tolist(),
-        "Decision (policy timeline)": [titles.get(p, "(not in the policy timeline)") for p in b["policy_id"]],
-        "Record id": b["ban_id"].tolist(),
-    })
-    return out.reset_index(drop=True)
-
-
-def decisions_count(bans: pd.DataFrame) -> int:
-    if bans is None or bans.empty:
-        return 0
-    return int(bans[["decision_date", "court"]].drop_duplicates().shape[0])
-
-
-def phases_covering(phases: pd.DataFrame, years: tuple[int, int]) -> list[str]:
-    """Plain-text names of the phases overlapping the years, e.g. 'Threat seen as external (response, approx.
-    1990-2011)'."""
-    if phases is None or phases.empty:
-        return []
-    hit = phases[(phases["end_year"] >= years[0]) & (phases["start_year"] <= years[1])]
-    return [f"{r['label']} ({r['phase_set']}, approx. {int(r['start_year'])}-{int(r['end_year'])})"
-            for r in hit.sort_values(["phase_set", "order"], ascending=[False, True]).to_dict("records")]
-
-
-def ban_count_disagreement(contradictions: pd.DataFrame, alternatives: pd.DataFrame | None = None,
-                           sources: Mapping | None = None) -> dict | None:
-    """The contradiction row on the number of banned organisations (21 listed vs 23 stated), if the data has it, with
-    its other values (from the alternatives table) as ``alternatives``."""
-    if contradictions is None or contradictions.empty:
-        return None
-    topic = contradictions["topic"].fillna("").str.lower()
-    ids = contradictions["record_ids"].fillna("").str.lower()
-    hit = contradictions[(topic.str.contains("banned organisations") & topic.str.contains("number"))
-                         | ids.str.contains("banned-orgs")]
-    if hit.empty:
-        return None
-    row = hit.iloc[0].to_dict()
-    others = alt.contradiction_alternatives(alternatives, row["contradiction_id"])
-    row["alternatives"] = "; ".join(f"{alt.value_text(a)} ({alt.citations(a, sources or {})})" for a in others)
-    return row

@@ -1,0 +1,164 @@
+"""The policy timeline's tables: its 'View as table' alternative, the table of banned organisations, and the counts
+and sentences the page prints beside them. Pure code: DataFrames in, DataFrames or text out; no Streamlit, no I/O.
+
+The figure (``timeline.py``) builds its hovers from the record texts defined here (``ban_sentence``,
+``victims_text``), so a hover and its table row say the same thing. Every public name here is also importable from
+``components.figures.timeline``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from components.figures import style
+from components.pack import alternatives as alt
+from components.pack.values import is_blank
+from components.text import date_iso as precise_date
+from components.text import plural
+
+TABLE_COLUMNS = ["Date", "Date precision", "Date note", "Lane", "Category", "Title", "Organisations banned",
+                 "Notes and disagreements", "Sources", "Record id"]
+BANS_COLUMNS = ["Decision date", "Court", "Organisation", "Name as written in the source", "Designation",
+                "Designation note", "Notes", "Decision (policy timeline)", "Record id"]
+
+
+def in_years(df: pd.DataFrame, years: tuple[int, int], column: str = "date") -> pd.DataFrame:
+    """The rows dated within the years (inclusive); the table itself when every row is in (read-only use)."""
+    if df is None or df.empty:
+        return df.iloc[0:0] if df is not None else pd.DataFrame()
+    mask = df[column].dt.year.between(*years).fillna(False).astype(bool)
+    return df if bool(mask.all()) else df[mask]
+
+
+def _plain(value: object) -> str:
+    return "" if is_blank(value) else str(value)
+
+
+def _sources_text(value: object) -> str:
+    return "" if is_blank(value) else str(value).replace(";", "; ")
+
+
+# ---------------------------------------------------------------------------------------------------- record texts
+def victims_text(value: object) -> str:
+    return "unknown (no figure in the sources)" if is_blank(value) else str(int(value))
+
+
+def bans_by_policy(bans: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The banned organisations of each court decision, keyed by the decision's policy_id."""
+    if bans is None or bans.empty:
+        return {}
+    return {str(pid): grp for pid, grp in bans.groupby("policy_id", sort=False)}
+
+
+def ban_sentence(rows: pd.DataFrame) -> str:
+    """Plain text, e.g. 'Supreme Court of the Republic of Kazakhstan bans 4 organisations: Al-Qaeda, ...'."""
+    courts = list(dict.fromkeys(str(c) for c in rows["court"] if not is_blank(c)))
+    court = " / ".join(courts) if courts else "A court"
+    orgs = [str(o) for o in rows["organisation"]]
+    return f"{court} bans {plural(len(orgs), 'organisation')}: {', '.join(orgs)}"
+
+
+# ---------------------------------------------------------------------------------------------------- view as table
+def _policy_row(r: dict, bans: pd.DataFrame | None, lane_rank: Mapping[str, int]) -> dict:
+    lane = style.lane_of(r["category"])
+    return {
+        "_date": r["date"], "_rank": lane_rank.get(lane, 99),
+        "Date": precise_date(r["date"], r["date_precision"]), "Date precision": r["date_precision"],
+        "Lane": lane, "Category": r["category"], "Title": r["title"],
+        "Organisations banned": ban_sentence(bans) if bans is not None and not bans.empty else "",
+        "Date note": _plain(r.get("date_note")),
+        "Notes and disagreements": "; ".join(t for t in (_plain(r.get("notes")), _plain(r.get(alt.DERIVED))) if t),
+        "Sources": _sources_text(r.get("source_ids")),
+        "Record id": r["policy_id"],
+    }
+
+
+def _event_row(r: dict, lane_rank: Mapping[str, int]) -> dict:
+    what = r.get("attack_description") if not is_blank(r.get("attack_description")) else r.get("attack_type")
+    return {
+        "_date": r["date"], "_rank": lane_rank[style.INCIDENTS_LANE],
+        "Date": precise_date(r["date"], r["date_precision"]), "Date precision": r["date_precision"],
+        "Lane": style.INCIDENTS_LANE, "Category": r["event_type"],
+        "Title": f"{r['place']} ({r['region']}): {what}; victims killed: {victims_text(r.get('killed'))}",
+        "Organisations banned": "",
+        "Date note": _plain(r.get("date_note")), "Notes and disagreements": _plain(r.get("disagreements")),
+        "Sources": _sources_text(r.get("source_ids")),
+        "Record id": r["event_id"],
+    }
+
+
+def timeline_table(policies: pd.DataFrame, events: pd.DataFrame | None = None, bans: pd.DataFrame | None = None,
+                   years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """The items of the figure as rows, in date order: dates only as precise as known (2007-05 for May 2007)."""
+    if years is not None:
+        policies = in_years(policies, years)
+        events = in_years(events, years) if events is not None else None
+    groups = bans_by_policy(bans) if bans is not None else {}
+    lane_rank = {lane: i for i, lane in enumerate(style.LANE_ORDER)}
+    rows = [_policy_row(r, groups.get(r["policy_id"]), lane_rank) for r in policies.to_dict("records")]
+    rows += [_event_row(r, lane_rank) for r in ([] if events is None else events.to_dict("records"))]
+    if not rows:
+        return pd.DataFrame(columns=TABLE_COLUMNS)
+    out = pd.DataFrame(rows).sort_values(["_date", "_rank", "Record id"], kind="stable")
+    return out[TABLE_COLUMNS].reset_index(drop=True)
+
+
+def phases_covering(phases: pd.DataFrame, years: tuple[int, int]) -> list[str]:
+    """Plain-text names of the phases overlapping the years, e.g. 'Threat seen as external (response, approx.
+    1990-2011)'."""
+    if phases is None or phases.empty:
+        return []
+    hit = phases[(phases["end_year"] >= years[0]) & (phases["start_year"] <= years[1])]
+    return [f"{r['label']} ({r['phase_set']}, approx. {int(r['start_year'])}-{int(r['end_year'])})"
+            for r in hit.sort_values(["phase_set", "order"], ascending=[False, True]).to_dict("records")]
+
+
+# ---------------------------------------------------------------------------------------------------- bans
+def bans_table(bans: pd.DataFrame, policies: pd.DataFrame) -> pd.DataFrame:
+    """Banned organisations grouped by court decision (decision date, then court), in the order the data lists
+    them within a decision."""
+    if bans is None or bans.empty:
+        return pd.DataFrame(columns=BANS_COLUMNS)
+    titles = dict(zip(policies["policy_id"], policies["title"])) if policies is not None else {}
+    b = bans.reset_index(drop=True).copy()
+    b["_pos"] = range(len(b))
+    b = b.sort_values(["decision_date", "court", "_pos"], kind="stable")
+    out = pd.DataFrame({
+        "Decision date": [precise_date(d, "day") for d in b["decision_date"]],
+        "Court": b["court"].tolist(),
+        "Organisation": b["organisation"].tolist(),
+        "Name as written in the source": b["name_in_source"].tolist(),
+        "Designation": b["designation"].astype("string").tolist(),
+        "Designation note": b["designation_note"].tolist(),
+        "Notes": b["notes"].tolist(),
+        "Decision (policy timeline)": [titles.get(p, "(not in the policy timeline)") for p in b["policy_id"]],
+        "Record id": b["ban_id"].tolist(),
+    })
+    return out.reset_index(drop=True)
+
+
+def decisions_count(bans: pd.DataFrame) -> int:
+    """Court decisions behind the bans: distinct (decision date, court) pairs."""
+    if bans is None or bans.empty:
+        return 0
+    return int(bans[["decision_date", "court"]].drop_duplicates().shape[0])
+
+
+def ban_count_disagreement(contradictions: pd.DataFrame, alternatives: pd.DataFrame | None = None,
+                           sources: Mapping | None = None) -> dict | None:
+    """The contradiction row on the number of banned organisations (21 listed vs 23 stated), if the data has it, with
+    its other values (from the alternatives table) as ``alternatives``."""
+    if contradictions is None or contradictions.empty:
+        return None
+    topic = contradictions["topic"].fillna("").str.lower()
+    ids = contradictions["record_ids"].fillna("").str.lower()
+    hit = contradictions[(topic.str.contains("banned organisations") & topic.str.contains("number"))
+                         | ids.str.contains("banned-orgs")]
+    if hit.empty:
+        return None
+    row = hit.iloc[0].to_dict()
+    others = alt.contradiction_alternatives(alternatives, row["contradiction_id"])
+    row["alternatives"] = "; ".join(f"{alt.value_text(a)} ({alt.citations(a, sources or {})})" for a in others)
+    return row
