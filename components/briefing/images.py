@@ -18,6 +18,7 @@ import re
 import textwrap
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import wraps
 
 import matplotlib
@@ -30,7 +31,8 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 
 from components.figures import style
 from components.figures import timeline as tl
-from components.map import mapping
+from components.map import clusters, geometry
+from components.map.legend import cell_legend_counts
 from components.pack.values import is_blank
 
 DPI = 170
@@ -137,40 +139,6 @@ def per_year_png(per_year: pd.DataFrame) -> bytes:
 
 
 # ============================================================================================== map
-# Albers equal-area conic fitted to Kazakhstan (standard parallels 44 and 52 N, centre 67 E, 48 N): areas and the
-# shape of the country are kept close to true, unlike plain longitude/latitude.
-_LON0, _LAT0, _P1, _P2 = 67.0, 48.0, 44.0, 52.0
-_N = (math.sin(math.radians(_P1)) + math.sin(math.radians(_P2))) / 2
-_C = math.cos(math.radians(_P1)) ** 2 + 2 * _N * math.sin(math.radians(_P1))
-_RHO0 = math.sqrt(_C - 2 * _N * math.sin(math.radians(_LAT0))) / _N
-EARTH_KM = 6371.0
-
-
-def albers(lon, lat):
-    """Project longitude/latitude (degrees) to kilometres on the Albers conic above."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    rho = np.sqrt(_C - 2 * _N * np.sin(np.radians(lat))) / _N
-    theta = _N * np.radians(lon - _LON0)
-    return EARTH_KM * rho * np.sin(theta), EARTH_KM * (_RHO0 - rho * np.cos(theta))
-
-
-def _rings(geometry: Mapping) -> list[list]:
-    """Exterior rings of a Polygon or MultiPolygon (holes are covered by the units drawn on top of them)."""
-    kind = geometry.get("type")
-    coords = geometry.get("coordinates") or []
-    if kind == "Polygon":
-        return [coords[0]] if coords else []
-    if kind == "MultiPolygon":
-        return [poly[0] for poly in coords if poly]
-    return []
-
-
-def _ring_area(xy: np.ndarray) -> float:
-    x, y = xy[:, 0], xy[:, 1]
-    return abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))) / 2
-
-
 # Point sizes: marker area grows with victims killed (square-root scale of the radius, as on the dashboard map).
 def marker_size(killed: object) -> float:
     """Scatter size (points^2) of an incident; unknown victims get the fixed size of the hollow ring."""
@@ -184,11 +152,17 @@ UNKNOWN_MARKER = (2 * 6.0) ** 2
 SHADE_IN_VIEW = "#D6E6F4"
 SHADE_OTHER = "#F4F4F4"
 SHADE_OUTSIDE_FILTER = "#FFFFFF"
+REGION_EDGE = "#6E6E6E"
+REGION_LABEL_MIN_KM2 = 20000  # smaller units carry no name (the cities of Astana and Almaty)
 
 
 CELL_MAX_PT = 26.0  # diameter (points) of the fullest grid cell's circle
 CELL_MIN_PT = 4.0
 CELL_COLOUR = "#2D2D34"
+CELL_LABELS_MAX = 40  # the fullest cells that may carry their count
+CELL_LABEL_MIN_PT = 15  # ... if their circle is at least this wide
+
+Ring = tuple[float, str, np.ndarray]  # area enclosed (km²), region name, outer ring on the Albers plane (km)
 
 
 def cell_marker_size(incidents, most: int):
@@ -199,67 +173,92 @@ def cell_marker_size(incidents, most: int):
 
 @_serialised
 def map_png(events: pd.DataFrame, boundaries: Mapping | None, highlight: Sequence[str] = (),
-            point_limit: int = mapping.POINT_LIMIT) -> bytes:
+            point_limit: int = clusters.POINT_LIMIT) -> bytes:
     """Incidents over the region polygons: colour = attack type, size = victims killed, hollow ring = victims
     unknown. Regions with incidents in the view are shaded; with a region filter, the chosen regions are outlined.
     Every group of overlapping points is labelled with its place and number of incidents (points are never
-    moved). Above ``point_limit`` located incidents: grid cells of ``mapping.CELL_DEG`` degrees instead, one circle
+    moved). Above ``point_limit`` located incidents: grid cells of ``clusters.CELL_DEG`` degrees instead, one circle
     per cell at its centre, area proportional to its incidents, the bigger ones labelled with their count."""
     fig = _figure("map")
     ax = fig.add_axes((0.005, 0.2, 0.99, 0.79))
     ax.set_axis_off()
     ax.set_aspect("equal")
-    in_view = set(events["region"].dropna().astype(str))
-    chosen = set(highlight)
-    drawn: list[tuple[float, str, np.ndarray]] = []
-    for feat in (boundaries or {}).get("features", []):
-        name = _plain((feat.get("properties") or {}).get("region", ""))
-        for ring in _rings(feat.get("geometry") or {}):
-            arr = np.asarray(ring, dtype=float)
-            if arr.ndim != 2 or len(arr) < 3:
-                continue
-            x, y = albers(arr[:, 0], arr[:, 1])
-            xy = np.column_stack([x, y])
-            drawn.append((_ring_area(xy), name, xy))
-    drawn.sort(key=lambda t: -t[0])  # big units first: the cities (holes of their regions) end up on top
+    drawn = _projected_rings(boundaries)
+    _draw_regions(ax, drawn, set(events["region"].dropna().astype(str)), set(highlight))
+    mask = clusters.located_mask(events)
+    if int(mask.sum()) > point_limit:
+        return _cells_map(fig, ax, events, drawn)  # the cells are counted column by column: no copy of the rows
+    located = _projected_points(events[mask])
+    if not located.empty:
+        _draw_points(ax, located)
+    _fit(ax, drawn, located["_x"].to_numpy(), located["_y"].to_numpy())
+    _scale_bar(ax)
+    taken = _place_labels(fig, ax, located) if not located.empty else []
+    _region_labels(fig, ax, drawn, taken)
+    _points_legend(fig, events)
+    return _png(fig)
+
+
+def _projected_rings(boundaries: Mapping | None) -> list[Ring]:
+    """The outer rings of every region on the Albers plane, with the area each encloses, biggest first (so the
+    cities, holes of their regions, are drawn on top)."""
+    named = [(_plain((feat.get("properties") or {}).get("region", "")), ring)
+             for feat in (boundaries or {}).get("features", [])
+             for ring in geometry.exterior_rings(feat.get("geometry"))]
+    rings = [np.column_stack(geometry.albers(ring[:, 0], ring[:, 1])) for _, ring in named]
+    drawn = [(float(area), name, xy) for area, (name, _), xy in zip(geometry.ring_areas(rings), named, rings)]
+    drawn.sort(key=lambda t: -t[0])
+    return drawn
+
+
+def _draw_regions(ax, drawn: Sequence[Ring], in_view: set[str], chosen: set[str]) -> None:
+    """Regions with incidents in the view shaded; with a region filter, the others white and the chosen outlined."""
     for _, name, xy in drawn:
         if chosen and name not in chosen:
             face = SHADE_OUTSIDE_FILTER
         else:
             face = SHADE_IN_VIEW if name in in_view else SHADE_OTHER
-        ax.add_patch(Polygon(xy, closed=True, facecolor=face, edgecolor="#6E6E6E", linewidth=0.7, zorder=1))
+        ax.add_patch(Polygon(xy, closed=True, facecolor=face, edgecolor=REGION_EDGE, linewidth=0.7, zorder=1))
         if chosen and name in chosen:
             ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=INK, linewidth=1.8, zorder=2))
-    mask = events["latitude"].notna() & events["longitude"].notna()
-    if int(mask.sum()) > point_limit:
-        return _cells_map(fig, ax, events, drawn)  # the cells are counted column by column: no copy of the rows
-    located = events[mask].copy()
-    if not located.empty:
-        x, y = albers(located["longitude"].to_numpy(float), located["latitude"].to_numpy(float))
-        located["_x"], located["_y"] = x, y
-        located["_s"] = [marker_size(v) for v in located["killed"]]
-        located["_known"] = located["killed"].notna().to_numpy(bool)
-        located = located.sort_values("_s", ascending=False, kind="stable")  # small points on top
-        known = located[located["_known"]]
-        colours = [style.ATTACK_TYPE_COLOURS.get(str(t), GREY) for t in known["attack_type"]]
-        ax.scatter(known["_x"], known["_y"], s=known["_s"], c=colours, edgecolors="white", linewidths=1.0,
-                   zorder=5, alpha=0.92)
-        unknown = located[~located["_known"]]
-        ring_colours = [style.ATTACK_TYPE_COLOURS.get(str(t), GREY) for t in unknown["attack_type"]]
-        ax.scatter(unknown["_x"], unknown["_y"], s=UNKNOWN_MARKER, facecolors="white", edgecolors=ring_colours,
-                   linewidths=2.2, zorder=6)
+
+
+def _projected_points(located: pd.DataFrame) -> pd.DataFrame:
+    """The located incidents with their position on the Albers plane (_x, _y), marker size (_s) and whether the
+    victims are known (_known), biggest markers first so that the small ones are drawn on top."""
+    located = located.copy()
+    located["_x"], located["_y"] = geometry.albers(located["longitude"].to_numpy(float),
+                                                   located["latitude"].to_numpy(float))
+    located["_s"] = [marker_size(v) for v in located["killed"]]
+    located["_known"] = located["killed"].notna().to_numpy(bool)
+    return located.sort_values("_s", ascending=False, kind="stable")
+
+
+def _draw_points(ax, located: pd.DataFrame) -> None:
+    """Filled dots sized by victims killed; hollow rings of fixed size where the victims are unknown."""
+    known = located[located["_known"]]
+    colours = [style.ATTACK_TYPE_COLOURS.get(str(t), GREY) for t in known["attack_type"]]
+    ax.scatter(known["_x"], known["_y"], s=known["_s"], c=colours, edgecolors="white", linewidths=1.0,
+               zorder=5, alpha=0.92)
+    unknown = located[~located["_known"]]
+    ring_colours = [style.ATTACK_TYPE_COLOURS.get(str(t), GREY) for t in unknown["attack_type"]]
+    ax.scatter(unknown["_x"], unknown["_y"], s=UNKNOWN_MARKER, facecolors="white", edgecolors=ring_colours,
+               linewidths=2.2, zorder=6)
+
+
+def _fit(ax, drawn: Sequence[Ring], x: np.ndarray, y: np.ndarray) -> None:
+    """Frame the regions (40 km margin), or without them the points (300 km margin)."""
     if drawn:
         allxy = np.vstack([xy for _, _, xy in drawn])
         ax.set_xlim(allxy[:, 0].min() - 40, allxy[:, 0].max() + 40)
         ax.set_ylim(allxy[:, 1].min() - 40, allxy[:, 1].max() + 40)
-    elif not located.empty:
-        ax.set_xlim(located["_x"].min() - 300, located["_x"].max() + 300)
-        ax.set_ylim(located["_y"].min() - 300, located["_y"].max() + 300)
-    _scale_bar(ax)
-    taken = _place_labels(fig, ax, located) if not located.empty else []
-    _region_labels(fig, ax, drawn, taken)
+    elif len(x):
+        ax.set_xlim(x.min() - 300, x.max() + 300)
+        ax.set_ylim(y.min() - 300, y.max() + 300)
 
-    # Legend, in two groups below the map: attack types present, then sizes and the unknown ring.
+
+def _points_legend(fig: Figure, events: pd.DataFrame) -> None:
+    """The legend, in two groups below the map: attack types present, then sizes and the unknown ring."""
     types = [t for t in style.ATTACK_TYPE_COLOURS if t in set(events["attack_type"].astype(str))]
     handles = [Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=style.ATTACK_TYPE_COLOURS[t],
                       markeredgecolor="white", label=t) for t in types]
@@ -273,70 +272,74 @@ def map_png(events: pd.DataFrame, boundaries: Mapping | None, highlight: Sequenc
     size_handles.append(Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(UNKNOWN_MARKER),
                                markerfacecolor="white", markeredgecolor="#555555", markeredgewidth=2.2,
                                label="victims killed unknown (not to scale)"))
-    size_handles.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor="#6E6E6E", label="region with incidents"))
+    size_handles.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor=REGION_EDGE, label="region with incidents"))
     fig.legend(handles=size_handles, loc="lower left", bbox_to_anchor=(0.01, -0.005), ncol=5, frameon=False,
                fontsize=11, title="Size: victims killed (excluding perpetrators)", title_fontsize=11,
                alignment="left", handletextpad=0.3, columnspacing=1.0)
+
+
+def _cells_map(fig: Figure, ax, events: pd.DataFrame, drawn: Sequence[Ring]) -> bytes:
+    """The map's incidents as grid cells (many incidents): circles at the cells' centres, area ~ incidents."""
+    cells = clusters.grid_cells(events)
+    most = int(cells["incidents"].max())
+    x, y = geometry.albers(cells["longitude"].to_numpy(float), cells["latitude"].to_numpy(float))
+    sizes = cell_marker_size(cells["incidents"].to_numpy(), most)
+    ax.scatter(x, y, s=sizes, c=CELL_COLOUR, alpha=0.68, edgecolors="white", linewidths=1.0, zorder=5)
+    _fit(ax, drawn, x, y)
+    _scale_bar(ax)
+    fig.canvas.draw()
+    taken = _marker_boxes(fig, ax, x, y, sizes)
+    _cell_labels(fig, ax, x, y, sizes, cells["incidents"])
+    _region_labels(fig, ax, drawn, taken)
+    _cells_legend(fig, cells, most)
     return _png(fig)
 
 
-def _fit(ax, drawn) -> None:
-    if drawn:
-        allxy = np.vstack([xy for _, _, xy in drawn])
-        ax.set_xlim(allxy[:, 0].min() - 40, allxy[:, 0].max() + 40)
-        ax.set_ylim(allxy[:, 1].min() - 40, allxy[:, 1].max() + 40)
-
-
-def _cells_map(fig: Figure, ax, events: pd.DataFrame, drawn) -> bytes:
-    """The map's incidents as grid cells (many incidents): circles at the cells' centres, area ~ incidents."""
-    cells = mapping.grid_cells(events)
-    n_located = int(cells["incidents"].sum())
-    most = int(cells["incidents"].max())
-    x, y = albers(cells["longitude"].to_numpy(float), cells["latitude"].to_numpy(float))
-    sizes = cell_marker_size(cells["incidents"].to_numpy(), most)
-    ax.scatter(x, y, s=sizes, c=CELL_COLOUR, alpha=0.68, edgecolors="white", linewidths=1.0, zorder=5)
-    _fit(ax, drawn)
-    if not drawn:
-        ax.set_xlim(x.min() - 300, x.max() + 300)
-        ax.set_ylim(y.min() - 300, y.max() + 300)
-    _scale_bar(ax)
-    fig.canvas.draw()
+def _marker_boxes(fig: Figure, ax, x, y, sizes) -> list[geometry.Box]:
+    """The box (display pixels, 2 px margin) of each scatter marker of size ``sizes`` (points^2) at x, y."""
     to_px = ax.transData.transform
     pt_px = fig.dpi / 72.0
-    taken = []
+    boxes = []
     for xi, yi, si in zip(x, y, sizes, strict=True):
         cx, cy = to_px((xi, yi))
         r = math.sqrt(si) / 2 * pt_px + 2
-        taken.append((cx - r, cy - r, cx + r, cy + r))
-    labelled: list[tuple[float, float, float, float]] = []
-    for xi, yi, si, n in list(zip(x, y, sizes, cells["incidents"], strict=True))[:40]:
-        text = mapping.compact_count(int(n))
+        boxes.append((cx - r, cy - r, cx + r, cy + r))
+    return boxes
+
+
+def _cell_labels(fig: Figure, ax, x, y, sizes, counts) -> None:
+    """The count of the fullest cells written on their circles, where the circle is big enough and the count
+    clears the ones already written."""
+    to_px = ax.transData.transform
+    pt_px = fig.dpi / 72.0
+    labelled: list[geometry.Box] = []
+    for xi, yi, si, n in list(zip(x, y, sizes, counts, strict=True))[:CELL_LABELS_MAX]:
+        text = clusters.compact_count(int(n))
         cx, cy = to_px((xi, yi))
         half_w, half_h = len(text) * 7.5 * 0.62 * pt_px / 2, 7.5 * pt_px / 2
         box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
-        if math.sqrt(si) >= 15 and not any(_overlap(box, o) for o in labelled):  # big enough, and clear
+        if math.sqrt(si) >= CELL_LABEL_MIN_PT and not any(geometry.boxes_overlap(box, o) for o in labelled):
             ax.text(xi, yi, text, ha="center", va="center", fontsize=7.5, color="white", fontweight="bold",
                     zorder=6)
             labelled.append(box)
-    _region_labels(fig, ax, drawn, taken)
+
+
+def _cells_legend(fig: Figure, cells: pd.DataFrame, most: int) -> None:
     handles = [Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(float(cell_marker_size(k, most))),
                       markerfacecolor=CELL_COLOUR, alpha=0.68, markeredgecolor="white", label=f"{k:,}")
-               for k in mapping.cell_legend_counts(most)]
-    handles.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor="#6E6E6E", label="region with incidents"))
+               for k in cell_legend_counts(most)]
+    handles.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor=REGION_EDGE, label="region with incidents"))
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, -0.005), ncol=len(handles), frameon=False,
-               fontsize=11, title=f"{n_located:,} incidents summed into {len(cells):,} grid cells of "
-                                  f"{mapping.CELL_DEG:g}\u00b0, each drawn at the cell's centre, not at an incident's "
-                                  "place.\nCircle area = incidents in the cell:",
+               fontsize=11, title=f"{int(cells['incidents'].sum()):,} incidents summed into {len(cells):,} grid "
+                                  f"cells of {clusters.deg_text(clusters.CELL_DEG)}, each drawn at the cell's centre, "
+                                  "not at an incident's place.\nCircle area = incidents in the cell:",
                title_fontsize=11, alignment="left", handletextpad=0.4, columnspacing=1.4)
-    return _png(fig)
-
-
-OVERLAP_DEG = 0.6  # as mapping.OVERLAP_DEG: points closer than this overlap on the map
 
 
 def label_groups(located: pd.DataFrame) -> list[dict]:
-    """Located incidents grouped where their points overlap (single linkage, the dashboard's distance rule): place
-    (the most frequent place at the group's busiest point), n incidents, distinct points, and the members' rows."""
+    """Located incidents grouped where their points overlap (single linkage, the dashboard's distance rule
+    ``clusters.OVERLAP_DEG``): place (the most frequent place at the group's busiest point), n incidents, distinct
+    points, and the members' rows."""
     if located.empty:
         return []
     keys = pd.DataFrame({"latitude": located["latitude"].to_numpy(float),
@@ -344,8 +347,8 @@ def label_groups(located: pd.DataFrame) -> list[dict]:
     pid = keys.groupby(["latitude", "longitude"], sort=True).ngroup().to_numpy()  # each row's point (sorted)
     first = np.unique(pid, return_index=True)[1]  # each point's first row
     per_point = np.bincount(pid)
-    labels = mapping.overlap_groups(keys["latitude"].to_numpy()[first], keys["longitude"].to_numpy()[first],
-                                    OVERLAP_DEG)
+    labels = geometry.overlap_groups(keys["latitude"].to_numpy()[first], keys["longitude"].to_numpy()[first],
+                                     clusters.OVERLAP_DEG)
     places = located["place"].astype(str).to_numpy(object)
     out = []
     for positions in pd.Series(labels[pid]).groupby(labels[pid], sort=False).indices.values():
@@ -364,105 +367,92 @@ def group_label(group: Mapping) -> str:
     return f"{where}: {group['n']} incidents"
 
 
-def _region_labels(fig: Figure, ax, drawn: Sequence[tuple[float, str, np.ndarray]],
-                   taken: list[tuple[float, float, float, float]]) -> None:
-    """Region names (without ' Region') at a point well inside each region, grey, under the incident labels: a
+def _region_labels(fig: Figure, ax, drawn: Sequence[Ring], taken: list[geometry.Box]) -> None:
+    """Region names (without ' Region') at the mean of each region's ring points, grey, under the incident labels: a
     name that would sit under a point or a label is left out (the incident label names the place)."""
     renderer = fig.canvas.get_renderer()
     labelled: set[str] = set()
     for area, name, xy in drawn:
-        if name in labelled or area < 20000:  # km²: too small to carry a label (the cities of Astana and Almaty)
+        if name in labelled or area < REGION_LABEL_MIN_KM2:
             continue
         labelled.add(name)
-        cx, cy = _label_point(xy)
+        cx, cy = float(xy[:, 0].mean()), float(xy[:, 1].mean())
         t = ax.text(cx, cy, name.replace(" Region", "").replace(" Kazakhstan", "\nKazakhstan"), ha="center",
                     va="center", fontsize=8.5, color="#5A5F66", zorder=3, linespacing=0.95)
         bb = t.get_window_extent(renderer)
-        if any(_overlap((bb.x0, bb.y0, bb.x1, bb.y1), o) for o in taken):
+        if any(geometry.boxes_overlap((bb.x0, bb.y0, bb.x1, bb.y1), o) for o in taken):
             t.remove()
 
 
-def _place_labels(fig: Figure, ax, located: pd.DataFrame) -> list[tuple[float, float, float, float]]:
+def _label_spots(r: float) -> tuple[list[tuple[float, float, str, str]], int]:
+    """Where a group's label may go, in order of preference, as (dx, dy in points from the group's centre,
+    horizontal and vertical alignment): first just beside its points (``r`` away), then further out, with a
+    leader line; and how many are just beside."""
+    near = [(r, 0, "left", "center"), (-r, 0, "right", "center"), (0, r, "center", "bottom"),
+            (0, -r, "center", "top"), (r * 0.8, r * 0.8, "left", "bottom"), (r * 0.8, -r * 0.8, "left", "top"),
+            (-r * 0.8, r * 0.8, "right", "bottom"), (-r * 0.8, -r * 0.8, "right", "top")]
+    far = [(r + 28, 22, "left", "bottom"), (r + 28, -22, "left", "top"), (-r - 28, 22, "right", "bottom"),
+           (-r - 28, -22, "right", "top"), (0, r + 30, "center", "bottom"), (0, -r - 30, "center", "top"),
+           (r + 12, r + 26, "right", "bottom"), (r + 12, -r - 26, "right", "top"),
+           (-r - 12, r + 26, "left", "bottom"), (-r - 12, -r - 26, "left", "top")]
+    return near + far, len(near)
+
+
+def _place_labels(fig: Figure, ax, located: pd.DataFrame) -> list[geometry.Box]:
     """Label each group of points beside it, choosing the first spot that covers no point, no other label and stays
-    inside the map; a spot further out gets a leader line."""
+    inside the map; a spot further out gets a leader line. Returns the boxes of the points and labels."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     to_px = ax.transData.transform
     pt_px = fig.dpi / 72.0
-    obstacles = []
-    for x, y, s in zip(located["_x"], located["_y"], located["_s"]):
-        cx, cy = to_px((x, y))
-        r = math.sqrt(s) / 2 * pt_px + 2
-        obstacles.append((cx - r, cy - r, cx + r, cy + r))
-    ax_box = ax.get_window_extent(renderer)  # the map's own box (narrower than the figure: equal aspect)
-    fig_w, fig_h = fig.bbox.width, fig.bbox.height  # labels may use the figure's margins, above the legend
-    placed: list[tuple[float, float, float, float]] = []
+    obstacles = _marker_boxes(fig, ax, located["_x"], located["_y"], located["_s"])
     blocked = np.array(obstacles, dtype=float).reshape(-1, 4)
+    # Labels may use the figure's margins (the map's own box is narrower: equal aspect), but not the legend below.
+    limits = (fig.bbox.width, fig.bbox.height, ax.get_window_extent(renderer).y0)
+    placed: list[geometry.Box] = []
     for group in label_groups(located):
         rows = group["rows"]
-        gx, gy = albers(rows["longitude"].to_numpy(float), rows["latitude"].to_numpy(float))
+        gx, gy = geometry.albers(rows["longitude"].to_numpy(float), rows["latitude"].to_numpy(float))
         cx, cy = float(np.mean(gx)), float(np.mean(gy))
         px, py = to_px((cx, cy))
         spread = max(float(np.hypot(*(np.array(to_px(np.column_stack([gx, gy]))) - (px, py)).T).max()), 0.0)
         r = (spread + max(math.sqrt(marker_size(v)) / 2 * pt_px for v in rows["killed"])) / pt_px + 6
-        near = [(r, 0, "left", "center"), (-r, 0, "right", "center"), (0, r, "center", "bottom"),
-                (0, -r, "center", "top"), (r * 0.8, r * 0.8, "left", "bottom"), (r * 0.8, -r * 0.8, "left", "top"),
-                (-r * 0.8, r * 0.8, "right", "bottom"), (-r * 0.8, -r * 0.8, "right", "top")]
-        far = [(dx * 1.0, dy * 1.0, ha, va) for dx, dy, ha, va in
-               ((r + 28, 22, "left", "bottom"), (r + 28, -22, "left", "top"), (-r - 28, 22, "right", "bottom"),
-                (-r - 28, -22, "right", "top"), (0, r + 30, "center", "bottom"), (0, -r - 30, "center", "top"),
-                (r + 12, r + 26, "right", "bottom"), (r + 12, -r - 26, "right", "top"),
-                (-r - 12, r + 26, "left", "bottom"), (-r - 12, -r - 26, "left", "top"))]
+        spots, n_near = _label_spots(r)
         text = group_label(group)
-        best = None  # (score, k, box): the first spot that is free; else the one that clashes least
-        for k, (dx, dy, ha, va) in enumerate(near + far):
-            t = ax.annotate(text, (cx, cy), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                            fontsize=10.5)
-            bb = t.get_window_extent(renderer)
-            t.remove()
-            pad = 2 * pt_px
-            box = (bb.x0 - pad, bb.y0 - pad, bb.x1 + pad, bb.y1 + pad)
-            inside = (box[0] >= 0 and box[2] <= fig_w and box[1] >= ax_box.y0 and box[3] <= fig_h)
-            clashes = (0 if inside else 100) + _overlaps(box, blocked) + sum(_overlap(box, o) for o in placed)
-            gap = math.hypot(max(box[0] - px, 0, px - box[2]), max(box[1] - py, 0, py - box[3]))
-            score = (clashes, k >= len(near), gap)  # free first, then beside the point, then the closest
-            if best is None or score < best[0]:
-                best = (score, k, box)
-        _, k, box = best
-        dx, dy, ha, va = (near + far)[k]
-        leader = k >= len(near)
+        k, box = _best_spot(ax, renderer, text, (cx, cy), (px, py), spots, n_near, limits, blocked, placed)
+        dx, dy, ha, va = spots[k]
         ax.annotate(text, (cx, cy), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=10.5,
                     color=INK, zorder=7,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="#9AA0A6", lw=0.6, alpha=0.92),
                     arrowprops=dict(arrowstyle="-", color="#555555", lw=0.8, shrinkA=0, shrinkB=r * 0.8)
-                    if leader else None)
+                    if k >= n_near else None)
         placed.append(box)
     return obstacles + placed
 
 
-def _overlaps(a, boxes: np.ndarray) -> int:
-    """How many of ``boxes`` (rows x0, y0, x1, y1) overlap box ``a`` (``_overlap`` for many at once)."""
-    return int(np.count_nonzero(~((a[2] <= boxes[:, 0]) | (boxes[:, 2] <= a[0]) | (a[3] <= boxes[:, 1])
-                                  | (boxes[:, 3] <= a[1]))))
-
-
-def _overlap(a, b) -> bool:
-    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
-
-
-def _label_point(xy: np.ndarray) -> tuple[float, float]:
-    """A point well inside a ring (shapely's pole of inaccessibility; the centroid if shapely fails)."""
-    try:
-        from shapely import polylabel
-        from shapely.geometry import Polygon as ShapelyPolygon
-
-        poly = ShapelyPolygon(xy)
-        if not poly.is_valid:
-            poly = poly.buffer(0)
-        p = polylabel(poly, tolerance=10.0)
-        return float(p.x), float(p.y)
-    except Exception:  # noqa: BLE001 - a label position is never worth an error
-        return float(xy[:, 0].mean()), float(xy[:, 1].mean())
+def _best_spot(ax, renderer, text: str, at: tuple[float, float], at_px: tuple[float, float], spots: list,
+               n_near: int, limits: tuple[float, float, float], blocked: np.ndarray,
+               placed: list[geometry.Box]) -> tuple[int, geometry.Box]:
+    """The spot (index into ``spots``) for a label: the first that is free, else the one that clashes least
+    (leaving the figure, or above its bottom ``limits[2]``, counts 100), beside the points before further out,
+    then the closest to them; with the label's box (display pixels, 2 pt margin)."""
+    fig_w, fig_h, bottom = limits
+    pad = 2 * ax.figure.dpi / 72.0
+    px, py = at_px
+    best = None  # (score, k, box)
+    for k, (dx, dy, ha, va) in enumerate(spots):
+        t = ax.annotate(text, at, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=10.5)
+        bb = t.get_window_extent(renderer)
+        t.remove()
+        box = (bb.x0 - pad, bb.y0 - pad, bb.x1 + pad, bb.y1 + pad)
+        inside = box[0] >= 0 and box[2] <= fig_w and box[1] >= bottom and box[3] <= fig_h
+        clashes = (0 if inside else 100) + geometry.count_overlaps(box, blocked) \
+            + sum(geometry.boxes_overlap(box, o) for o in placed)
+        gap = math.hypot(max(box[0] - px, 0, px - box[2]), max(box[1] - py, 0, py - box[3]))
+        score = (clashes, k >= n_near, gap)  # free first, then beside the point, then the closest
+        if best is None or score < best[0]:
+            best = (score, k, box)
+    return best[1], best[2]
 
 
 def _scale_bar(ax) -> None:
@@ -497,6 +487,45 @@ def _decimal_year(d: pd.Timestamp) -> float:
     return d.year + (d.day_of_year - 1) / 366.0
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """The timeline's frame: years lo..hi drawn from x_lo to x_hi, the rows from the top (the phase sets shown,
+    then style.LANE_ORDER) with their heights and centres (y, downwards from 0 to -depth), and ``gap``, the least
+    distance in years between two markers sharing a sub-row."""
+
+    lo: int
+    hi: int
+    x_lo: float
+    x_hi: float
+    gap: float
+    phase_sets: list[str]
+    rows: list[str]
+    heights: dict[str, float]
+    centres: dict[str, float]
+    depth: float
+
+
+def _phases_in(phases: pd.DataFrame | None, phase_set: str, lo: int, hi: int) -> pd.DataFrame:
+    if phases is None or phases.empty:
+        return pd.DataFrame()
+    return phases[(phases["phase_set"] == phase_set) & (phases["end_year"] >= lo) & (phases["start_year"] <= hi)]
+
+
+def _timeline_rows(phases: pd.DataFrame | None, years: tuple[int, int]) -> _Rows:
+    lo, hi = int(min(years)), int(max(years))
+    span = hi - lo + 1
+    phase_sets = [s for s in ("terrorism", "response") if not _phases_in(phases, s, lo, hi).empty]
+    rows = [f"phase:{s}" for s in phase_sets] + list(style.LANE_ORDER)
+    heights = {r: (2.0 if r == "Incidents" else PHASE_ROW if r.startswith("phase:") else 1.0) for r in rows}
+    centres: dict[str, float] = {}
+    cursor = 0.0
+    for r in rows:
+        centres[r] = -(cursor + heights[r] / 2)
+        cursor += heights[r]
+    return _Rows(lo, hi, lo - 0.02 * span, hi + 1 + 0.02 * span, span / 95.0, phase_sets, rows, heights, centres,
+                 cursor)
+
+
 @_serialised
 def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFrame,
                  ban_counts: Mapping[str, int], years: tuple[int, int],
@@ -504,152 +533,169 @@ def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFr
     """Lanes of policy milestones (style.LANE_ORDER, incidents at the bottom), the approximate phases as bands at the
     top, court bans marked with the number of organisations they ban. Hollow markers: date known only to the month
     or year, or approximate; hollow stars: incidents whose victims are unknown."""
-    lo, hi = int(min(years)), int(max(years))
-    span = hi - lo + 1
-    x_lo, x_hi = lo - 0.02 * span, hi + 1 + 0.02 * span
-    gap = span / 95.0  # minimum distance between two markers sharing a sub-row (in years)
-    lanes = list(style.LANE_ORDER)
-    phase_sets = [s for s in ("terrorism", "response")
-                  if phases is not None and not phases.empty
-                  and not phases[(phases["phase_set"] == s) & (phases["end_year"] >= lo)
-                                 & (phases["start_year"] <= hi)].empty]
-    rows = [f"phase:{s}" for s in phase_sets] + lanes
-    heights = {r: (2.0 if r == "Incidents" else PHASE_ROW if r.startswith("phase:") else 1.0) for r in rows}
-    centres: dict[str, float] = {}
-    cursor = 0.0
-    for r in rows:
-        centres[r] = -(cursor + heights[r] / 2)
-        cursor += heights[r]
-
+    frame = _timeline_rows(phases, years)
     fig = _figure("timeline")
     ax = fig.add_axes(AX_TIMELINE)
-    ax.set_xlim(x_lo, x_hi)
-    ax.set_ylim(-cursor, 0)
-    for r in rows:  # lane separators
-        ax.axhline(centres[r] - heights[r] / 2, color="#D0D4D9", linewidth=0.8, zorder=0)
-    if phase_sets:
-        ax.axhline(centres[rows[len(phase_sets) - 1]] - PHASE_ROW / 2, color="#7A828C", linewidth=1.2, zorder=0)
+    ax.set_xlim(frame.x_lo, frame.x_hi)
+    ax.set_ylim(-frame.depth, 0)
+    for r in frame.rows:  # lane separators
+        ax.axhline(frame.centres[r] - frame.heights[r] / 2, color="#D0D4D9", linewidth=0.8, zorder=0)
+    if frame.phase_sets:
+        ax.axhline(frame.centres[frame.rows[len(frame.phase_sets) - 1]] - PHASE_ROW / 2, color="#7A828C",
+                   linewidth=1.2, zorder=0)
+    keyed = _draw_phases(ax, phases, frame)
+    _draw_policies(ax, policies, ban_counts, frame)
+    unit = _draw_incidents(ax, events, frame, incident_limit)
+    _timeline_axes(ax, frame)
+    _timeline_legend(fig, unit, keyed)
+    return _png(fig)
 
-    # Phases: bars in their set's row (overlapping phases alternate between two sub-rows), labelled inside
-    # the bar on one line, or on two smaller lines, or (when neither fits) by number with a key below.
-    years_per_pt = (x_hi - x_lo) / (AX_TIMELINE[2] * SIZES["timeline"][0] * 72)
+
+def _draw_phases(ax, phases: pd.DataFrame | None, frame: _Rows) -> list[str]:
+    """Phases: bars in their set's row (overlapping phases alternate between two sub-rows), labelled inside the bar
+    on one line, or on two smaller lines, or (when neither fits) by number; returns the key of the numbered ones."""
+    years_per_pt = (frame.x_hi - frame.x_lo) / (AX_TIMELINE[2] * SIZES["timeline"][0] * 72)
     keyed: list[str] = []
-    for s in phase_sets:
-        sub = phases[(phases["phase_set"] == s) & (phases["end_year"] >= lo) & (phases["start_year"] <= hi)]
-        sub = sub.sort_values(["start_year", "order"])
-        c = centres[f"phase:{s}"]
+    for s in frame.phase_sets:
+        sub = _phases_in(phases, s, frame.lo, frame.hi).sort_values(["start_year", "order"])
+        c = frame.centres[f"phase:{s}"]
         edge, fill = PHASE_COLOURS[s]
         last_end = -1e9
         alt = 0
         for r in sub.to_dict("records"):
-            x0 = max(float(r["start_year"]), x_lo)
-            x1 = min(float(r["end_year"]) + 1, x_hi)
+            x0 = max(float(r["start_year"]), frame.x_lo)
+            x1 = min(float(r["end_year"]) + 1, frame.x_hi)
             alt = 1 - alt if x0 < last_end else 0
             last_end = x1
             h = PHASE_ROW / 2 * 0.86
             y0 = c + 0.02 if alt == 0 else c - 0.02 - h
             ax.add_patch(Rectangle((x0, y0), x1 - x0, h, facecolor=fill, edgecolor=edge, linewidth=0.8,
                                    zorder=1))
-            label = _plain(r["label"])
-            width = x1 - x0
-            lines2 = _two_lines(label)
-            if len(label) * 10 * 0.56 * years_per_pt < width * 0.96:
-                text, size = label, 10
-            elif max(len(t) for t in lines2.split("\n")) * 8.5 * 0.56 * years_per_pt < width * 0.96:
-                text, size = lines2, 8.5
-            else:
-                keyed.append(f"{len(keyed) + 1}: {label}")
-                text, size = str(len(keyed)), 9
+            text, size = _phase_text(_plain(r["label"]), x1 - x0, years_per_pt, keyed)
             ax.text((x0 + x1) / 2, y0 + h / 2, text, ha="center", va="center", fontsize=size, color=INK,
                     zorder=2, linespacing=0.9)
+    return keyed
 
-    # Policy lanes.
-    pol = policies[policies["date"].dt.year.between(lo, hi)].copy() if policies is not None else pd.DataFrame()
-    if not pol.empty:
-        pol["lane"] = pol["category"].map(lambda c: style.POLICY_LANES.get(str(c), "Context"))
-        pol = pol.sort_values(["date", "policy_id"])
-    for lane in lanes:
-        if lane == "Incidents" or pol.empty:
-            continue
+
+def _phase_text(label: str, width: float, years_per_pt: float, keyed: list[str]) -> tuple[str, float]:
+    """The text of a phase bar ``width`` years wide, and its font size: the label on one line at 10 pt, or on two
+    at 8.5 pt, or else a number (the label is then added to ``keyed``)."""
+    lines2 = _two_lines(label)
+    if len(label) * 10 * 0.56 * years_per_pt < width * 0.96:
+        return label, 10
+    if max(len(t) for t in lines2.split("\n")) * 8.5 * 0.56 * years_per_pt < width * 0.96:
+        return lines2, 8.5
+    keyed.append(f"{len(keyed) + 1}: {label}")
+    return str(len(keyed)), 9
+
+
+def _draw_policies(ax, policies: pd.DataFrame | None, ban_counts: Mapping[str, int], frame: _Rows) -> None:
+    """Policy milestones in their lanes, spread over sub-rows; hollow when the date is imprecise; court bans carry
+    the number of organisations they ban."""
+    pol = (policies[policies["date"].dt.year.between(frame.lo, frame.hi)].copy() if policies is not None
+           else pd.DataFrame())
+    if pol.empty:
+        return
+    pol["lane"] = pol["category"].map(lambda c: style.POLICY_LANES.get(str(c), "Context"))
+    pol = pol.sort_values(["date", "policy_id"])
+    for lane in style.LANE_ORDER:
         sub = pol[pol["lane"] == lane]
-        if sub.empty:
+        if lane == "Incidents" or sub.empty:
             continue
         xs = [_decimal_year(d) for d in sub["date"]]
-        offs = tl.centre_out_offsets(tl.sub_rows(xs, gap, 3), 0.5 * 0.62)
+        offs = tl.centre_out_offsets(tl.sub_rows(xs, frame.gap, 3), 0.5 * 0.62)
         colour = style.LANE_COLOURS[lane]
         marker = MPL_MARKERS[style.LANE_SYMBOLS[lane]]
+        y = frame.centres[lane]
         for x, off, r in zip(xs, offs, sub.to_dict("records")):
             hollow = r["date_precision"] in IMPRECISE or style.LANE_SYMBOLS[lane] == "circle-open"
-            ax.plot([x], [centres[lane] + off], marker=marker, markersize=9 if marker != "X" else 10,
+            ax.plot([x], [y + off], marker=marker, markersize=9 if marker != "X" else 10,
                     markerfacecolor="white" if hollow else colour, markeredgecolor=colour,
                     markeredgewidth=1.6, linestyle="", zorder=4)
             n_banned = ban_counts.get(str(r["policy_id"]), 0)
             if n_banned:
-                ax.text(x, centres[lane] + off + 0.2, str(n_banned), ha="center", va="bottom", fontsize=9,
-                        color=INK, zorder=5)
+                ax.text(x, y + off + 0.2, str(n_banned), ha="center", va="bottom", fontsize=9, color=INK, zorder=5)
 
-    # Incidents: filled stars sized by victims killed, hollow stars of fixed size where unknown.
-    in_years = events["date"].dt.year.between(lo, hi).fillna(False).to_numpy(bool) \
+
+def _draw_incidents(ax, events: pd.DataFrame | None, frame: _Rows, incident_limit: int) -> str | None:
+    """Incidents in their lane: stars one by one, or (more than ``incident_limit`` in the years) circles per period;
+    returns the period's unit when binned, else None."""
+    in_years = events["date"].dt.year.between(frame.lo, frame.hi).fillna(False).to_numpy(bool) \
         if events is not None and not events.empty else np.zeros(0, bool)
-    binned = int(in_years.sum()) > incident_limit
-    if binned:  # too many to draw one by one: one circle per period, area ~ incidents (3 columns, not the rows)
-        unit = tl.bin_unit((lo, hi))
+    if int(in_years.sum()) > incident_limit:  # one circle per period, area ~ incidents (3 columns, not the rows)
+        unit = tl.bin_unit((frame.lo, frame.hi))
         bins = tl.incident_bins(events.loc[in_years, ["date", "killed", "date_precision"]], unit)
         most = int(bins["incidents"].max())
         xs = np.array([_decimal_year(d) for d in bins["mid"]])
         diam = np.maximum(4.0, 22.0 * np.sqrt(bins["incidents"].to_numpy(float) / max(1, most)))
-        ax.scatter(xs, np.full(len(xs), centres["Incidents"]), s=diam ** 2, c=INK, alpha=0.45,
+        ax.scatter(xs, np.full(len(xs), frame.centres["Incidents"]), s=diam ** 2, c=INK, alpha=0.45,
                    edgecolors=INK, linewidths=0.8, zorder=4)
-        ev = pd.DataFrame()
-    else:
-        ev = events[in_years].sort_values(["date", "event_id"]) if in_years.any() else pd.DataFrame()
-    if not ev.empty:
-        xs = [_decimal_year(d) for d in ev["date"]]
-        offs = tl.centre_out_offsets(tl.sub_rows(xs, gap * 1.2, 5), 1.0 * 0.62)
-        c = centres["Incidents"]
-        for x, off, r in zip(xs, offs, ev.to_dict("records")):
-            if is_blank(r["killed"]):
-                ax.plot([x], [c + off], marker="*", markersize=13, markerfacecolor="white",
-                        markeredgecolor=INK, markeredgewidth=1.3, linestyle="", zorder=4)
-            else:
-                size = 8 + 3.0 * math.sqrt(int(r["killed"]))
-                ax.plot([x], [c + off], marker="*", markersize=size, markerfacecolor=INK,
-                        markeredgecolor="white", markeredgewidth=0.5, linestyle="", zorder=4)
+        return unit
+    if in_years.any():
+        _draw_incident_stars(ax, events[in_years].sort_values(["date", "event_id"]), frame)
+    return None
 
-    # Lane names as y labels, each with its marker in the legend below.
-    ax.set_yticks([centres[r] for r in rows])
-    ax.set_yticklabels([PHASE_NAMES[r.split(":", 1)[1]] if r.startswith("phase:") else r.replace(
-        "amendments and decrees", "amendments,\ndecrees").replace("International agreements",
-                                                                 "International\nagreements")
-        for r in rows], fontsize=11.5, linespacing=0.95)
+
+def _draw_incident_stars(ax, ev: pd.DataFrame, frame: _Rows) -> None:
+    """Filled stars sized by victims killed, hollow stars of fixed size where unknown."""
+    xs = [_decimal_year(d) for d in ev["date"]]
+    offs = tl.centre_out_offsets(tl.sub_rows(xs, frame.gap * 1.2, 5), 1.0 * 0.62)
+    c = frame.centres["Incidents"]
+    for x, off, r in zip(xs, offs, ev.to_dict("records")):
+        if is_blank(r["killed"]):
+            ax.plot([x], [c + off], marker="*", markersize=13, markerfacecolor="white",
+                    markeredgecolor=INK, markeredgewidth=1.3, linestyle="", zorder=4)
+        else:
+            size = 8 + 3.0 * math.sqrt(int(r["killed"]))
+            ax.plot([x], [c + off], marker="*", markersize=size, markerfacecolor=INK,
+                    markeredgecolor="white", markeredgewidth=0.5, linestyle="", zorder=4)
+
+
+def _row_name(row: str) -> str:
+    if row.startswith("phase:"):
+        return PHASE_NAMES[row.split(":", 1)[1]]
+    return row.replace("amendments and decrees", "amendments,\ndecrees").replace("International agreements",
+                                                                                "International\nagreements")
+
+
+def _timeline_axes(ax, frame: _Rows) -> None:
+    """Lane names as y labels (each lane's marker is in the legend below) and a year axis."""
+    ax.set_yticks([frame.centres[r] for r in frame.rows])
+    ax.set_yticklabels([_row_name(r) for r in frame.rows], fontsize=11.5, linespacing=0.95)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
+    span = frame.hi - frame.lo + 1
     step = 1 if span <= 12 else 2 if span <= 26 else 5
-    ticks = [y for y in range(lo, hi + 2) if (y - lo) % step == 0]
+    ticks = [y for y in range(frame.lo, frame.hi + 2) if (y - frame.lo) % step == 0]
     ax.set_xticks(ticks)
     ax.set_xticklabels([str(t) for t in ticks])
     ax.grid(axis="x", color="#E3E6EA", linewidth=0.8)
     ax.set_axisbelow(True)
 
+
+def _timeline_legend(fig: Figure, unit: str | None, keyed: list[str]) -> None:
+    """The markers' key; ``unit``: the period the incidents are counted per (None: drawn one by one); ``keyed``:
+    the phases too narrow for their name, numbered in the bar and named here."""
     handles = [
         Line2D([], [], marker="s", linestyle="", markersize=8, markerfacecolor="white",
                markeredgecolor="#444444", markeredgewidth=1.5, label="hollow: date month/year only or approx."),
         Line2D([], [], marker="X", linestyle="", markersize=9, markerfacecolor=VERMILLION,
                markeredgecolor=VERMILLION, label="court ban or ruling (n: organisations banned)"),
-        Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor=INK, markeredgecolor="white",
-               label="incident (size: victims killed)"),
-        Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor="white", markeredgecolor=INK,
-               label="incident, victims unknown"),
     ]
-    if binned:
-        handles[2:] = [Line2D([], [], marker="o", linestyle="", markersize=12, markerfacecolor=INK, alpha=0.45,
-                              markeredgecolor=INK,
-                              label=f"incidents per {unit} (area: number)")]
-    if keyed:  # phases too narrow for their name: numbered in the bar, named here
+    if unit is None:
+        handles += [
+            Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor=INK, markeredgecolor="white",
+                   label="incident (size: victims killed)"),
+            Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor="white", markeredgecolor=INK,
+                   label="incident, victims unknown"),
+        ]
+    else:
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=12, markerfacecolor=INK, alpha=0.45,
+                              markeredgecolor=INK, label=f"incidents per {unit} (area: number)"))
+    if keyed:
         handles.append(Line2D([], [], linestyle="", label="Phases: " + "; ".join(keyed)))
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.005, -0.012), ncol=4, frameon=False,
                fontsize=10.5, handletextpad=0.2, columnspacing=1.2)
-    return _png(fig)
 
 
 # ============================================================================================== statistics

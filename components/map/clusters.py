@@ -1,0 +1,194 @@
+"""Where the filtered incidents are and where they pile up: which incidents can be drawn (both coordinates), the
+incidents drawn at one point, the groups that overlap at the starting zoom, and, above ``POINT_LIMIT`` located
+incidents, their counts per grid cell of ``CELL_DEG`` degrees (``Aggregation``); with the sentences that say so.
+Coordinates are never changed: this only describes them. Pure code: no Streamlit, no I/O."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from components.map import geometry
+
+# Above this many located incidents in the filter the map draws grid cells instead of individual incidents.
+POINT_LIMIT = 3000
+CELL_DEG = 0.5  # side of a grid cell, in degrees of latitude and longitude
+
+# Points closer than this (in degrees of longitude; latitude scaled by 1/cos) overlap at the starting zoom.
+OVERLAP_DEG = 0.6
+
+
+# ------------------------------------------------------------------ located incidents
+
+def located_mask(events: pd.DataFrame) -> pd.Series:
+    """Incidents that have both coordinates (the others cannot be drawn)."""
+    return (events["latitude"].notna() & events["longitude"].notna()).astype(bool)
+
+
+def unlocated(events: pd.DataFrame) -> pd.DataFrame:
+    """Incidents without coordinates: not drawn; the page lists them."""
+    return events[~located_mask(events)]
+
+
+def colocated(events: pd.DataFrame) -> list[dict]:
+    """Groups of two or more incidents drawn at exactly the same point, largest first:
+    [{"place": "Almaty", "latitude": .., "longitude": .., "n": 5}, ...]."""
+    located = events[located_mask(events)]
+    if located.empty:
+        return []
+    keys = pd.DataFrame({"latitude": located["latitude"].to_numpy(float),
+                         "longitude": located["longitude"].to_numpy(float)})
+    shared = keys[keys.duplicated(keep=False)]  # only points holding two or more incidents
+    if shared.empty:
+        return []
+    places = located["place"].astype(str).to_numpy(object)[shared.index.to_numpy()]
+    out = []
+    for (lat, lon), idx in shared.groupby(["latitude", "longitude"], sort=False).indices.items():
+        names = list(dict.fromkeys(places[idx]))
+        out.append({"place": " / ".join(names), "latitude": float(lat), "longitude": float(lon), "n": int(len(idx))})
+    return sorted(out, key=lambda g: (-g["n"], g["place"]))
+
+
+def colocated_sentence(groups: list[dict]) -> str:
+    """'Almaty: 5 incidents at one point; Aktobe: 4 incidents at one point' (empty when none overlap)."""
+    return "; ".join(f"{g['place']}: {g['n']} incidents at one point" for g in groups)
+
+
+# ------------------------------------------------------------------ overlap at the starting zoom
+
+def _points(located: pd.DataFrame) -> pd.DataFrame:
+    """Distinct coordinates of located incidents, sorted: latitude, longitude, n incidents there, place (the most
+    frequent place name at the point; ties by name)."""
+    df = pd.DataFrame({"latitude": located["latitude"].to_numpy(float),
+                       "longitude": located["longitude"].to_numpy(float),
+                       "place": located["place"].astype(str).to_numpy(object)})
+    per_place = df.groupby(["latitude", "longitude", "place"], sort=False).size().rename("k").reset_index()
+    per_place = per_place.sort_values(["latitude", "longitude", "k", "place"], ascending=[True, True, False, True],
+                                      kind="stable")
+    pts = per_place.drop_duplicates(["latitude", "longitude"]).drop(columns="k").reset_index(drop=True)
+    pts["n"] = per_place.groupby(["latitude", "longitude"], sort=True)["k"].sum().to_numpy()
+    return pts
+
+
+def nearby_clusters(events: pd.DataFrame, threshold_deg: float = OVERLAP_DEG) -> list[dict]:
+    """Groups of two or more located incidents that overlap on the map at the starting zoom (same point, or points
+    closer than ``threshold_deg``; single linkage), largest first. Each: place (the point with most incidents),
+    latitude/longitude of that point, n incidents, points (distinct coordinates), at_anchor (incidents at that
+    point), radius_km (farthest point from it). Coordinates are never changed: this only describes the overlap."""
+    located = events[located_mask(events)]
+    if located.empty:
+        return []
+    pts = _points(located)
+    pts["group"] = geometry.overlap_groups(pts["latitude"].to_numpy(float), pts["longitude"].to_numpy(float),
+                                           threshold_deg)
+    out = []
+    for _, members in pts.groupby("group", sort=False):
+        n = int(members["n"].sum())
+        if n < 2:
+            continue
+        anchor = members.sort_values(["n", "place"], ascending=[False, True], kind="stable").iloc[0]
+        radius = max(geometry.km(anchor["latitude"], anchor["longitude"], la, lo)
+                     for la, lo in zip(members["latitude"], members["longitude"], strict=True))
+        out.append({"place": anchor["place"], "latitude": float(anchor["latitude"]),
+                    "longitude": float(anchor["longitude"]), "n": n, "points": len(members),
+                    "at_anchor": int(anchor["n"]), "radius_km": radius})
+    return sorted(out, key=lambda c: (-c["n"], c["place"]))
+
+
+def nearby_sentence(clusters: list[dict]) -> str:
+    """'9 incidents within 20 km of Almaty (5 at one point)' for the clusters of several points (empty if none)."""
+    parts = []
+    for c in clusters:
+        if c["points"] < 2:
+            continue
+        km = max(5, int(math.ceil(c["radius_km"] / 5.0) * 5))
+        at_one = f" ({c['at_anchor']} at one point)" if c["at_anchor"] > 1 else ""
+        parts.append(f"{c['n']} incidents within {km} km of {c['place']}{at_one}")
+    return "; ".join(parts)
+
+
+# ------------------------------------------------------------------ grid cells (large filters)
+
+def deg_text(value: float) -> str:
+    """An angle for a sentence: '0.5°'."""
+    return f"{value:g}\u00b0"
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """How the map draws the filtered incidents: individually, or (above ``limit`` located incidents) as ``cells``
+    grid cells of ``cell_deg`` degrees."""
+
+    located: int
+    cells: int = 0
+    cell_deg: float = CELL_DEG
+    limit: int = POINT_LIMIT
+
+    @property
+    def aggregated(self) -> bool:
+        return self.located > self.limit
+
+    def sentence(self) -> str:
+        """'93,000 incidents shown as 22 grid cells of 0.5°; narrow the filters below 3,000 to see individual
+        incidents' (empty when the incidents are drawn one by one)."""
+        if not self.aggregated:
+            return ""
+        return (f"{self.located:,} incidents shown as {self.cells:,} grid cell{'s' if self.cells != 1 else ''} of "
+                f"{deg_text(self.cell_deg)}; narrow the filters below {self.limit:,} to see individual incidents")
+
+
+def aggregation(events: pd.DataFrame, limit: int = POINT_LIMIT, cell_deg: float = CELL_DEG) -> Aggregation:
+    """Whether (and into how many cells) the map aggregates these filtered incidents."""
+    n = int(located_mask(events).sum())
+    if n <= limit:
+        return Aggregation(n, 0, cell_deg, limit)
+    return Aggregation(n, len(grid_cells(events, cell_deg)), cell_deg, limit)
+
+
+def grid_cells(events: pd.DataFrame, cell_deg: float = CELL_DEG) -> pd.DataFrame:
+    """Located incidents counted per grid cell of ``cell_deg`` degrees (cells aligned on multiples of it), one row
+    per cell holding at least one incident: south, west (the cell's corner), latitude, longitude (its centre),
+    incidents, killed_known (sum of the known victims-killed figures), n_known, n_unknown (incidents with no
+    figure). Sorted by incidents, most first, then by position."""
+    mask = located_mask(events).to_numpy(bool)  # columns picked one by one: no copy of the whole table
+    lat = events["latitude"].to_numpy(float)[mask]
+    lon = events["longitude"].to_numpy(float)[mask]
+    killed = events["killed"][mask]
+    df = pd.DataFrame({"iy": np.floor(lat / cell_deg).astype("int64"), "ix": np.floor(lon / cell_deg).astype("int64"),
+                       "known": killed.notna().to_numpy(bool), "killed": killed.fillna(0).to_numpy("int64")})
+    g = df.groupby(["iy", "ix"], sort=True)
+    cells = pd.DataFrame({"incidents": g.size(), "n_known": g["known"].sum(), "killed_known": g["killed"].sum()})
+    cells = cells.reset_index()
+    cells["n_unknown"] = cells["incidents"] - cells["n_known"]
+    cells["south"] = cells["iy"] * cell_deg
+    cells["west"] = cells["ix"] * cell_deg
+    cells["latitude"] = cells["south"] + cell_deg / 2
+    cells["longitude"] = cells["west"] + cell_deg / 2
+    cells = cells.sort_values(["incidents", "iy", "ix"], ascending=[False, True, True], kind="stable")
+    return cells[["south", "west", "latitude", "longitude", "incidents", "killed_known", "n_known", "n_unknown"]
+                 ].reset_index(drop=True)
+
+
+def cell_victims_text(incidents: int, killed_known: int, n_known: int, n_unknown: int) -> str:
+    """'1,234 incidents; at least 456 victims killed; 78 with no figure' (unknown never read as 0)."""
+    head = f"{incidents:,} incident{'s' if incidents != 1 else ''}"
+    if not n_known:
+        return f"{head}; victims killed unknown (no figure for {'it' if incidents == 1 else 'any of them'})"
+    noun = "victim" if killed_known == 1 else "victims"
+    if n_unknown:
+        return f"{head}; at least {killed_known:,} {noun} killed; {n_unknown:,} with no figure"
+    return f"{head}; {killed_known:,} {noun} killed"
+
+
+def compact_count(n: int) -> str:
+    """A count for a small label: 950, 1.2k, 12k, 1.3M."""
+    if n < 1000:
+        return str(n)
+    if n < 10_000:
+        return f"{n / 1000:.1f}k".replace(".0k", "k")
+    if n < 1_000_000:
+        return f"{round(n / 1000)}k"
+    return f"{n / 1e6:.1f}M".replace(".0M", "M")

@@ -1,0 +1,200 @@
+"""Region shading: what the filtered incidents say about each region (``RegionFigure``), the classes of the shading
+(``ShadeClass``), each region's colour and state (a value, unknown, no incident, outside the region filter) and its
+tooltip, written into a copy of the boundary GeoJSON for the regions layer. A region whose incidents all lack a
+victim figure reads "unknown", never 0. Pure code: no Streamlit, no I/O."""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from components.figures import style
+from components.map.geometry import region_name
+
+SHADE_OPTIONS = {"incidents": "Incidents", "victims": "Victims killed"}
+DEFAULT_SHADE = "incidents"
+
+REGION_OUTLINE_RGB = (60, 60, 60)
+NO_INCIDENT_RGB = style.NO_DATA_RGB  # no incident in the filtered set
+UNKNOWN_VICTIMS_RGB = (190, 190, 190)  # incidents, but none with a victim figure
+OUTSIDE_FILTER_RGB = (255, 255, 255)  # region not in the region filter
+OUTSIDE_FILTER_LINE_RGB = (160, 160, 160)  # ... drawn with a fainter outline
+BASEMAP_REGION_ALPHA = 150
+
+
+@dataclass(frozen=True)
+class ShadeClass:
+    """One step of the region shading: values lo..hi (inclusive) drawn in rgb."""
+
+    lo: int
+    hi: int
+    rgb: tuple[int, int, int]
+
+    @property
+    def label(self) -> str:
+        return str(self.lo) if self.lo == self.hi else f"{self.lo}-{self.hi}"
+
+    def contains(self, value: int) -> bool:
+        return self.lo <= value <= self.hi
+
+
+@dataclass(frozen=True)
+class RegionFigure:
+    """What the filtered incidents say about one region."""
+
+    region: str
+    incidents: int
+    killed_known: int  # sum of the known figures
+    n_killed_known: int
+    n_killed_unknown: int
+    in_filter: bool = True
+
+    def value(self, shade_by: str) -> int | None:
+        """The number the region is shaded by; None when unknown (or when there is nothing to count)."""
+        if shade_by == "incidents":
+            return self.incidents
+        return self.killed_known if self.n_killed_known else None
+
+    @property
+    def killed_text(self) -> str:
+        """'12 victims killed', 'at least 12 victims killed; 2 incidents with no figure', 'victims killed: unknown
+        (no figure for any of its 3 incidents)', 'no incident'."""
+        if not self.incidents:
+            return "no incident"
+        k = self.n_killed_unknown
+        if not self.n_killed_known:
+            return ("victims killed: unknown (no figure for its incident)" if k == 1
+                    else f"victims killed: unknown (no figure for any of its {k} incidents)")
+        noun = "victim" if self.killed_known == 1 else "victims"
+        if k:
+            return (f"at least {self.killed_known} {noun} killed; {k} incident{'s' if k != 1 else ''} "
+                    "with no figure")
+        return f"{self.killed_known} {noun} killed"
+
+
+def region_figures(events: pd.DataFrame, regions: Collection[str],
+                   region_filter: Collection[str] = ()) -> dict[str, RegionFigure]:
+    """Incidents and victims killed per region (every region named, with zeros where no incident)."""
+    killed = events["killed"]
+    by = pd.DataFrame({"region": events["region"].astype(object).to_numpy(),
+                       "known": killed.notna().to_numpy(bool),
+                       "killed": killed.fillna(0).to_numpy("int64")}).groupby("region", sort=False)
+    table = pd.DataFrame({"n": by.size(), "known": by["known"].sum(), "killed": by["killed"].sum()})
+    out = {}
+    for region in regions:
+        n, known, total = (int(table.at[region, c]) for c in ("n", "known", "killed")) if region in table.index \
+            else (0, 0, 0)
+        out[region] = RegionFigure(region=region, incidents=n, killed_known=total, n_killed_known=known,
+                                   n_killed_unknown=n - known, in_filter=not region_filter or region in region_filter)
+    return out
+
+
+def shade_classes(values: Collection[int], shade_by: str = DEFAULT_SHADE) -> list[ShadeClass]:
+    """Classes for the shading, from the values present: at most 4 (incidents) or 3 (victims, above the 0 class)
+    equal-width integer steps. Victims killed = 0 has its own class."""
+    vals = [int(v) for v in values if v is not None]
+    blues = style.SEQUENTIAL_REGION_RAMP
+    classes: list[ShadeClass] = []
+    # The darkest shade is left out so that the points stay visible on every region. The lightest is left out too:
+    # it cannot be told from the grey of 'no incident'.
+    available = list(range(1, len(blues) - 1))  # indices of blues for positive values
+    if shade_by == "victims":
+        if 0 in vals:
+            classes.append(ShadeClass(0, 0, blues[1]))
+        available = available[1:]
+    top = max([v for v in vals if v > 0], default=0)
+    if top == 0:
+        return classes
+    n = min(len(available), top)
+    step = math.ceil(top / n)
+    n = math.ceil(top / step)
+    picks = [available[-1]] if n == 1 else [available[round(i * (len(available) - 1) / (n - 1))] for i in range(n)]
+    for i in range(n):
+        lo, hi = i * step + 1, min(top, (i + 1) * step)
+        classes.append(ShadeClass(lo, hi, blues[picks[i]]))
+    return classes
+
+
+def shade_rgb(value: int | None, classes: list[ShadeClass]) -> tuple[int, int, int]:
+    """The colour of the class holding ``value`` (the 'no incident' grey if none does)."""
+    for c in classes:
+        if value is not None and c.contains(value):
+            return c.rgb
+    return NO_INCIDENT_RGB
+
+
+def region_tooltip(fig: RegionFigure) -> str:
+    """Plain text shown on hover over a region."""
+    if not fig.in_filter:
+        return f"{fig.region}\nOutside the region filter.\nClick to show only this region."
+    noun = "incident" if fig.incidents == 1 else "incidents"
+    lines = [fig.region, f"{fig.incidents} {noun} in the current filter"]
+    if fig.incidents:
+        lines.append(fig.killed_text[0].upper() + fig.killed_text[1:])
+    lines.append("Click to show only this region.")
+    return "\n".join(lines)
+
+
+def _shading(events: pd.DataFrame, features: list[Mapping], shade_by: str,
+             region_filter: Collection[str]) -> tuple[dict[str, RegionFigure], list[ShadeClass]]:
+    """The figures of the regions the features outline, and the shading classes of the values present."""
+    figures = region_figures(events, [region_name(f) for f in features], region_filter)
+    classes = shade_classes([f.value(shade_by) for f in figures.values() if f.incidents and f.in_filter], shade_by)
+    return figures, classes
+
+
+def _colour(fig: RegionFigure, value: int | None, classes: list[ShadeClass]) -> tuple[tuple[int, int, int], str]:
+    """A region's fill and its state: 'outside filter', 'no incident', 'unknown' or 'value'."""
+    if not fig.in_filter:
+        return OUTSIDE_FILTER_RGB, "outside filter"
+    if not fig.incidents:
+        return NO_INCIDENT_RGB, "no incident"
+    if value is None:
+        return UNKNOWN_VICTIMS_RGB, "unknown"
+    return shade_rgb(value, classes), "value"
+
+
+def shade_states(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = DEFAULT_SHADE,
+                 region_filter: Collection[str] = ()) -> tuple[list[ShadeClass], set[str]]:
+    """The shading classes and the states the regions are drawn in (what the legend lists), without building the
+    layer's GeoJSON."""
+    features = list((boundaries or {}).get("features", []))
+    figures, classes = _shading(events, features, shade_by, region_filter)
+    states = set()
+    for fig in (figures[region_name(f)] for f in features):
+        states.add(_colour(fig, fig.value(shade_by) if fig.incidents else None, classes)[1])
+    return classes, states
+
+
+def region_layer_data(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = DEFAULT_SHADE,
+                      region_filter: Collection[str] = (), basemap: bool = False) -> dict:
+    """The boundary GeoJSON (copied, never modified) with each feature's properties extended by the figures, the
+    fill colour and the tooltip. ``shade`` is the value the region is shaded by (None: unknown or no incident)."""
+    collection = {"type": "FeatureCollection", "features": []}
+    if not boundaries:
+        return collection
+    features = copy.deepcopy(list(boundaries.get("features", [])))
+    figures, classes = _shading(events, features, shade_by, region_filter)
+    alpha = BASEMAP_REGION_ALPHA if basemap else 255
+    for feature in features:
+        fig = figures[region_name(feature)]
+        value = fig.value(shade_by) if fig.incidents else None
+        rgb, state = _colour(fig, value, classes)
+        feature["properties"] = {
+            **(feature.get("properties") or {}),
+            "incidents": fig.incidents,
+            "killed_known": fig.killed_known,
+            "killed_unknown_incidents": fig.n_killed_unknown,
+            "killed_text": fig.killed_text,
+            "shade": value,
+            "shade_state": state,
+            "fill": [*rgb, alpha],
+            "line": [*(OUTSIDE_FILTER_LINE_RGB if state == "outside filter" else REGION_OUTLINE_RGB), 255],
+            "tooltip": region_tooltip(fig),
+        }
+        collection["features"].append(feature)
+    return collection
