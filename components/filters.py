@@ -201,3 +201,21 @@ def url_problems(raw: Mapping[str, list[str]], vocab: Mapping[str, tuple[str, ..
                  page_keys: Mapping[str, tuple[str, ...] | None]) -> list[str]:
     """The notices of ``parse_link`` alone."""
     return parse_link(raw, vocab, page_keys)[1]
+
+
+# The perpetrator list offers at most this many groups (the most frequent) plus every group of the curated data: a
+# large imported dataset can name tens of thousands, more than a drop-down can usefully hold or send on each rerun.
+PERPETRATOR_OPTIONS = 500
+
+
+def perpetrator_offer(events: pd.DataFrame, perpetrators: tuple[str, ...],
+                      limit: int = PERPETRATOR_OPTIONS) -> tuple[str, ...]:
+    """The groups the perpetrator filter offers: all of ``perpetrators`` (most frequent first), or beyond ``limit``
+    the first ``limit`` and every group named by a curated incident."""
+    if len(perpetrators) <= limit:
+        return perpetrators
+    curated = events["perpetrator_group"]
+    if "source_format" in events:
+        curated = curated[events["source_format"].astype(object) == "curated"]
+    keep = set(perpetrators[:limit]) | set(curated.dropna().astype(str))
+    return tuple(p for p in perpetrators if p in keep)

@@ -127,3 +127,12 @@ def escape_html(text: object) -> str:
     characters backslash-escaped, leaving '&', '#' and ';' so that the entities still work."""
     escaped = str(markupsafe.escape("" if text is None else str(text)))
     return _AUTOLINK.sub("\u2060", escaped).translate(_MD_ESCAPES_KEEP_ENTITIES)
+
+
+COORD_WORDS = {"site": "incident site", "settlement": "centre of the named settlement, not the exact site",
+               "area": "rough location within the area"}
+
+
+def or_unknown(value: object, unknown: str = "unknown") -> str:
+    """The value as text, or ``unknown`` when it is blank."""
+    return unknown if is_blank(value) else str(value)

@@ -40,9 +40,14 @@ pages = [
     st.Page(PAGES_DIR / "import_data.py", title="Import your data", icon=":material/upload_file:", url_path="import"),
     st.Page(PAGES_DIR / "data_pack.py", title="Data pack checks", icon=":material/fact_check:", url_path="data"),
 ]
-page = st.navigation(pages, position="hidden" if present.presenting() else "sidebar")
-
+# Streamlit's own menu is hidden: its links carry no query parameters, and now and then (Streamlit 1.67) the bound
+# filters were not written back into the new page's address. Our links (frame.page_links) carry the filters.
+page = st.navigation(pages, position="hidden")
+menu = st.sidebar.container()
 st.session_state["filters"] = frame.sidebar_filters(pack)
+if not present.presenting():
+    with menu:
+        frame.page_links(pack, [p for p in pages if p.visibility != "hidden"])
 with st.sidebar:
     present.toggle()
 briefing_ui.sidebar_control(pack, st.session_state["filters"])

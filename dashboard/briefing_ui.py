@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from components import briefing
 from components.filters import Filters
 from components.pack.load import DataPack
+from dashboard import data
 
 _PREPARED = "_briefing_prepared"  # ((data key, filters key), view url, {'pptx': bytes, 'pdf': bytes})
 
@@ -29,7 +29,7 @@ def view_url() -> str:
 
 def _prepare(pack: DataPack, filters: Filters, url: str) -> None:
     with st.spinner("Preparing the briefing pack…"):
-        files = briefing.build_pack(pack, filters, date.today(), url)
+        files = data.briefing_files(pack, filters.key(), date.today(), url)
     st.session_state[_PREPARED] = (_key(pack, filters), url, files)
 
 

@@ -1,4 +1,7 @@
-"""All cached loaders of the app live here."""
+"""Every cache of the app, in one place: the data pack and the store (st.cache_resource), the incidents of a filter,
+the memo of view models and figures (cachetools), the Arrow forms of tables, and the briefing pack. Pages read
+views through the typed accessors at the end; every key names the pack by its ``data_dir``, which names the
+imported datasets switched on by their fingerprints, so nothing stale is ever served."""
 
 from __future__ import annotations
 
@@ -7,14 +10,30 @@ import os
 import threading
 import weakref
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from cachetools import LRUCache
 
-from components.filters import RECORD_ONLY_COLUMNS, Filters
+from components import briefing
+from components.figures import slides, yearly
+from components.figures import statistics as sc
+from components.figures import timeline as tl
+from components.filters import KEY_PERPETRATORS, Filters, vocabulary
+from components.filters import perpetrator_offer as perpetrator_offer_of
 from components.imports import store as store_mod
+from components.map import layers
+from components.map import table as map_table_of
 from components.pack.load import DEFAULT_DATA_DIR, DataPack, load_datapack
+from components.views import details as details_view
+from components.views import map as map_model
+from components.views import overview as overview_view
+from components.views import sources as sources_view
+from components.views import statistics as stats_view
+from components.views import timeline as timeline_view
+from components.views.base import events_in
 
 # A different data pack can be served by pointing KZ_DATA_DIR at it (the tests use this for broken copies).
 DATA_DIR_ENV = "KZ_DATA_DIR"
@@ -44,46 +63,42 @@ _MEMO: LRUCache = LRUCache(maxsize=MEMO_ENTRIES)
 _MEMO_LOCK = threading.Lock()
 
 
-def _filter_view(key: tuple, events: pd.DataFrame) -> pd.DataFrame:
-    view = events.drop(columns=[c for c in RECORD_ONLY_COLUMNS if c in events])  # shares the data: no copy
-    return Filters.from_key(key).apply(view)
-
-
-# Filtered copies of the incidents, shared by the page, its view builders and every session with the same filter.
+# Filtered copies of the incidents, shared by the page, its view models and every session with the same filter.
 # Large tables keep one copy at a time: with a million imported rows a page used to make three copies of up to
 # 250 MB each. Small ones (the curated pack, modest imports) keep many, so going back to a filter costs nothing.
 LARGE_TABLE_ROWS = 50_000
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def _filtered_large(path: str, key: tuple, _events: pd.DataFrame) -> pd.DataFrame:
-    return _filter_view(key, _events)
+def _filtered_large(path: str, key: tuple, _pack: DataPack) -> pd.DataFrame:
+    """The incidents of a filter on a large pack (one kept)."""
+    return events_in(_pack, Filters.from_key(key))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _filtered_small(path: str, key: tuple, _events: pd.DataFrame) -> pd.DataFrame:
-    return _filter_view(key, _events)
+def _filtered_small(path: str, key: tuple, _pack: DataPack) -> pd.DataFrame:
+    """The incidents of a filter on a small pack (many kept)."""
+    return events_in(_pack, Filters.from_key(key))
 
 
 def filtered_events(pack: DataPack, key: tuple) -> pd.DataFrame:
-    """The incidents of ``pack`` in the filter ``key`` (``Filters.key()``), for the views: every column except
-    RECORD_ONLY_COLUMNS; read-only, shared by every caller with the same filter."""
-    events = pack.tables["events"]
-    cached = _filtered_large if len(events) > LARGE_TABLE_ROWS else _filtered_small
-    return cached(pack.data_dir, key, events)
+    """The incidents of ``pack`` in the filter ``key`` (``Filters.key()``), as ``views.base.events_in`` gives them;
+    read-only, shared by every caller with the same filter."""
+    cached = _filtered_large if len(pack.tables["events"]) > LARGE_TABLE_ROWS else _filtered_small
+    return cached(pack.data_dir, key, pack)
 
 
-def memo(builder: Callable, pack: DataPack, *args):
+def memo(builder: Callable, pack: DataPack, *args, cache: LRUCache = _MEMO):
     """``builder(pack, *args)`` computed once per data pack and hashable arguments, shared by all sessions: use it
     for pure view builders (figures, decks, summaries) and treat what it returns as read-only."""
     key = (builder.__module__, builder.__qualname__, pack.data_dir, args)
     with _MEMO_LOCK:
-        hit = _MEMO.get(key, _MISSING)  # get() counts as a use: the entry moves to the recent end
+        hit = cache.get(key, _MISSING)  # get() counts as a use: the entry moves to the recent end
     if hit is not _MISSING:
         return hit
     value = builder(pack, *args)  # outside the lock: two sessions may build the same view once each, harmlessly
     with _MEMO_LOCK:
-        _MEMO[key] = value
+        cache[key] = value
     return value
 
 
@@ -195,3 +210,237 @@ def arrow_of(df: pd.DataFrame):
                 del _ARROW[key]
         _ARROW[id(df)] = (weakref.ref(df), table)
     return table
+
+
+# ------------------------------------------------------------------ filter options
+def filter_vocabulary(pack: DataPack) -> dict[str, tuple[str, ...]]:
+    """Options of every filter."""
+    return memo(_vocabulary, pack)
+
+
+def _vocabulary(pack: DataPack) -> dict[str, tuple[str, ...]]:
+    return vocabulary(pack.tables["events"], pack.tables["regions"], pack.metadata)
+
+
+def perpetrator_offer(pack: DataPack) -> tuple[str, ...]:
+    """The groups the perpetrator filter offers before any chosen in the link is added."""
+    return memo(_perpetrator_offer, pack)
+
+
+def _perpetrator_offer(pack: DataPack) -> tuple[str, ...]:
+    return perpetrator_offer_of(pack.tables["events"], filter_vocabulary(pack)[KEY_PERPETRATORS])
+
+
+# ------------------------------------------------------------------ figures kept as built
+class FrozenFigure(go.Figure):
+    """A memoised figure: built once, then only read. Streamlit turns the figure into a dict on every rerun, and
+    ``to_dict`` deep-copies every trace; this one does that once and keeps the dict (which is only read: Streamlit
+    serialises it to JSON). Anything that would change the figure must work on a copy (``go.Figure(fig)``)."""
+
+    def to_dict(self) -> dict:
+        kept = getattr(self, "_frozen_dict", None)
+        if kept is None:
+            kept = self._frozen_dict = super().to_dict()
+        return kept
+
+
+def frozen(fig: go.Figure) -> FrozenFigure:
+    """``fig`` itself, marked as frozen (no copy: a copy of the timeline costs 20 ms)."""
+    fig.__class__ = FrozenFigure
+    return fig
+
+
+# ------------------------------------------------------------------ view models (components.views), memoised
+def _in_filter(pack: DataPack, build: Callable, key: tuple, *args):
+    return build(pack, Filters.from_key(key), filtered_events(pack, key), *args)
+
+
+def overview(pack: DataPack, key: tuple) -> overview_view.Overview:
+    """The overview's view model for a filter."""
+    return memo(_in_filter, pack, overview_view.build, key)
+
+
+def yearly_figure(pack: DataPack, key: tuple) -> FrozenFigure:
+    """The overview's per-year figure for a filter (make_subplots is slow)."""
+    return memo(_yearly_figure, pack, key)
+
+
+def _yearly_figure(pack: DataPack, key: tuple) -> FrozenFigure:
+    view = overview(pack, key)
+    return frozen(yearly.make_yearly_figure(view.per_year, view.milestones))
+
+
+def map_view(pack: DataPack, key: tuple) -> map_model.MapView:
+    """The map's view model for a filter."""
+    return memo(_in_filter, pack, map_model.build, key)
+
+
+def map_deck(pack: DataPack, key: tuple, shade: str, basemap: bool) -> layers.CompactDeck:
+    """The map's deck for a filter, serialised once (CompactDeck keeps its JSON)."""
+    return memo(_map_deck, pack, key, shade, basemap)
+
+
+def _map_deck(pack: DataPack, key: tuple, shade: str, basemap: bool) -> layers.CompactDeck:
+    deck = layers.make_map(filtered_events(pack, key), pack.boundaries, shade, basemap,
+                            all_events=pack.tables["events"], region_filter=Filters.from_key(key).regions)
+    deck.to_json()
+    return deck
+
+
+def map_legend(pack: DataPack, key: tuple, shade: str) -> tuple[str, str]:
+    """The map's legend for a filter, as SVG and as text."""
+    return memo(_in_filter, pack, map_model.legend, key, shade)
+
+
+def map_table(pack: DataPack, key: tuple) -> pd.DataFrame:
+    """The map's 'View as table' for a filter (at most map_table_of.TABLE_LIMIT rows, the most recent)."""
+    return memo(_map_table, pack, key)
+
+
+def _map_table(pack: DataPack, key: tuple) -> pd.DataFrame:
+    return map_table_of.incident_table(filtered_events(pack, key))
+
+
+def timeline(pack: DataPack, key: tuple) -> timeline_view.Timeline:
+    """The policy timeline's view model for a filter."""
+    return memo(_in_filter, pack, timeline_view.build, key)
+
+
+def timeline_figure(pack: DataPack, key: tuple) -> FrozenFigure:
+    """The policy timeline figure for a filter."""
+    return memo(_timeline_figure, pack, key)
+
+
+def _timeline_figure(pack: DataPack, key: tuple) -> FrozenFigure:
+    view = timeline(pack, key)
+    return frozen(tl.make_timeline_figure(view.policies, pack.tables["phases"], filtered_events(pack, key),
+                                          pack.tables["banned_organisations"], years=view.years))
+
+
+def timeline_table(pack: DataPack, key: tuple) -> pd.DataFrame:
+    """The timeline's 'View as table' for a filter."""
+    return memo(_in_filter, pack, timeline_view.table, key)
+
+
+def bans(pack: DataPack, key: tuple) -> timeline_view.Bans:
+    """The banned organisations for a filter."""
+    return memo(_bans, pack, key)
+
+
+def _bans(pack: DataPack, key: tuple) -> timeline_view.Bans:
+    return timeline_view.bans(pack, Filters.from_key(key))
+
+
+STATS_FIGURES = {"age": sc.make_age_figure, "prosecution": sc.make_prosecution_figure,
+                 "fighters": sc.make_foreign_fighters_figure}
+
+
+def stats_figure(pack: DataPack, name: str) -> FrozenFigure:
+    """One of the statistics figures ('age', 'prosecution', 'fighters'; they do not depend on the filters)."""
+    return memo(_stats_figure, pack, name)
+
+
+def _stats_figure(pack: DataPack, name: str) -> FrozenFigure:
+    return frozen(STATS_FIGURES[name](sc.chartable(pack.tables["statistics"]), pack.sources_by_id()))
+
+
+def stats_text(pack: DataPack, ids: tuple[str, ...]) -> stats_view.ChartText:
+    """The words around a statistics chart: source line, reliability, caveats, disagreements, alt."""
+    return memo(stats_view.chart_text, pack, ids)
+
+
+def stats_age(pack: DataPack) -> stats_view.Age:
+    """The perpetrators' age shares, their caveat and the verbatim quote."""
+    return memo(stats_view.age, pack)
+
+
+def stats_prosecution(pack: DataPack) -> list[dict]:
+    """The prosecution figures with their periods resolved."""
+    return memo(stats_view.prosecution, pack)
+
+
+def stats_topics(pack: DataPack) -> list[tuple[str, int]]:
+    """(topic, rows) of the figures no chart draws."""
+    return memo(stats_view.topics, pack)
+
+
+def stats_table(pack: DataPack, spec: tuple, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Readable statistics rows of a spec (see ``views.statistics.table``)."""
+    return memo(stats_view.table, pack, spec, drop)
+
+
+def sources_table(pack: DataPack) -> pd.DataFrame:
+    """The sources as listed on 'Sources and data'."""
+    return memo(sources_view.sources_table, pack)
+
+
+def contradiction_entries(pack: DataPack) -> list[tuple[str, str]]:
+    """(label, markdown) of every contradiction between sources."""
+    return memo(sources_view.contradiction_entries, pack)
+
+
+def excluded_table(pack: DataPack) -> pd.DataFrame:
+    """The cases considered and left out."""
+    return memo(sources_view.excluded_table, pack)
+
+
+def excluded_summary(pack: DataPack, pointer: bool = True) -> str:
+    """The sentence on the cases left out."""
+    return memo(sources_view.excluded_summary, pack, pointer)
+
+
+def doc_text(name: str) -> str:
+    """A method document (docs/) as markdown, read once."""
+    return _doc_text(name)
+
+
+@st.cache_resource(show_spinner=False)
+def _doc_text(name: str) -> str:
+    return sources_view.doc_text(name)
+
+
+def record_alternatives(pack: DataPack, table: str, record_id: str) -> list[dict]:
+    """The other values sources give for one record."""
+    return memo(details_view.record_alternatives, pack, table, record_id)
+
+
+def record_checks(pack: DataPack, table: str, record_id: str) -> pd.DataFrame:
+    """What each source read says on each figure of one record."""
+    return memo(details_view.record_checks, pack, table, record_id)
+
+
+# ------------------------------------------------------------------ presentation slides
+def slide_figure(pack: DataPack, kind: str, key: tuple, height: int) -> FrozenFigure:
+    """A view's figure scaled for a presentation slide ('overview', 'timeline' or a statistics figure)."""
+    return memo(_slide_figure, pack, kind, key, height)
+
+
+def _slide_figure(pack: DataPack, kind: str, key: tuple, height: int) -> FrozenFigure:
+    if kind == "overview":
+        return frozen(slides.overview_slide(yearly_figure(pack, key), height))
+    if kind == "timeline":
+        return frozen(slides.timeline_slide(timeline_figure(pack, key), height))
+    return frozen(slides.statistics_slide(stats_figure(pack, kind), height))
+
+
+def slide_deck(pack: DataPack, key: tuple, shade: str) -> layers.CompactDeck:
+    """The map for a presentation slide (opened closer than the page's)."""
+    return memo(_slide_deck, pack, key, shade)
+
+
+def _slide_deck(pack: DataPack, key: tuple, shade: str) -> layers.CompactDeck:
+    return slides.map_slide(map_deck(pack, key, shade, False))
+
+
+# ------------------------------------------------------------------ briefing pack
+def briefing_files(pack: DataPack, key: tuple, today: date, view_url: str) -> dict[str, bytes]:
+    """The briefing pack of a view, {'pptx': bytes, 'pdf': bytes}: built from the same view models as the pages,
+    once per data (imports included), filter, day and address."""
+    return memo(_briefing_files, pack, key, today, view_url, cache=_BRIEFINGS)
+
+
+_BRIEFINGS: LRUCache = LRUCache(maxsize=4)  # a pack is a few MB of files: only the last few are kept
+
+
+def _briefing_files(pack: DataPack, key: tuple, today: date, view_url: str) -> dict[str, bytes]:
+    return briefing.build_pack(pack, Filters.from_key(key), today, view_url, events=filtered_events(pack, key))

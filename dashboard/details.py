@@ -8,8 +8,8 @@ import streamlit as st
 from components.pack.load import DataPack
 from components.text import web_url
 from components.views import details
-from dashboard import views
-from dashboard.data import memo
+from components.views.sources import alternative_md
+from dashboard import data
 from dashboard.frame import escape_md
 
 
@@ -32,7 +32,7 @@ def _alternatives(others: list[dict], what: str) -> None:
         st.markdown(f"**Where sources disagree:** no disagreement recorded for this {what}.")
         return
     st.markdown("**Where sources disagree** (the figures above are the values used; these are the others)")
-    st.markdown("\n".join(views.alternative_md(d) for d in others))
+    st.markdown("\n".join(alternative_md(d) for d in others))
     rules = {d["contradiction_id"]: d for d in others if d["contradiction_id"]}
     for cid, d in rules.items():
         st.caption(f"{escape_md(cid)} · {escape_md(d['topic'])}. Value used: {escape_md(d['value_used'])}")
@@ -40,7 +40,7 @@ def _alternatives(others: list[dict], what: str) -> None:
 
 def _checks(pack: DataPack, table: str, record_id: str) -> None:
     """The verification record of the row: what each source read says, figure by figure."""
-    checks = memo(views.record_checks, pack, table, record_id)
+    checks = data.record_checks(pack, table, record_id)
     if checks.empty:
         return
     with st.expander(f"What each source read says, figure by figure ({len(checks)} checks)"):
@@ -66,7 +66,7 @@ def render_event(pack: DataPack, event_id: str) -> None:
     row = match.iloc[0].to_dict()
     st.subheader(f"{escape_md(row['place'])}, {details.date_text(row['date'], row['date_precision'])}")
     st.markdown(escape_md(row["summary"]))
-    others = memo(views.record_alternatives, pack, "events", event_id)
+    others = data.record_alternatives(pack, "events", event_id)
     if others:
         st.info("Sources disagree on this incident: see 'Where sources disagree' below.", icon=":material/balance:")
     _fields(details.event_fields(row))
@@ -90,7 +90,7 @@ def render_policy(pack: DataPack, policy_id: str) -> None:
     row = match.iloc[0].to_dict()
     st.subheader(escape_md(row["title"]))
     _fields(details.policy_fields(row))
-    _alternatives(memo(views.record_alternatives, pack, "policies", policy_id), "milestone")
+    _alternatives(data.record_alternatives(pack, "policies", policy_id), "milestone")
     bans = _bans_of(pack, policy_id)
     if not bans.empty:
         st.markdown("**Organisations banned by this decision**")

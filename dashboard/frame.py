@@ -8,7 +8,7 @@ import streamlit as st
 from components import filters as flt
 from components.pack.load import DataPack
 from components.text import escape_html, escape_md  # noqa: F401 (the pages' escaping, re-exported)
-from dashboard.data import memo
+from dashboard import data
 
 # Page-level parameters that may appear in a link, with their allowed values (None: free). Pages register here so
 # the frame can tell a known parameter from a stray one.
@@ -21,38 +21,12 @@ PAGE_KEYS: dict[str, tuple[str, ...] | None] = {
 _LINK_NOTICES = "_link_notices"  # set once per session by read_link; popped when shown
 
 
-def _vocabulary(pack: DataPack) -> dict[str, tuple[str, ...]]:
-    return flt.vocabulary(pack.tables["events"], pack.tables["regions"], pack.metadata)
-
-
-def filter_vocabulary(pack: DataPack) -> dict[str, tuple[str, ...]]:
-    """Options of every filter (memoised per data pack)."""
-    return memo(_vocabulary, pack)
-
-
-# The perpetrator list offers at most this many groups (the most frequent) plus every group of the curated data: a
-# large imported dataset can name tens of thousands, more than a drop-down can usefully hold or send on each rerun.
-PERPETRATOR_OPTIONS = 500
-
-
-def _perpetrator_offer(pack: DataPack) -> tuple[str, ...]:
-    perps = filter_vocabulary(pack)[flt.KEY_PERPETRATORS]
-    if len(perps) <= PERPETRATOR_OPTIONS:
-        return perps
-    events = pack.tables["events"]
-    curated = events["perpetrator_group"]
-    if "source_format" in events:
-        curated = curated[events["source_format"].astype(object) == "curated"]
-    keep = set(perps[:PERPETRATOR_OPTIONS]) | set(curated.dropna().astype(str))
-    return tuple(p for p in perps if p in keep)
-
-
 def perpetrator_options(pack: DataPack) -> tuple[str, ...]:
-    """What the perpetrator filter offers: every group, or when there are more than PERPETRATOR_OPTIONS, the most
-    frequent ones and every curated one, plus any group the link or the current selection names (so a shared link
-    keeps its choice)."""
-    offer = memo(_perpetrator_offer, pack)
-    every = filter_vocabulary(pack)[flt.KEY_PERPETRATORS]
+    """What the perpetrator filter offers: every group, or when there are more than flt.PERPETRATOR_OPTIONS, the
+    most frequent ones and every curated one, plus any group the link or the current selection names (so a shared
+    link keeps its choice)."""
+    offer = data.perpetrator_offer(pack)
+    every = data.filter_vocabulary(pack)[flt.KEY_PERPETRATORS]
     if len(offer) == len(every):
         return offer
     chosen = set(st.query_params.get_all(flt.KEY_PERPETRATORS)) | set(st.session_state.get(flt.KEY_PERPETRATORS)
@@ -71,7 +45,7 @@ def read_link(pack: DataPack) -> None:
     if _LINK_NOTICES in st.session_state:
         return
     raw = {k: st.query_params.get_all(k) for k in st.query_params}
-    clean, notices = flt.parse_link(raw, filter_vocabulary(pack), PAGE_KEYS)
+    clean, notices = flt.parse_link(raw, data.filter_vocabulary(pack), PAGE_KEYS)
     for key, values in raw.items():
         if key not in clean:
             del st.query_params[key]
@@ -111,7 +85,7 @@ def _reset_filters(vocab: dict[str, tuple[str, ...]]) -> None:
 def sidebar_filters(pack: DataPack) -> flt.Filters:
     """Draw the filters in the sidebar (bound to the URL) and return what they select."""
     read_link(pack)
-    vocab = filter_vocabulary(pack)
+    vocab = data.filter_vocabulary(pack)
     with st.sidebar:
         st.markdown("### Filters")
         st.slider("Years", flt.YEAR_MIN, flt.YEAR_MAX, (flt.YEAR_MIN, flt.YEAR_MAX), key=flt.KEY_YEARS,
@@ -133,12 +107,38 @@ def sidebar_filters(pack: DataPack) -> flt.Filters:
         st.multiselect("Perpetrator", offered, key=flt.KEY_PERPETRATORS, bind="query-params",
                        placeholder="All perpetrators",
                        help=None if len(offered) >= n_all else
-                       f"{n_all:,} groups are named in the data: the {PERPETRATOR_OPTIONS} most frequent and every "
+                       f"{n_all:,} groups are named in the data: the {flt.PERPETRATOR_OPTIONS} most frequent and every "
                        "group of the curated incidents are listed, most frequent first.")
         st.button("Reset filters", icon=":material/restart_alt:", on_click=_reset_filters, args=(vocab,),
                   width="stretch")
     values = {key: st.session_state.get(key) for key in flt.FILTER_KEYS}
     return flt.Filters.from_values(values, vocab)
+
+
+def link_params(pack: DataPack) -> dict[str, list[str]]:
+    """The filters as set, written as the link writes them (a filter at its default is left out, an emptied
+    choice is ``key=``): carried by the page links, so that the page opened shows the same view at once and its
+    address names it, without waiting for Streamlit to write the bound parameters back."""
+    vocab = data.filter_vocabulary(pack)
+    out: dict[str, list[str]] = {}
+    years = st.session_state.get(flt.KEY_YEARS)
+    if years and tuple(years) != (flt.YEAR_MIN, flt.YEAR_MAX):
+        out[flt.KEY_YEARS] = [str(int(y)) for y in years]
+    for key in (flt.KEY_REGIONS, flt.KEY_ATTACK_TYPES, flt.KEY_PERPETRATORS):
+        if st.session_state.get(key):
+            out[key] = [str(v) for v in st.session_state[key]]
+    for key in (flt.KEY_EVENT_TYPES, flt.KEY_CLASSIFICATIONS):
+        chosen = st.session_state.get(key)
+        if chosen is not None and set(chosen) != set(vocab[key]):
+            out[key] = [str(v) for v in chosen] or [""]
+    return out
+
+
+def page_links(pack: DataPack, pages: list) -> None:
+    """The navigation: one link per visible page, each carrying the filters (see ``link_params``)."""
+    params = link_params(pack)
+    for page in pages:
+        st.page_link(page, query_params=params or None)
 
 
 def url_notices(pack: DataPack) -> None:

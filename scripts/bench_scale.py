@@ -47,7 +47,7 @@ MEMORY_TARGET = (1_000_000, 1536.0)
 
 # ------------------------------------------------------------------------------------------ child: import
 def child_import(n: int, var_dir: str) -> dict:
-    from components.imports.importers import prepare_import
+    from components.imports.preview import prepare_import
     from components.imports.store import Store
     from components.pack.load import load_datapack
     from scripts import gen_gtd

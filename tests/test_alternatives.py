@@ -14,7 +14,7 @@ from components import briefing
 from components.figures import statistics as sc
 from components.figures import timeline as tl
 from components.filters import Filters
-from components.map import mapping
+from components.map.points import incident_tooltip
 from components.pack import alternatives as alt
 from components.pack.load import load_datapack
 from components.pack.schema import split_ids
@@ -254,13 +254,13 @@ def test_map_tooltip_and_timeline_hover_carry_the_alternatives(pack):
     eid = _event_with_alternatives(pack)
     row = pack.tables["events"].set_index("event_id").loc[eid].to_dict()
     row["event_id"] = eid
-    tip = mapping.incident_tooltip(row)
+    tip = incident_tooltip(row)
     first = pack.tables["alternatives"].query("record_id == @eid").iloc[0]
     assert "Sources disagree: " + alt.column_label(first["column"]) in tip
     assert "Sources disagree" in tl.event_hover(row)
     quiet = pack.tables["events"][pack.tables["events"]["disagreements"].isna()]
     if len(quiet):
-        assert "Sources disagree" not in mapping.incident_tooltip(quiet.iloc[0].to_dict())
+        assert "Sources disagree" not in incident_tooltip(quiet.iloc[0].to_dict())
 
 
 def test_statistics_table_shows_the_alternatives_of_a_row(pack):

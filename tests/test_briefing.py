@@ -21,6 +21,7 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from components import briefing
+from components.briefing import content, layout, theme
 from components.figures import statistics as sc
 from components.filters import Filters
 from components.pack.schema import split_ids
@@ -447,3 +448,133 @@ def test_a_broken_pack_still_exports_and_says_what_is_missing(pack, tmp_path):
         assert shape_named(slide, "Source line").text_frame.text.strip() != "Source:"
     pages = pdf_pages(files["pdf"], tmp_path)
     assert len(pages) == len(deck.slides)
+
+
+# ------------------------------------------------------------------------------------------------ layout
+ALL_KINDS = {"title", "empty", "headline", "per_year", "milestones", "map", "timeline", "age", "prosecution",
+             "fighters", "incidents", "disagreements", "sources", "licences"}
+
+
+def _walk(blocks):
+    """Every block, those inside columns included."""
+    for block in blocks:
+        if isinstance(block, layout.Columns):
+            yield from _walk(block.left + block.right)
+        else:
+            yield block
+
+
+def _texts(blocks) -> list[str]:
+    """The text of every run the reader is meant to see (chart data is in the chart, not counted here)."""
+    out = []
+    for block in _walk(blocks):
+        if isinstance(block, layout.Heading):
+            out += [block.title, block.subtitle]
+        paragraphs = {layout.Paragraphs: lambda b: [b], layout.Box: lambda b: [b.content],
+                      layout.Tiles: lambda b: [t.content for t in b.tiles]}.get(type(block), lambda b: [])(block)
+        out += [r.text for p in paragraphs for para in p.paras for r in para]
+        if isinstance(block, layout.Table):
+            out += list(block.columns) + [r.text for row in block.rows for r in row]
+    return [t for t in out if t.strip()]
+
+
+def test_every_page_kind_is_laid_out(built):
+    pages = [p for name in FILTERS for p in built[name]["model"].pages]
+    assert {p.kind for p in pages} == ALL_KINDS  # the filter sets above reach every kind of page
+    for page in pages:
+        blocks = layout.blocks(page)
+        assert blocks[0] == layout.Heading(page.title, page.subtitle, big=page.kind == "title")
+        assert len(blocks) > 1, page.kind
+
+
+@pytest.mark.parametrize("name", ["default", "nothing"])
+def test_every_slide_shows_the_text_of_its_blocks(built, name):
+    """The deck draws every block: no block type is skipped by the renderer."""
+    for page, slide in zip(built[name]["model"].pages, built[name]["deck"].slides):
+        shown = slide_text(slide) + "\n" + slide_title(slide)
+        missing = [t for t in _texts(layout.blocks(page)) if t not in shown]
+        assert not missing, (page.title, missing[:3])
+
+
+def test_every_pdf_page_shows_the_text_of_its_blocks(built, tmp_path):
+    """The handout draws the same blocks: the text of each is on its page (spacing aside, as lines wrap)."""
+    pages = pdf_text(built["default"]["pdf"], tmp_path).split("\f")
+    for page, text in zip(built["default"]["model"].pages, pages):
+        shown = re.sub(r"\s+", "", text)
+        missing = [t for t in _texts(layout.blocks(page)) if re.sub(r"\s+", "", t) not in shown]
+        assert not missing, (page.title, missing[:3])
+
+
+def test_table_blocks_hold_the_rows_of_their_page(built):
+    pages = [p for p in built["default"]["model"].pages if p.kind in ("incidents", "milestones", "disagreements")]
+    assert {p.kind for p in pages} == {"incidents", "milestones", "disagreements"}
+    unknowns = 0
+    for page in pages:
+        (table,) = [b for b in layout.blocks(page) if isinstance(b, layout.Table)]
+        assert [[r.text for r in row] for row in table.rows] == [list(r) for r in page.body["rows"]]
+        assert table.columns == tuple(page.body["columns"])
+        for row in table.rows:
+            for run in row:
+                assert run.italic == (run.text == "unknown")  # set apart, never to be read as a zero
+                unknowns += run.text == "unknown"
+        if page.kind == "incidents":
+            assert [table.columns[i] for i in table.centre] == ["Killed", "Injured"]
+    assert unknowns
+
+
+def test_caveats_sit_beside_their_charts(built):
+    for kind in ("age", "prosecution"):
+        page = next(p for p in built["default"]["model"].pages if p.kind == kind)
+        (columns,) = [b for b in layout.blocks(page) if isinstance(b, layout.Columns)]
+        assert isinstance(columns.left[0], layout.Chart) and columns.left[0].instead is None
+        caveat = columns.right[0]
+        assert isinstance(caveat, layout.Box) and caveat.name == "Caveat"
+        assert caveat.fill == theme.CAVEAT_FILL
+        assert caveat.frame.x >= columns.left[0].frame.x + 6  # to the right of the chart on the slide
+
+
+def test_blocks_stay_between_the_title_and_the_source_line(built):
+    for page in built["default"]["model"].pages:
+        for block in _walk(layout.blocks(page)):
+            frame = getattr(block, "frame", None)
+            if frame is None:
+                continue
+            assert frame.x >= 0.3 and frame.x + frame.w <= content.SLIDE_W - 0.3, (page.title, block)
+            top = 1.4 if page.subtitle else 1.1  # below the subtitle's line, or the title's box
+            # 6.95: the timeline's one-line note box overhangs the source line's box (6.85) a little; its text ends
+            # above the source line
+            assert frame.y >= top and frame.y + frame.h <= 6.95, (page.title, block)
+
+
+def test_a_headline_figure_keeps_its_qualifier_legibly():
+    small, big = layout.value_runs("at least 45")
+    assert (small.text, big.text) == ("at least ", "45") and small.size < big.size
+    (word,) = layout.value_runs("unknown")
+    assert word.size < layout.value_runs("45")[0].size  # a word, set smaller so that it fits the tile
+
+
+def _prosecution_page(rows) -> content.Page:
+    return content.Page("prosecution", "Statistics: prosecution and prevention", "Source: a test", "",
+                        {"rows": rows, "caveat_title": "The periods differ", "caveats": ["Each bar: its period."]})
+
+
+def test_a_qualified_bar_keeps_its_qualifier_in_the_deck():
+    rows = [{"label": "Plots prevented", "period": "2014", "value": 2.0, "qualifier": "at least",
+             "value_text": "at least 2 plots"},
+            {"label": "Convictions", "period": "2015", "value": 40.0, "qualifier": "exact", "value_text": "40"}]
+    page = _prosecution_page(rows)
+    (chart,) = [b for b in _walk(layout.blocks(page)) if isinstance(b, layout.Chart)]
+    assert chart.labels == ("at least 2 plots", "")
+    b = content.Briefing("t", "view", TODAY, "", "", [page], {}, [], False)
+    deck = Presentation(io.BytesIO(briefing.pptx.render(b)))
+    points = chart_on(deck.slides[0]).plots[0].series[0].points
+    assert points[0].data_label.text_frame.text == "at least 2 plots"
+    assert not points[1].data_label.has_text_frame  # the plain number stays the chart's own label
+
+
+def test_a_chart_without_data_says_so_in_the_deck():
+    page = _prosecution_page([])
+    b = content.Briefing("t", "view", TODAY, "", "", [page], {}, [], False)
+    slide = Presentation(io.BytesIO(briefing.pptx.render(b))).slides[0]
+    assert not any(s.has_chart for s in slide.shapes)
+    assert "not in the data pack" in shape_named(slide, "Missing").text_frame.text

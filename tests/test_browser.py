@@ -132,18 +132,15 @@ def test_changing_a_filter_changes_the_url_and_the_url_restores_the_view(browser
     try:
         assert page.get_by_text(statement).count() >= 1
         assert "1 incident" in statement
-        # the filter travels with the link across pages
-        page.get_by_role("link", name="Policy timeline").click()
+        # the filter travels with the link across pages: the menu's links carry it
+        link = page.get_by_role("link", name="Policy timeline")
+        assert "region=Jambyl" in (link.get_attribute("href") or "")
+        link.click()
         page.wait_for_function("() => location.pathname.endsWith('/timeline')", timeout=15_000)
         wait_ready(page)
         assert page.get_by_text(statement).count() >= 1  # the view keeps the filter, always
-        # Streamlit writes widget-bound parameters back into the new page's address. Now and then (about 1 in 10
-        # navigations here, Streamlit 1.67) it does not, although the view is filtered: a framework race, reported
-        # as an expected failure (listed by -ra in every run) rather than hidden.
-        try:
-            page.wait_for_function("() => location.search.includes('region=Jambyl')", timeout=10_000)
-        except playwright.Error:
-            pytest.xfail("Streamlit did not write the bound filter into the new page's address (framework race)")
+        # the menu's links carry the filters, so the new page's address names them from the start
+        page.wait_for_function("() => location.search.includes('region=Jambyl')", timeout=15_000)
         assert "region=Jambyl" in page.url
     finally:
         context.close()

@@ -78,3 +78,23 @@ def test_the_parse_keeps_what_it_honours_in_canonical_form(vocab=None):
                                      "present": ["True"], "bogus": ["1"]}, vocab, {"present": ("true", "false")})
     assert clean == {"years": ["2011", "2016"], "region": ["Almaty"], "present": ["true"]}
     assert len(notices) == 2 and "'Atlantis'" in notices[0] and "'bogus'" in notices[1]
+
+
+def test_the_menu_links_carry_the_filters_to_every_page():
+    """Each page link in the sidebar carries the filters as set (defaults left out), so the page it opens shows the
+    same view and its address names it at once."""
+    from urllib.parse import parse_qs
+
+    from tests.conftest import open_app
+
+    query = {"region": "Jambyl Region", "years": ["2011", "2016"], "kind": ["attack"]}
+    at = open_app(None, query)
+    assert not at.exception
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == ["Overview", "Map", "Policy timeline", "Statistics",
+                                                    "Sources and data", "Import your data", "Data pack checks"]
+    for link in links:
+        assert parse_qs(link.proto.query_string) == {"region": ["Jambyl Region"], "years": ["2011", "2016"],
+                                                     "kind": ["attack"]}
+    plain = open_app(None, {})
+    assert {link.proto.query_string for link in plain.get("page_link")} == {""}

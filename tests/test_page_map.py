@@ -12,7 +12,8 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
-from components.map import mapping
+from components.map.clusters import located_mask
+from components.map.layers import TOOLTIP
 from dashboard.data import DATA_DIR_ENV
 from tests.conftest import edit_table, open_app
 
@@ -80,9 +81,9 @@ def test_default_filters_draw_every_incident_on_both_layers(monkeypatch, pack):
     layers = _layers(at)
     assert {"regions", "incidents"} <= set(layers)
     assert len(layers["regions"]["data"]["features"]) == 16
-    assert len(_shown(at)) == int(mapping.located_mask(events).sum())
+    assert len(_shown(at)) == int(located_mask(events).sum())
     chart = _chart(at)
-    assert json.loads(chart.proto.tooltip) == mapping.TOOLTIP and "html" not in chart.proto.tooltip
+    assert json.loads(chart.proto.tooltip) == TOOLTIP and "html" not in chart.proto.tooltip
     assert "mapProvider" not in _spec(at) and "cartocdn" not in chart.proto.json  # offline: no basemap
     assert chart.proto.alt  # described for screen readers
     assert chart.proto.selection_mode  # clicks select
@@ -190,7 +191,7 @@ def test_clicking_a_region_filters_to_it(monkeypatch, pack):
     assert not at.exception
     at.run()
     assert at.session_state["region"] == []
-    assert len(_shown(at)) == int(mapping.located_mask(pack.tables["events"]).sum())
+    assert len(_shown(at)) == int(located_mask(pack.tables["events"]).sum())
 
 
 def test_clicking_a_region_while_an_incident_is_picked_does_not_filter(monkeypatch):
@@ -201,7 +202,13 @@ def test_clicking_a_region_while_an_incident_is_picked_does_not_filter(monkeypat
     index = next(i for i, f in enumerate(features) if f["properties"]["region"] == "Jambyl Region")
     taraz = _index_of(at, "ev-2011-11-12-taraz")
     _click(at, "incidents", taraz, also={"regions": index})
+    # the click reached the page with both objects picked: the region under the incident was clicked too
+    picked = at.session_state["map"]["selection"]["objects"]
+    assert [f["properties"]["region"] for f in picked["regions"]] == ["Jambyl Region"]
+    assert [o["event_id"] for o in picked["incidents"]] == ["ev-2011-11-12-taraz"]
     assert at.session_state["region"] == []
+    assert at.multiselect(key="region").value == []
+    assert len({r["region"] for r in _shown(at)}) > 1, "every region's incidents are still drawn"
     assert "Taraz, 12 November 2011" in [s.value for s in at.subheader]
     # the same region clicked alone does filter (so the test above can tell the two apart)
     at = _open(monkeypatch)
@@ -211,21 +218,35 @@ def test_clicking_a_region_while_an_incident_is_picked_does_not_filter(monkeypat
 
 @pytest.mark.parametrize("payload", [PAYLOAD, "**bold** [l](javascript:alert(1))"])
 def test_markup_in_data_stays_text(monkeypatch, pack_copy, payload):
+    from components.text import escape_md
+
     def inject(header, rows):
         rows[0]["place"] = payload
         rows[0]["latitude"] = rows[0]["longitude"] = ""  # ...and drawn nowhere: listed in the table only
         rows[1]["place"] = payload
     edit_table(pack_copy, "events.csv", inject)
     at = _open(monkeypatch, data_dir=pack_copy)
-    assert json.loads(_chart(at).proto.tooltip) == mapping.TOOLTIP  # text, never html
+    assert json.loads(_chart(at).proto.tooltip) == TOOLTIP  # text, never html
     tooltips = [r["tooltip"] for r in _layers(at)["incidents"]["data"]]
     assert any(t.startswith(payload + " (") for t in tooltips)  # unchanged, shown by the browser as text
     rendered = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert payload not in rendered
+    # where the page does render the place as markdown, it is escaped (shown as typed): the note on incidents at
+    # one point (the second row shares the Almaty city centre with other incidents) ...
+    same_point = [c.value for c in at.caption if "Same point" in c.value]
+    assert len(same_point) == 1 and escape_md(payload) in same_point[0]
     table = at.dataframe[0].value
     assert (table["Place"] == payload).sum() == 2
     assert "no coordinates: not on the map" in set(table["Point on the map"])
     assert any("no coordinates" in c.value for c in at.caption)
+    # ... and the incident's record, opened from the table: its heading and its Place field
+    drawn = table.index[(table["Place"] == payload) & (table["Point on the map"] != "no coordinates: not on the map")]
+    at.session_state["map_table"] = {"selection": {"rows": [int(drawn[0])], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert any(s.value.startswith(escape_md(payload) + ", ") for s in at.subheader)
+    record = " ".join(m.value for m in at.get("dialog")[0].markdown)
+    assert f"**Place:** {escape_md(payload)} \\(" in record and payload not in record
 
 
 def test_selecting_a_table_row_opens_its_record(monkeypatch, pack):

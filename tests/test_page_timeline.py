@@ -98,8 +98,8 @@ def test_range_matching_nothing_shows_an_empty_state(monkeypatch, pack):
     assert not at.exception
     assert not at.get("plotly_chart")
     infos = " ".join(i.value for i in at.info)
-    assert "No policy milestone and no incident in 1992\\-1993" in infos
-    assert "No court ban in 1992-1993" in infos
+    assert "No policy milestone and no incident in 1992\u20131993" in infos
+    assert "No court ban in 1992\u20131993" in infos
     assert "Banned organisations" in [s.value for s in at.subheader]
 
 

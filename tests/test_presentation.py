@@ -51,19 +51,33 @@ def test_leaving_returns_to_the_same_filters():
 
 def test_nothing_matching_still_presents(pack):
     """A region without incidents: the timeline slide still opens, says so in its filter line, and draws the
-    milestones (national) with no incident on the chart."""
+    milestones (national) with no incident on the chart. The same checks on a region that has incidents see its
+    count and its incidents, so they tell the two apart."""
     import json
 
     from components.filters import Filters
 
-    empty = sorted(set(pack.tables["regions"]["region"]) - set(pack.tables["events"]["region"]))[0]
-    at = run({"present": "true", "region": empty, "slide": "Timeline"})
-    assert not at.exception
-    assert heading(at) == HEADINGS["Timeline"]
-    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    def timeline_slide(region: str) -> tuple[str, list[str], list[str]]:
+        """(the slide's text, the policy ids drawn, the incident ids drawn) for the region."""
+        at = run({"present": "true", "region": region, "slide": "Timeline"})
+        assert not at.exception
+        assert heading(at) == HEADINGS["Timeline"]
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+
+        def ids(kind: str) -> list[str]:
+            return [cd[0] if isinstance(cd, list) else cd for tr in spec["data"]
+                    if (tr.get("meta") or {}).get("kind") == kind for cd in tr.get("customdata") or []]
+        return " ".join(m.value for m in at.markdown).replace("\\", ""), ids("policy"), ids("event")
+
+    events = pack.tables["events"]
+    empty = sorted(set(pack.tables["regions"]["region"]) - set(events["region"]))[0]
+    text, policies, incidents = timeline_slide(empty)
     assert Filters(regions=(empty,)).describe(0) in text
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    def ids(kind: str) -> list:
-        return [cd for tr in spec["data"] if (tr.get("meta") or {}).get("kind") == kind
-                for cd in tr.get("customdata") or []]
-    assert ids("policy") and not ids("event")
+    assert policies and incidents == []
+
+    matching = events["region"].value_counts().index[-1]  # a region with incidents (the fewest)
+    expected = events.loc[events["region"] == matching, "event_id"].tolist()
+    text, policies, incidents = timeline_slide(matching)
+    assert Filters(regions=(matching,)).describe(0) not in text
+    assert Filters(regions=(matching,)).describe(len(expected)) in text
+    assert policies and sorted(incidents) == sorted(expected)

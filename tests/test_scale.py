@@ -1,5 +1,5 @@
 """Large imported datasets (synthetic GTD rows; no real data): the map draws grid cells computed on the server above
-mapping.POINT_LIMIT incidents and says so, with small JSON and cell counts that add up to the filtered incidents;
+POINT_LIMIT incidents and says so, with small JSON and cell counts that add up to the filtered incidents;
 below the threshold the points are drawn as before (only the filtered ones when the table is large); the timeline
 counts its incidents per period above its threshold; the briefing pack caps its incident list and aggregates its
 map; repeated text is held as categoricals without changing what exports write; the perpetrator list is capped
@@ -20,26 +20,39 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import exports
-from components import briefing
+from components import briefing, exports
 from components.figures import timeline as tl
 from components.filters import Filters
-from components.imports import importers
+from components.imports.preview import prepare_import
 from components.imports.store import COMPACT_COLUMNS, Store
-from components.map import mapping
+from components.map.clusters import (
+    CELL_DEG,
+    OVERLAP_DEG,
+    POINT_LIMIT,
+    aggregation,
+    cell_victims_text,
+    compact_count,
+    grid_cells,
+    located_mask,
+    nearby_clusters,
+)
+from components.map.layers import make_map
+from components.map.legend import legend_items, legend_svg
+from components.map.points import point_data
+from components.map.table import TABLE_LIMIT
 from components.pack.load import DEFAULT_DATA_DIR, load_datapack
 from dashboard.data import with_imports
 from scripts import gen_gtd
 from tests.conftest import open_app
 
-N_LARGE = 6_000  # about 5,400 located incidents kept: above mapping.POINT_LIMIT (3,000)
+N_LARGE = 6_000  # about 5,400 located incidents kept: above POINT_LIMIT (3,000)
 N_BRIEFING = 20_000
 RECENT = (2011, 2016)  # about a quarter of the synthetic years: below the threshold
 
 
 def _store(path: Path, csv: bytes, name: str) -> Path:
     pack = load_datapack(DEFAULT_DATA_DIR)
-    preview = importers.prepare_import(csv, "synthetic_gtd.csv", pack.tables["events"], pack.tables["regions"])
+    preview = prepare_import(csv, "synthetic_gtd.csv", pack.tables["events"], pack.tables["regions"])
     Store(path).add(preview, name)
     return path
 
@@ -60,15 +73,15 @@ def _layers(deck) -> dict[str, dict]:
 
 
 def _located(events: pd.DataFrame) -> pd.DataFrame:
-    return events[mapping.located_mask(events)]
+    return events[located_mask(events)]
 
 
 # ------------------------------------------------------------------------------------------------ map (component)
 def test_map_draws_grid_cells_above_the_threshold(large_pack):
     events = large_pack.tables["events"]
     located = _located(events)
-    assert len(located) > mapping.POINT_LIMIT
-    deck = mapping.make_map(events, large_pack.boundaries, all_events=events)
+    assert len(located) > POINT_LIMIT
+    deck = make_map(events, large_pack.boundaries, all_events=events)
     layers = _layers(deck)
     assert set(layers) == {"regions", "cells", "cell_labels"}  # no layer of individual incidents
     cells = layers["cells"]["data"]
@@ -77,7 +90,7 @@ def test_map_draws_grid_cells_above_the_threshold(large_pack):
     assert sum(c["killed_unknown"] for c in cells) == int(located["killed"].isna().sum())
     assert len(deck.to_json()) < 1_000_000
     for c in cells:  # at the centre of a 0.5° cell, with its counts in words (unknown counted apart)
-        assert math.isclose((c["latitude"] / mapping.CELL_DEG) % 1, 0.5)
+        assert math.isclose((c["latitude"] / CELL_DEG) % 1, 0.5)
         assert c["tooltip"].startswith("Grid cell ") and f"{c['incidents']:,} incident" in c["tooltip"]
         assert "Narrow the filters below 3,000 incidents" in c["tooltip"]
     labels = layers["cell_labels"]["data"]
@@ -86,33 +99,33 @@ def test_map_draws_grid_cells_above_the_threshold(large_pack):
 
 def test_the_map_says_how_many_incidents_are_in_how_many_cells(large_pack):
     events = large_pack.tables["events"]
-    agg = mapping.aggregation(events)
-    n, m = len(_located(events)), len(mapping.grid_cells(events))
+    agg = aggregation(events)
+    n, m = len(_located(events)), len(grid_cells(events))
     assert agg.aggregated and (agg.located, agg.cells) == (n, m)
     assert agg.sentence() == (f"{n:,} incidents shown as {m} grid cells of 0.5°; narrow the filters below 3,000 to "
                               "see individual incidents")
-    items = mapping.legend_items(events, large_pack.boundaries)
+    items = legend_items(events, large_pack.boundaries)
     groups = {i.group for i in items}
     assert any(g.startswith("Grid cells of 0.5°") and "not one incident" in g for g in groups)
     assert not any(g.startswith("Colour: attack type") for g in groups)  # cells mix every attack type
     sizes = [i for i in items if i.kind == "size"]
-    assert sizes[-1].label == f"{int(mapping.grid_cells(events)['incidents'].max()):,}"
-    assert "Grid cells" in mapping.legend_svg(items)
+    assert sizes[-1].label == f"{int(grid_cells(events)['incidents'].max()):,}"
+    assert "Grid cells" in legend_svg(items)
 
 
 def test_cell_figures_count_unknown_apart():
-    assert mapping.cell_victims_text(10, 5, 8, 2) == "10 incidents; at least 5 victims killed; 2 with no figure"
-    assert mapping.cell_victims_text(2, 4, 2, 0) == "2 incidents; 4 victims killed"
-    assert mapping.cell_victims_text(3, 0, 0, 3) == "3 incidents; victims killed unknown (no figure for any of them)"
-    assert mapping.compact_count(950) == "950" and mapping.compact_count(4_879) == "4.9k"
-    assert mapping.compact_count(12_345) == "12k" and mapping.compact_count(1_000_000) == "1M"
+    assert cell_victims_text(10, 5, 8, 2) == "10 incidents; at least 5 victims killed; 2 with no figure"
+    assert cell_victims_text(2, 4, 2, 0) == "2 incidents; 4 victims killed"
+    assert cell_victims_text(3, 0, 0, 3) == "3 incidents; victims killed unknown (no figure for any of them)"
+    assert compact_count(950) == "950" and compact_count(4_879) == "4.9k"
+    assert compact_count(12_345) == "12k" and compact_count(1_000_000) == "1M"
 
 
 def test_below_the_threshold_a_large_table_sends_only_the_filtered_points(large_pack):
     events = large_pack.tables["events"]
     sub = Filters(years=RECENT).apply(events)
-    assert 0 < len(_located(sub)) <= mapping.POINT_LIMIT < len(_located(events))
-    layers = _layers(mapping.make_map(sub, large_pack.boundaries, all_events=events))
+    assert 0 < len(_located(sub)) <= POINT_LIMIT < len(_located(events))
+    layers = _layers(make_map(sub, large_pack.boundaries, all_events=events))
     assert set(layers) == {"regions", "labels", "incidents"}
     points = layers["incidents"]["data"]
     assert len(points) == len(_located(sub)) and all(p["in_filter"] == 1 for p in points)
@@ -123,14 +136,14 @@ def test_small_tables_keep_every_point_in_a_fixed_order(pack):
     """Below the threshold for the whole table, nothing changes: every located incident, hidden when filtered out."""
     events = pack.tables["events"]
     some = events[events["region"] == "Almaty"]
-    points = _layers(mapping.make_map(some, None, all_events=events))["incidents"]["data"]
-    assert [p["event_id"] for p in points] == [r["event_id"] for r in mapping.point_data(events)]
+    points = _layers(make_map(some, None, all_events=events))["incidents"]["data"]
+    assert [p["event_id"] for p in points] == [r["event_id"] for r in point_data(events)]
     assert sum(p["in_filter"] for p in points) == len(_located(some))
 
 
 def test_the_threshold_is_a_parameter(pack):
     events = pack.tables["events"]
-    layers = _layers(mapping.make_map(events, pack.boundaries, point_limit=5))
+    layers = _layers(make_map(events, pack.boundaries, point_limit=5))
     assert "cells" in layers and "incidents" not in layers
     assert sum(c["incidents"] for c in layers["cells"]["data"]) == len(_located(events))
 
@@ -166,8 +179,8 @@ def test_vectorised_overlap_groups_match_the_brute_force_ones():
     lat[:40], lon[:40] = 43.25, 76.9  # a shared point
     events = pd.DataFrame({"event_id": [f"e{i}" for i in range(n)], "latitude": lat, "longitude": lon,
                            "place": [f"p{i % 7}" for i in range(n)], "killed": pd.array([1] * n, dtype="Int64")})
-    got = sorted((c["n"], c["points"]) for c in mapping.nearby_clusters(events))
-    assert got == _nearby_reference(events, mapping.OVERLAP_DEG)
+    got = sorted((c["n"], c["points"]) for c in nearby_clusters(events))
+    assert got == _nearby_reference(events, OVERLAP_DEG)
 
 
 # ------------------------------------------------------------------------------------------------ map page
@@ -195,7 +208,7 @@ def test_map_page_shows_cells_says_so_and_stays_small(monkeypatch, large_store, 
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "Each dark circle is a grid cell of 0.5°" in captions
     assert "The 3,000 most recent incidents" in captions
-    assert len(at.dataframe[0].value) == mapping.TABLE_LIMIT
+    assert len(at.dataframe[0].value) == TABLE_LIMIT
 
     at.session_state["years"] = RECENT  # narrowed below the threshold: the incidents themselves
     at.run()
@@ -329,7 +342,7 @@ def many_groups_store(tmp_path_factory) -> Path:
 
 
 def test_perpetrator_list_is_capped_and_links_still_work(monkeypatch, many_groups_store, pack):
-    from dashboard.frame import PERPETRATOR_OPTIONS
+    from components.filters import PERPETRATOR_OPTIONS
 
     curated = set(pack.tables["events"]["perpetrator_group"].dropna())
     at = _app(monkeypatch, many_groups_store, "app_pages/overview.py")
@@ -354,7 +367,7 @@ def test_an_imported_incident_opens_its_full_record(monkeypatch, large_store):
     """Categorical columns and the views' filtered copy (without the long texts) still give the whole record."""
     at = _app(monkeypatch, large_store, "app_pages/map.py", {"years": ["2016", "2016"], "region": "Almaty"})
     table = at.dataframe[0].value
-    assert 0 < len(table) <= mapping.TABLE_LIMIT
+    assert 0 < len(table) <= TABLE_LIMIT
     at.session_state["map_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert not at.exception

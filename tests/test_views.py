@@ -7,7 +7,7 @@ import plotly.io
 import pytest
 
 from components.filters import Filters
-from dashboard import present, views
+from dashboard import data
 
 
 def sent(fig_dict: dict) -> str:
@@ -16,11 +16,11 @@ def sent(fig_dict: dict) -> str:
 
 def test_a_frozen_figure_sends_the_same_chart_and_slides_do_not_change_it(pack):
     key = Filters(years=(2011, 2016)).key()
-    fig = views.timeline_figure(pack, key)
-    assert isinstance(fig, views.FrozenFigure)
+    fig = data.timeline_figure(pack, key)
+    assert isinstance(fig, data.FrozenFigure)
     first = sent(fig.to_dict())
     assert first == sent(go.Figure.to_dict(fig))  # the kept dict is what plotly itself would give
-    slide = present.slide_figure(pack, "timeline", key, 500)
+    slide = data.slide_figure(pack, "timeline", key, 500)
     assert slide.to_dict()["layout"]["height"] == 500
     assert sent(fig.to_dict()) == first == sent(go.Figure.to_dict(fig))  # the slide's copy left the figure alone
     assert fig.to_dict()["layout"].get("height") != 500
@@ -38,7 +38,7 @@ def test_text_from_the_data_is_escaped_for_markdown_and_html():
 
 def test_overview_slide_leaves_room_for_each_row_title(pack):
     """On a short slide the three rows keep a gap wide enough for the enlarged row titles, which sit on their row."""
-    fig = present.slide_figure(pack, "overview", Filters().key(), 320)
+    fig = data.slide_figure(pack, "overview", Filters().key(), 320)
     margin = fig.layout.margin
     plot_px = 320 - margin.t - margin.b
     domains = sorted((fig.layout[n].domain for n in ("yaxis", "yaxis2", "yaxis3")), key=lambda d: -d[1])

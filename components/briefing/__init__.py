@@ -26,7 +26,8 @@ def build_pdf(pack, filters: flt.Filters, today: date, view_url: str = "",
     return pdf.render(briefing or briefing_content(pack, filters, today, view_url))
 
 
-def build_pack(pack, filters: flt.Filters, today: date, view_url: str = "") -> dict[str, bytes]:
-    """Both formats from one content model (images rendered once): {'pptx': bytes, 'pdf': bytes}."""
-    b = briefing_content(pack, filters, today, view_url)
+def build_pack(pack, filters: flt.Filters, today: date, view_url: str = "", events=None) -> dict[str, bytes]:
+    """Both formats from one content model (images rendered once): {'pptx': bytes, 'pdf': bytes}. ``events``: the
+    incidents of the filter when the caller has them (the app passes its cached copy)."""
+    b = briefing_content(pack, filters, today, view_url, events)
     return {"pptx": pptx.render(b), "pdf": pdf.render(b)}

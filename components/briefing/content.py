@@ -26,15 +26,18 @@ import pandas as pd
 from components import filters as flt
 from components.briefing import images as img
 from components.figures import statistics as sc
-from components.figures import style
-from components.figures import timeline as tl
-from components.map import mapping
+from components.map import clusters
 from components.pack import alternatives
 from components.pack.schema import split_ids
 from components.pack.values import is_blank
 from components.text import UNKNOWN, clean, count_text, plural, web_url  # noqa: F401 (re-exported)
 from components.text import date_short as short_date
-from components.views import summary
+from components.views import base
+from components.views import map as map_view
+from components.views import overview as overview_view
+from components.views import sources as sources_view
+from components.views import statistics as stats_view
+from components.views import timeline as timeline_view
 
 # ------------------------------------------------------------------------------------------------ words
 DECK_TITLE = "Terrorism and counter-terrorism in Kazakhstan"
@@ -159,302 +162,285 @@ def _table_pages(kind: str, title: str, columns: Sequence[tuple[str, float]], ro
     return out
 
 
-_CACHE: list[tuple[object, tuple, Briefing]] = []
-
-
-def briefing_content(pack, filters: flt.Filters, today: date, view_url: str = "") -> Briefing:
-    """The content of the briefing pack for this view. The last few results are kept (keyed on the pack object and
-    the arguments), so that building the deck and the PDF of one view renders the images once."""
-    key = (filters, today, view_url)
-    for cached_pack, cached_key, briefing in _CACHE:
-        if cached_pack is pack and cached_key == key:
-            return briefing
-    briefing = _build_content(pack, filters, today, view_url)
-    _CACHE.insert(0, (pack, key, briefing))
-    del _CACHE[4:]
-    return briefing
-
-
-def _build_content(pack, filters: flt.Filters, today: date, view_url: str) -> Briefing:
-    tables = pack.tables
-    meta = pack.metadata
+def briefing_content(pack, filters: flt.Filters, today: date, view_url: str = "",
+                     events: pd.DataFrame | None = None) -> Briefing:
+    """The content of the briefing pack for this view, from the same view models as the pages (``events``: the
+    incidents of the filter when the caller has them, as ``views.base.events_in`` gives them)."""
     if not filters.vocab:  # the vocabulary lets describe() name a partial choice of kinds or classifications
-        filters = dataclasses.replace(filters, vocab=flt.vocabulary(tables["events"], tables["regions"], meta))
-    # not sorted: only the listed incidents are (see LIST_LIMIT); without the long texts that the pack never shows
-    events = filters.apply(tables["events"].drop(columns=[c for c in flt.RECORD_ONLY_COLUMNS
-                                                          if c in tables["events"]]))
-    years = filters.years
-    n = len(events)
-    filter_text = clean(filters.describe(n))
-    citation = clean(meta.get("citation"))
-    view_url = clean(view_url)
-    sources = pack.sources_by_id()
-    policies = filters.apply_years(tables["policies"])
-    bans = filters.apply_years(tables["banned_organisations"], "decision_date")
-    phases = tables["phases"]
-    phases = phases[(phases["end_year"] >= years[0]) & (phases["start_year"] <= years[1])]
-    stats = sc.chartable(tables["statistics"])  # rows flagged as errors in their document are never charted
-    boundaries_attr = clean(meta.get("boundaries", {}).get("attribution"))
-    boundaries_licence = clean(meta.get("boundaries", {}).get("license"), "ODbL 1.0")
-    attribution = f"{boundaries_attr} ({boundaries_licence})" if boundaries_attr else ""
-    empty = n == 0
-
-    title_page = Page("title", TITLES["title"],
-                      f"Source: {clean(meta.get('title'), 'data pack')} (version {clean(meta.get('version'), '?')}); "
-                      "the sources of every row are listed at the end of this pack.",
-                      body={"lines": [filter_text, f"Exported {today.day} {today.strftime('%B %Y')}"],
-                            "url": view_url, "citation": citation})
-    licences = _licences_page(meta, attribution, citation, view_url)
-
-    if empty:
-        pages = [title_page,
-                 Page("empty", TITLES["empty"], "Source: data pack, events table: no row matches these filters.",
-                      filter_text, {"lines": [f"{NO_MATCH}: {clean(filters.describe())}.",
-                                              "This is not a count of zero: it means that the data pack records no "
-                                              "incident for this selection.",
-                                              "Widen the years or clear a filter on the dashboard, then export "
-                                              "again."]}),
-                 licences]
-        return Briefing(DECK_TITLE, filter_text, today, view_url, citation, pages, {}, [], True)
-
-    # Which sources the included rows cite, numbered in id order (easy to look up in the list).
-    stat_ids = [i for i in sc.AGE_IDS + sc.PROSECUTION_IDS + sc.FIGHTERS_IDS]
-    shown_stats = stats[stats["stat_id"].isin(stat_ids)]
-    drawn_regions = tables["regions"]
-    shown_alts = _alternatives_in_view(tables.get("alternatives"), events, policies)
-    cited: list[str] = []
-    for frame in (events, policies, bans, phases, shown_stats, drawn_regions, shown_alts):
-        for cell in _distinct(frame["source_ids"]):  # distinct cells: a million rows cite a handful of lists
-            cited.extend(split_ids(cell))
-    ref_ids = sorted(set(cited))
-    refs = {sid: i for i, sid in enumerate(ref_ids, 1)}
-
-    def ref(cell: object) -> str:
-        nums = sorted({refs[s] for s in split_ids(cell) if s in refs})
-        return "[" + ", ".join(str(k) for k in nums) + "]" if nums else ""
-
-    def ref_ids_text(ids: Iterable[str], where: str = "") -> str:
-        """'[3, 7, 12]'; with ``where``, a long list is replaced by a pointer to the rows that number them."""
-        nums = sorted({refs[s] for s in ids if s in refs})
-        if where and len(nums) > MAX_REFS_IN_LINE:
-            return f"numbered row by row in '{where}'"
-        return "[" + ", ".join(str(k) for k in nums) + "]" if nums else ""
-
-    # ---------------------------------------------------------------- images (rendered once, used by both formats)
-    per_year = summary.per_year(events, years)
-    milestones = _milestones(policies)
-    ban_counts = {str(k): int(v) for k, v in bans.groupby("policy_id").size().items()} if not bans.empty else {}
-    age_rows = sc.rows_by_id(stats, sc.AGE_IDS)
-    u20, b3039, tot = (age_rows.get(i, {}).get("value") for i in (sc.AGE_UNDER_20, sc.AGE_30_39, sc.AGE_UNDER_40))
-    u20, b3039, tot = (None if is_blank(v) else float(v) for v in (u20, b3039, tot))
-    pros_rows = _prosecution_rows(stats)
+        t = pack.tables
+        filters = dataclasses.replace(filters, vocab=flt.vocabulary(t["events"], t["regions"], pack.metadata))
+    # not sorted: only the listed incidents are (see LIST_LIMIT)
+    events = base.events_in(pack, filters) if events is None else events
+    context = _Context.of(pack, filters, events, today, view_url)
+    if events.empty:
+        return _empty_briefing(context)
+    ov = overview_view.build(pack, filters, events)
+    mv = map_view.build(pack, filters, events)
+    tv = timeline_view.build(pack, filters, events)
+    shown_alts = _alternatives_in_view(pack.tables.get("alternatives"), events, tv.policies)
+    refs = _References.of(pack, events, tv, shown_alts)
+    pages = [context.title_page(), _headline_page(context, ov, refs), _per_year_page(context, ov, refs)]
+    pages += _milestone_pages(context, tv, refs)
+    groups = [g for g in img.label_groups(events[clusters.located_mask(events)]) if g["n"] > 1] \
+        if not mv.aggregation.aggregated else []
+    pages.append(_map_page(context, mv, refs, groups))
+    pages.append(_timeline_page(context, tv, refs))
+    pages += _statistics_pages(pack, refs)
+    pages += _incident_pages(context, events, refs)
+    pages += _disagreement_pages(context, events, tv, shown_alts, refs)
+    pages += _source_pages(refs)
+    pages.append(context.licences_page())
+    ban_counts = {str(k): int(v) for k, v in tv.bans.groupby("policy_id").size().items()} if not tv.bans.empty else {}
+    age = stats_view.age(pack)
     images = {
-        "per_year": img.per_year_png(per_year),
+        "per_year": img.per_year_png(ov.per_year),
         "map": img.map_png(events, pack.boundaries, filters.regions),
-        "timeline": img.timeline_png(policies, phases, events, ban_counts, years),
-        "age": img.age_png(u20, b3039, tot),
-        "prosecution": img.prosecution_png(pros_rows),
+        "timeline": img.timeline_png(tv.policies, tv.phases, events, ban_counts, filters.years),
+        "age": img.age_png(age.under_20, age.aged_30_39, age.under_40),
+        "prosecution": img.prosecution_png(stats_view.prosecution(pack)),
     }
+    return Briefing(DECK_TITLE, context.filter_text, today, context.view_url, context.citation, pages, images,
+                    refs.entries, False)
 
-    pages: list[Page] = [title_page]
-    event_refs = ref_ids_text((s for c in _distinct(events["source_ids"]) for s in split_ids(c)),
-                              TITLES["incidents"])
 
-    # ---------------------------------------------------------------- headline figures
-    figs = summary.headline(events)
-    disputed = summary.disputed_count(events)
-    tiles = [(t.label, t.value, clean(t.note)) for t in summary.tiles(events)]
-    classes = events["classification"].value_counts()
-    classes = classes[classes > 0]  # a categorical column also counts its unused categories
-    class_text = "; ".join(f"{clean(k)}: {int(v)}" for k, v in classes.items())
-    headline_notes = [
-        (("The sources disagree on this incident" if n == 1 else
-          f"Sources disagree on {disputed} of these {plural(n, 'incident')}")
-         + " (casualties, dates or classification). The figures use the data pack's values; the alternatives are in "
-           "the slides 'Where sources disagree', with their sources.") if disputed else
+@dataclass(frozen=True)
+class _Context:
+    """What every page of one briefing pack shares: the filter in words, the citation, the address, licences."""
+
+    pack: object  # the DataPack
+    meta: Mapping
+    filters: flt.Filters
+    filter_text: str
+    today: date
+    view_url: str
+    citation: str
+    attribution: str
+
+    @classmethod
+    def of(cls, pack, filters: flt.Filters, events: pd.DataFrame, today: date, view_url: str) -> _Context:
+        meta = pack.metadata
+        boundaries = meta.get("boundaries", {})
+        attr, licence = clean(boundaries.get("attribution")), clean(boundaries.get("license"), "ODbL 1.0")
+        return cls(pack, meta, filters, clean(filters.describe(len(events))), today, clean(view_url),
+                   clean(meta.get("citation")), f"{attr} ({licence})" if attr else "")
+
+    def title_page(self) -> Page:
+        meta, today = self.meta, self.today
+        return Page("title", TITLES["title"],
+                    f"Source: {clean(meta.get('title'), 'data pack')} (version {clean(meta.get('version'), '?')}); "
+                    "the sources of every row are listed at the end of this pack.",
+                    body={"lines": [self.filter_text, f"Exported {today.day} {today.strftime('%B %Y')}"],
+                          "url": self.view_url, "citation": self.citation})
+
+    def licences_page(self) -> Page:
+        meta = self.meta
+        items = [
+            ("How to cite", self.citation, ""),
+            ("Tables (incidents, policies, statistics, sources ...)", clean(meta.get("license")),
+             clean(meta.get("license_url"))),
+            ("Region boundaries (map)", self.attribution, clean(meta.get("boundaries", {}).get("license_url"))),
+            ("Quotations", "Verbatim quotations remain their authors'; each source keeps its own terms.", ""),
+        ]
+        if self.view_url:
+            items.append(("This view on the dashboard", self.view_url, self.view_url))
+        return Page("licences", TITLES["licences"], f"Source: data pack metadata (metadata.json), version "
+                    f"{clean(meta.get('version'), '?')}.", "", {"items": items})
+
+
+def _empty_briefing(c: _Context) -> Briefing:
+    pages = [c.title_page(),
+             Page("empty", TITLES["empty"], "Source: data pack, events table: no row matches these filters.",
+                  c.filter_text, {"lines": [f"{NO_MATCH}: {clean(c.filters.describe())}.",
+                                            "This is not a count of zero: it means that the data pack records no "
+                                            "incident for this selection.",
+                                            "Widen the years or clear a filter on the dashboard, then export "
+                                            "again."]}),
+             c.licences_page()]
+    return Briefing(DECK_TITLE, c.filter_text, c.today, c.view_url, c.citation, pages, {}, [], True)
+
+
+@dataclass(frozen=True)
+class _References:
+    """The sources the included rows cite, numbered in id order (easy to look up in the list at the end)."""
+
+    numbers: Mapping[str, int]
+    entries: list[dict]
+    event_refs: str  # the incidents' sources, as '[1, 2, 5]' or a pointer to the incident list
+
+    @classmethod
+    def of(cls, pack, events: pd.DataFrame, tv: timeline_view.Timeline, shown_alts: pd.DataFrame) -> _References:
+        stats = sc.chartable(pack.tables["statistics"])
+        shown_stats = stats[stats["stat_id"].isin(sc.AGE_IDS + sc.PROSECUTION_IDS + sc.FIGHTERS_IDS)]
+        cited: list[str] = []
+        for frame in (events, tv.policies, tv.bans, tv.phases, shown_stats, pack.tables["regions"], shown_alts):
+            for cell in _distinct(frame["source_ids"]):  # distinct cells: a million rows cite a handful of lists
+                cited.extend(split_ids(cell))
+        entries = sources_view.references(pack, cited)
+        numbers = {e["id"]: e["n"] for e in entries}
+        event_ids = (s for c in _distinct(events["source_ids"]) for s in split_ids(c))
+        return cls(numbers, entries, _numbers_text(numbers, event_ids, TITLES["incidents"]))
+
+    def cell(self, cell: object) -> str:
+        """'[3, 7]' for a cell of source ids."""
+        return _numbers_text(self.numbers, split_ids(cell))
+
+    def ids(self, ids: Iterable[str], where: str = "") -> str:
+        return _numbers_text(self.numbers, ids, where)
+
+
+def _numbers_text(numbers: Mapping[str, int], ids: Iterable[str], where: str = "") -> str:
+    """'[3, 7, 12]'; with ``where``, a long list is replaced by a pointer to the rows that number them."""
+    nums = sorted({numbers[s] for s in ids if s in numbers})
+    if where and len(nums) > MAX_REFS_IN_LINE:
+        return f"numbered row by row in '{where}'"
+    return "[" + ", ".join(str(k) for k in nums) + "]" if nums else ""
+
+
+def _headline_page(c: _Context, ov: overview_view.Overview, refs: _References) -> Page:
+    n = ov.incidents
+    tiles = [(t.label, t.value, clean(t.note)) for t in ov.tiles]
+    notes = [
+        (ov.disputed_sentence + ". The figures use the data pack's values; the alternatives are in the slides 'Where "
+         "sources disagree', with their sources.") if ov.disputed else
         "No disagreement between sources is recorded for the incidents in this view.",
-        f"Classification: {class_text}.",
+        f"Classification: {clean(ov.classification_text)}.",
         "Victims killed exclude perpetrators. Sums count only the figures the sources give; an incident with no "
         "figure is counted apart, never as 0.",
     ]
-    pages.append(Page("headline", TITLES["headline"],
-                      f"Source: data pack, events table ({plural(n, 'incident')}); incident sources {event_refs}; "
-                      "all listed under 'Sources cited'.", filter_text, {"tiles": tiles, "notes": headline_notes}))
+    return Page("headline", TITLES["headline"], f"Source: data pack, events table ({plural(n, 'incident')}); "
+                f"incident sources {refs.event_refs}; all listed under 'Sources cited'.", c.filter_text,
+                {"tiles": tiles, "notes": notes})
 
-    # ---------------------------------------------------------------- per year
-    k_unknown = int(per_year["killed_unknown"].sum())
-    per_year_notes = [
+
+def _per_year_page(c: _Context, ov: overview_view.Overview, refs: _References) -> Page:
+    killed = ov.headline["killed"]
+    notes = [
         "Victims killed: known figures only, excluding perpetrators.",
         ("Grey hatched bars count the incidents with no victim figure: in those years the victims are at least the "
-         f"red bar. In this view: {figs['killed'].sentence()}.") if k_unknown else
-        f"Every incident in this view has a victim figure: {figs['killed'].sentence()}.",
-        f"Policy milestones in these years: {len(milestones)}, listed next and drawn on the policy timeline.",
+         f"red bar. In this view: {killed.sentence()}.") if int(ov.per_year["killed_unknown"].sum()) else
+        f"Every incident in this view has a victim figure: {killed.sentence()}.",
+        f"Policy milestones in these years: {len(ov.milestones)}, listed next and drawn on the policy timeline.",
         "In the PowerPoint version the chart is editable (Edit Data).",
     ]
-    pages.append(Page("per_year", TITLES["per_year"],
-                      "Source: data pack, events table (incidents; victims killed, excluding perpetrators); "
-                      f"incident sources {event_refs}.", filter_text,
-                      {"per_year": per_year[["year", "incidents", "killed_known", "killed_unknown"]]
-                       .to_dict("list"), "notes": per_year_notes}))
+    return Page("per_year", TITLES["per_year"], "Source: data pack, events table (incidents; victims killed, "
+                f"excluding perpetrators); incident sources {refs.event_refs}.", c.filter_text,
+                {"per_year": ov.per_year[["year", "incidents", "killed_known", "killed_unknown"]].to_dict("list"),
+                 "notes": notes})
 
-    # ---------------------------------------------------------------- milestones (paginated)
-    m_rows = [[short_date(r["date"], r["date_precision"]), clean(r["category"]).capitalize(), clean(r["title"]),
-               ref(r["source_ids"])] for r in milestones.to_dict("records")]
-    m_source = ("Source: data pack, policies table (context rows left out; they are on the timeline); the numbers "
-                "in brackets refer to 'Sources cited'.")
-    if m_rows:
-        pages += _table_pages("milestones", f"{TITLES['milestones']}, {_span(years)}", MILESTONE_COLUMNS, m_rows,
-                              m_source, filter_text, "", CONTENT_BOTTOM - CONTENT_TOP)
-    else:
-        pages.append(Page("milestones", f"{TITLES['milestones']}, {_span(years)}", m_source, filter_text,
-                          {"columns": [c for c, _ in MILESTONE_COLUMNS], "widths": [w for _, w in MILESTONE_COLUMNS],
-                           "rows": [], "note": "No policy milestone in these years."}))
 
-    # ---------------------------------------------------------------- map
-    located = mapping.located_mask(events)
-    settlement = int((events.loc[located, "coord_precision"] != "site").sum())
-    n_located = int(located.sum())
-    cells = mapping.grid_cells(events) if n_located > mapping.POINT_LIMIT else None
-    if cells is not None:
-        map_notes = [f"{n_located:,} incidents are too many to draw one by one: they are summed into "
-                     f"{len(cells):,} grid cells of {mapping.CELL_DEG:g}\u00b0, each drawn as a circle at the cell's "
-                     "centre (not at an incident's place) whose area is proportional to its incidents; the bigger "
-                     "cells carry their count."
-                     + ("" if n_located == n else f" {n - n_located:,} incidents have no coordinates.")]
-    else:
-        map_notes = [f"All {plural(n, 'incident')} of this view are drawn." if n_located == n and n > 1 else
-                     "The incident of this view is drawn." if n_located == n else
-                     f"{n_located} of the {plural(n, 'incident')} of this view are drawn."]
-    missing = events[~located]
-    if not missing.empty and cells is None:
-        shown = missing.head(MISSING_LISTED).to_dict("records")
-        more = len(missing) - len(shown)
-        map_notes.append("Not on the map (no coordinates): " + "; ".join(
-            f"{clean(r['place'])} ({short_date(r['date'], r['date_precision'])})" for r in shown)
-                         + (f"; and {more:,} more." if more else "."))
-    groups = [g for g in img.label_groups(events[located]) if g["n"] > 1] if cells is None else []
+def _milestone_pages(c: _Context, tv: timeline_view.Timeline, refs: _References) -> list[Page]:
+    rows = [[short_date(r["date"], r["date_precision"]), clean(r["category"]).capitalize(), clean(r["title"]),
+             refs.cell(r["source_ids"])] for r in tv.milestones.to_dict("records")]
+    title = f"{TITLES['milestones']}, {tv.span}"
+    source = ("Source: data pack, policies table (context rows left out; they are on the timeline); the numbers "
+              "in brackets refer to 'Sources cited'.")
+    if rows:
+        return _table_pages("milestones", title, MILESTONE_COLUMNS, rows, source, c.filter_text, "",
+                            CONTENT_BOTTOM - CONTENT_TOP)
+    return [Page("milestones", title, source, c.filter_text,
+                 {"columns": [col for col, _ in MILESTONE_COLUMNS], "widths": [w for _, w in MILESTONE_COLUMNS],
+                  "rows": [], "note": "No policy milestone in these years."})]
+
+
+def _map_page(c: _Context, mv: map_view.MapView, refs: _References, groups: list[dict]) -> Page:
     overlap = "; ".join(f"{img.group_label(g)} at " + ("one point" if g["points"] == 1 else f"{g['points']} points")
                         for g in groups)
-    if overlap:
-        map_notes.append(f"Points that overlap: {clean(overlap)}.")
-    if settlement and cells is not None:
-        map_notes.append(f"The coordinates of {settlement:,} of the {n_located:,} incidents mark the centre of the "
-                         "named settlement or area, not the incident site.")
-    elif settlement:
-        map_notes.append(("The point marks" if n_located == 1 else f"{settlement} of the {n_located} points mark")
-                         + " the centre of the named settlement or area, not the incident site.")
-    map_notes.append("Albers equal-area projection; no basemap.")
-    if pack.boundaries is None:
-        map_notes.insert(0, "The region boundaries could not be loaded: only the incidents are drawn.")
-    region_refs = ref_ids_text(s for c in drawn_regions["source_ids"] for s in split_ids(c))
-    pages.append(Page("map", TITLES["map"],
-                      f"Source: data pack, events table (points at the table's coordinates) {event_refs}; regions "
-                      f"{region_refs}. {attribution}", filter_text,
-                      {"notes": map_notes, "attribution": attribution}))
+    notes = mv.print_notes(overlap)
+    if c.pack.boundaries is None:
+        notes.insert(0, "The region boundaries could not be loaded: only the incidents are drawn.")
+    region_refs = refs.ids(s for cell in c.pack.tables["regions"]["source_ids"] for s in split_ids(cell))
+    return Page("map", TITLES["map"], f"Source: data pack, events table (points at the table's coordinates) "
+                f"{refs.event_refs}; regions {region_refs}. {c.attribution}", c.filter_text,
+                {"notes": notes, "attribution": c.attribution})
 
-    # ---------------------------------------------------------------- timeline
-    timeline_refs = ref_ids_text((s for frame in (policies, phases, bans) for c in frame["source_ids"]
-                                  for s in split_ids(c)), "Policy milestones")
-    pages.append(Page("timeline", f"{TITLES['timeline']}, {_span(years)}",
-                      "Source: data pack, policies, phases, banned organisations and events tables; policy sources "
-                      f"{timeline_refs}.", filter_text,
-                      {"note": ", ".join(t for t in (plural(len(milestones), "milestone"), plural(
-                          len(policies) - len(milestones), "context event") if len(policies) > len(milestones)
-                                                      else "") if t)
-                               + f" and {plural(n, 'incident')}. "
-                               + (f"The incidents are too many to draw one by one: one circle per "
-                                  f"{tl.bin_unit(years)}, its area proportional to their number. "
-                                  if n > tl.INCIDENT_LIMIT else "")
-                               + "Phases: approximate readings of the 2018 Karaganda article."}))
 
-    # ---------------------------------------------------------------- statistics
-    def stat_source(ids: Sequence[str], comparators: bool = False) -> str:
-        line = clean(sc.chart_source_line(stats, ids, sources, comparators=comparators))
-        nums = ref_ids_text(s for r in sc.rows_by_id(stats, ids).values()
-                            if bool(r.get("comparator")) == comparators for s in split_ids(r.get("source_ids")))
-        text = f"{line} {nums}".strip()
-        return text if text or comparators else "data pack, statistics table (these rows are missing)"
+def _timeline_page(c: _Context, tv: timeline_view.Timeline, refs: _References) -> Page:
+    return Page("timeline", f"{TITLES['timeline']}, {tv.span}",
+                "Source: data pack, policies, phases, banned organisations and events tables; policy sources "
+                f"{refs.ids(tv.source_ids, 'Policy milestones')}.", c.filter_text, {"note": tv.print_note})
 
-    caveat = next((clean(r.get("caveat")) for r in age_rows.values() if not is_blank(r.get("caveat"))), "")
-    pages.append(Page("age", TITLES["age"], f"Source: {stat_source(sc.AGE_IDS)}", NATIONAL_NOTE, {
-        "categories": list(AGE_CATEGORIES), "values": [u20, None, b3039, tot],
-        "caveat_title": "Caveat: the age shares do not add up" if len(age_rows) == len(sc.AGE_IDS) else
-                        "Not in the data pack",
-        "caveat": caveat or clean(sc.age_arithmetic(stats)),
-        "arithmetic": clean(sc.age_arithmetic(stats)),
-        "quote": clean(age_rows.get(sc.AGE_UNDER_40, {}).get("quote")),
-        "missing": [i for i in sc.AGE_IDS if i not in age_rows],
-    }))
-    pros_caveats = [f"{r['metric']} ({r['value_text']}): {r['caveat']}" for r in pros_rows if r["caveat"]]
-    pages.append(Page("prosecution", TITLES["prosecution"], f"Source: {stat_source(sc.PROSECUTION_IDS)}",
-                      NATIONAL_NOTE, {
-                          "rows": pros_rows,
-                          "caveat_title": "The periods differ",
-                          "caveats": ["Each bar covers its own period (in its label), so the bars are not a series "
-                                      "and must not be added up."] + pros_caveats,
-                      }))
-    pages.append(_fighters_page(stats, sources, stat_source))
 
-    # ---------------------------------------------------------------- incidents (paginated; the latest LIST_LIMIT)
+def _stat_source(pack, refs: _References, ids: Sequence[str], comparators: bool = False) -> str:
+    """The source line of a statistics page: the sources' names and their numbers."""
+    text = stats_view.chart_text(pack, tuple(ids))
+    line = clean(text.comparators_line if comparators else text.line)
+    out = f"{line} {refs.ids(stats_view.source_ids(pack, tuple(ids), comparators))}".strip()
+    return out if out or comparators else "data pack, statistics table (these rows are missing)"
+
+
+def _statistics_pages(pack, refs: _References) -> list[Page]:
+    age = stats_view.age(pack)
+    rows = stats_view.prosecution(pack)
+    fighters = stats_view.fighters(pack)
+    age_page = Page("age", TITLES["age"], f"Source: {_stat_source(pack, refs, sc.AGE_IDS)}", NATIONAL_NOTE, {
+        "categories": list(AGE_CATEGORIES), "values": [age.under_20, None, age.aged_30_39, age.under_40],
+        "caveat_title": "Caveat: the age shares do not add up" if age.complete else "Not in the data pack",
+        "caveat": age.caveat, "arithmetic": age.arithmetic, "quote": age.quote, "missing": age.missing})
+    caveats = [f"{r['metric']} ({r['value_text']}): {r['caveat']}" for r in rows if r["caveat"]]
+    prosecution = Page("prosecution", TITLES["prosecution"], f"Source: {_stat_source(pack, refs, sc.PROSECUTION_IDS)}",
+                       NATIONAL_NOTE, {"rows": rows, "caveat_title": "The periods differ", "caveats": [
+                           "Each bar covers its own period (in its label), so the bars are not a series and must "
+                           "not be added up."] + caveats})
+    source = f"Source: {_stat_source(pack, refs, sc.FIGHTERS_IDS)}"
+    comparators = _stat_source(pack, refs, sc.FIGHTERS_IDS, comparators=True)
+    if comparators:
+        source += f"; comparators: {comparators}"
+    fighters_page = Page("fighters", TITLES["fighters"], source, NATIONAL_NOTE,
+                         {"range": fighters.range, "comparators": fighters.comparators})
+    return [age_page, prosecution, fighters_page]
+
+
+def _incident_pages(c: _Context, events: pd.DataFrame, refs: _References) -> list[Page]:
+    """The incidents, paginated: the latest LIST_LIMIT in date order."""
+    n = len(events)
     listed = events if n <= LIST_LIMIT else events.loc[events["date"].nlargest(LIST_LIMIT, keep="first").index]
     listed = listed.sort_values(["date", "event_id"], kind="stable")
-    i_rows = [[short_date(r["date"], r["date_precision"]), clean(r["place"]), clean(r["region"]),
-               f"{clean(r['attack_type'])} ({clean(r['event_type'])})", count_text(r["killed"]),
-               count_text(r["injured"]), clean(r["classification"]), ref(r["source_ids"])]
-              for r in listed.to_dict("records")]
-    i_note = ("Killed: victims, excluding perpetrators. 'unknown': the sources give no figure (not zero). Numbers in "
-              "brackets: 'Sources cited'.")
+    rows = [[short_date(r["date"], r["date_precision"]), clean(r["place"]), clean(r["region"]),
+             f"{clean(r['attack_type'])} ({clean(r['event_type'])})", count_text(r["killed"]),
+             count_text(r["injured"]), clean(r["classification"]), refs.cell(r["source_ids"])]
+            for r in listed.to_dict("records")]
+    note = ("Killed: victims, excluding perpetrators. 'unknown': the sources give no figure (not zero). Numbers in "
+            "brackets: 'Sources cited'.")
     if len(listed) < n:
-        i_note = (f"The {len(listed):,} most recent of the {n:,} incidents in this view, in date order; "
-                  f"{n - len(listed):,} more in the CSV export (dashboard, 'Sources and data'). " + i_note)
-    pages += _table_pages("incidents", TITLES["incidents"], INCIDENT_COLUMNS, i_rows,
-                          "Source: data pack, events table; the sources of each incident are the numbers in its "
-                          "row (see 'Sources cited').", filter_text, i_note, CONTENT_BOTTOM - CONTENT_TOP - 0.45)
+        note = (f"The {len(listed):,} most recent of the {n:,} incidents in this view, in date order; "
+                f"{n - len(listed):,} more in the CSV export (dashboard, 'Sources and data'). " + note)
+    return _table_pages("incidents", TITLES["incidents"], INCIDENT_COLUMNS, rows,
+                        "Source: data pack, events table; the sources of each incident are the numbers in its "
+                        "row (see 'Sources cited').", c.filter_text, note, CONTENT_BOTTOM - CONTENT_TOP - 0.45)
 
-    # ---------------------------------------------------------------- where the sources disagree (paginated)
-    # One row per record, its figures only (counts, dates, places, classifications); differences of wording are in
-    # the dashboard's detail of the record.
+
+def _disagreement_pages(c: _Context, events: pd.DataFrame, tv: timeline_view.Timeline, shown_alts: pd.DataFrame,
+                        refs: _References) -> list[Page]:
+    """One row per record, its figures only (counts, dates, places, classifications); differences of wording are
+    in the dashboard's detail of the record."""
     figure_alts = shown_alts[shown_alts["column"].isin(alternatives.FIGURE_COLUMNS)]
-    if not figure_alts.empty:
-        names = {**{r["event_id"]: f"{short_date(r['date'], r['date_precision'])}, {clean(r['place'])}"
-                    for r in events.to_dict("records") if r["event_id"] in set(figure_alts["record_id"])},
-                 **{r["policy_id"]: f"{short_date(r['date'], r['date_precision'])}, {clean(r['title'])}"
-                    for r in policies.to_dict("records") if r["policy_id"] in set(figure_alts["record_id"])}}
-        d_rows = [[names.get(rid, rid), _other_values(grp, ref)]
-                  for rid, grp in figure_alts.groupby("record_id", sort=False)]
-        pages += _table_pages("disagreements", TITLES["disagreements"], DISAGREEMENT_COLUMNS, d_rows,
-                              "Source: data pack, alternatives table: every value a source gives that differs from "
-                              "the one used, with the sources that give it.", filter_text,
-                              "The other slides show the values used (the most recent credible official figure). "
-                              "'error': wrong in its source, never charted. Differences of wording: dashboard detail.",
-                              CONTENT_BOTTOM - CONTENT_TOP - 0.45)
+    if figure_alts.empty:
+        return []
+    wanted = set(figure_alts["record_id"])
+    names = {**{r["event_id"]: f"{short_date(r['date'], r['date_precision'])}, {clean(r['place'])}"
+                for r in events[events["event_id"].isin(wanted)].to_dict("records")},
+             **{r["policy_id"]: f"{short_date(r['date'], r['date_precision'])}, {clean(r['title'])}"
+                for r in tv.policies[tv.policies["policy_id"].isin(wanted)].to_dict("records")}}
+    rows = [[names.get(rid, rid), _other_values(grp, refs.cell)] for rid, grp in figure_alts.groupby("record_id",
+                                                                                                     sort=False)]
+    return _table_pages("disagreements", TITLES["disagreements"], DISAGREEMENT_COLUMNS, rows,
+                        "Source: data pack, alternatives table: every value a source gives that differs from "
+                        "the one used, with the sources that give it.", c.filter_text,
+                        "The other slides show the values used (the most recent credible official figure). "
+                        "'error': wrong in its source, never charted. Differences of wording: dashboard detail.",
+                        CONTENT_BOTTOM - CONTENT_TOP - 0.45)
 
-    # ---------------------------------------------------------------- sources (paginated) and licences
-    references = []
-    for sid in ref_ids:
-        src = sources.get(sid)
-        if src is None:
-            references.append({"n": refs[sid], "id": sid, "title": "", "url": "",
-                               "text": "not in the sources table"})
-            continue
-        bits = [clean(src.get("author")), f"\u201c{clean(src.get('title'))}\u201d", clean(src.get("publisher")),
-                clean(src.get("date_published"))]
-        text = ", ".join(b for b in bits if b and b != "\u201c\u201d")
-        if bool(src.get("core_document")) and not is_blank(src.get("core_document")):
-            text += " (one of the five source documents)"
-        references.append({"n": refs[sid], "id": sid, "title": clean(src.get("title")), "url": clean(src.get("url")),
-                           "text": text})
+
+def _source_pages(refs: _References) -> list[Page]:
+    entries = refs.entries
     heights = [(_lines(f"[{r['n']}] {r['id']}: {r['text']}. {r['url']}", CONTENT_W, REF_PT) * REF_PT * 1.2
-                + 3) / 72 for r in references]
+                + 3) / 72 for r in entries]
     groups = _paginate(heights, CONTENT_BOTTOM - CONTENT_TOP)
-    for i, idx in enumerate(groups, 1):
-        pages.append(Page("sources", _numbered(TITLES["sources"], i, len(groups)),
-                          "Source: data pack, sources table: every source cited by the incidents, policy milestones, "
-                          "phases, bans, regions and statistics in this pack.",
-                          f"{len(references)} sources, numbered as cited on the previous slides",
-                          {"entries": [references[j] for j in idx]}))
-    pages.append(licences)
-    return Briefing(DECK_TITLE, filter_text, today, view_url, citation, pages, images, references, False)
+    return [Page("sources", _numbered(TITLES["sources"], i, len(groups)),
+                 "Source: data pack, sources table: every source cited by the incidents, policy milestones, "
+                 "phases, bans, regions and statistics in this pack.",
+                 f"{len(entries)} sources, numbered as cited on the previous slides",
+                 {"entries": [entries[j] for j in idx]}) for i, idx in enumerate(groups, 1)]
 
 
 def _other_values(alts: pd.DataFrame, ref) -> str:
@@ -482,91 +468,3 @@ def _alternatives_in_view(alts: pd.DataFrame | None, events: pd.DataFrame, polic
 def _distinct(column: pd.Series) -> list:
     """The distinct non-blank cells of a column (in first-seen order)."""
     return [c for c in pd.unique(column.dropna().astype(object)) if not is_blank(c)]
-
-
-def _span(years: tuple[int, int]) -> str:
-    return str(years[0]) if years[0] == years[1] else f"{years[0]}{DASH}{years[1]}"
-
-
-def _milestones(policies: pd.DataFrame) -> pd.DataFrame:
-    rows = policies[policies["category"] != "context"]
-    return rows.sort_values(["date", "policy_id"], kind="stable")
-
-
-def _prosecution_rows(stats: pd.DataFrame) -> list[dict]:
-    by_id = sc.rows_by_id(stats, sc.PROSECUTION_IDS)
-    out: list[dict] = []
-    previous = ""
-    for sid in sc.PROSECUTION_IDS:
-        r = by_id.get(sid)
-        if r is None or is_blank(r.get("value")):
-            continue
-        period = clean(r.get("period"))
-        if period.strip().lower() == "same as above" and previous:
-            period = previous
-        previous = period
-        unit = clean(r.get("unit"))
-        out.append({"id": sid, "metric": clean(r.get("metric")), "unit": unit, "period": period,
-                    "value": float(r["value"]), "qualifier": clean(r.get("qualifier")),
-                    "value_text": clean(f"{sc.value_text(r)} {unit}".strip()),
-                    "label": clean(r.get("metric")) + (f" ({unit})" if unit else ""),
-                    "caveat": clean(r.get("caveat"))})
-    return out
-
-
-def _fighters_page(stats: pd.DataFrame, sources: Mapping, stat_source) -> Page:
-    by_id = sc.rows_by_id(stats, sc.FIGHTERS_IDS)
-    rng = by_id.get(sc.FIGHTERS_RANGE)
-    body: dict = {"range": None, "comparators": []}
-    if rng is not None:
-        body["range"] = {"value": clean(sc.value_text(rng)), "metric": clean(rng.get("metric")),
-                         "unit": clean(rng.get("unit")), "period": clean(rng.get("period")),
-                         "who": clean(sc.short_source(rng.get("source_ids"), sources)),
-                         "quote": clean(rng.get("quote")), "caveat": clean(rng.get("caveat"))}
-    for sid in sc.FIGHTERS_COMPARATORS:
-        r = by_id.get(sid)
-        if r is None:
-            continue
-        body["comparators"].append({"value": clean(sc.value_text(r)), "unit": clean(r.get("unit")),
-                                    "who": clean(sc.COMPARATOR_LABELS.get(sid, "Comparator")),
-                                    "metric": clean(r.get("metric")),
-                                    "source": clean(sc.short_source(r.get("source_ids"), sources))})
-    source = f"Source: {stat_source(sc.FIGHTERS_IDS)}"
-    comp = stat_source(sc.FIGHTERS_IDS, comparators=True)
-    if comp:
-        source += f"; comparators: {comp}"
-    return Page("fighters", TITLES["fighters"], source, NATIONAL_NOTE, body)
-
-
-def _licences_page(meta: Mapping, attribution: str, citation: str, view_url: str) -> Page:
-    items = [
-        ("How to cite", citation, ""),
-        ("Tables (incidents, policies, statistics, sources ...)", clean(meta.get("license")),
-         clean(meta.get("license_url"))),
-        ("Region boundaries (map)", attribution, clean(meta.get("boundaries", {}).get("license_url"))),
-        ("Quotations", "Verbatim quotations remain their authors'; each source keeps its own terms.", ""),
-    ]
-    if view_url:
-        items.append(("This view on the dashboard", view_url, view_url))
-    return Page("licences", TITLES["licences"], f"Source: data pack metadata (metadata.json), version "
-                f"{clean(meta.get('version'), '?')}.", "", {"items": items})
-
-
-# ------------------------------------------------------------------------------------------------ shared look (both renderers)
-INK = "#14171A"
-MUTED = "#4A5058"
-CAVEAT_FILL = "#FFF4D6"
-CAVEAT_LINE = style.OKABE_ITO["orange"]
-COMPARATOR_LINE = style.OKABE_ITO["vermillion"]
-
-_safe_url = web_url  # a link target only for web addresses; any other scheme from the data stays plain text
-
-
-def _value_runs(value: str, size: float = 44) -> list[dict]:
-    """'at least 45' as a small 'at least' and a big '45' (the qualifier stays on the figure, legibly)."""
-    if value == UNKNOWN:  # a word, not a number: smaller, so that it fits the tile
-        return [{"text": value, "size": size * 0.62, "bold": True}]
-    if value.startswith("at least "):
-        return [{"text": "at least ", "size": size * 0.5, "bold": True},
-                {"text": value.removeprefix("at least "), "size": size, "bold": True}]
-    return [{"text": value, "size": size, "bold": True}]

@@ -1,38 +1,25 @@
-"""Field lists for the detail panels of an incident or a policy milestone. Pure code: plain strings out."""
+"""The detail view model of one incident or policy milestone: its fields in words, its sources, the other values
+sources give (alternatives) and what each source read says, figure by figure. Pure code: plain data out."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from components.pack.schema import split_ids
+import pandas as pd
+
+from components.pack import alternatives as alt
+from components.pack.load import DataPack
+from components.pack.sources import source_entries  # noqa: F401 (the detail's sources, re-exported)
 from components.pack.values import is_blank
+from components.text import COORD_WORDS, or_unknown
 from components.text import date_long as date_text
 
-COORD_WORDS = {"site": "incident site", "settlement": "centre of the named settlement, not the exact site",
-               "area": "rough location within the area"}
-
-
-def text(value: object, unknown: str = "unknown") -> str:
-    return unknown if is_blank(value) else str(value)
+text = or_unknown  # the fields' words: unknown when blank
 
 
 def count_text(value: object) -> str:
     return "unknown (no figure in the sources)" if is_blank(value) else str(int(value))
 
-
-def source_entries(cell: object, sources: Mapping[str, Mapping]) -> list[dict[str, str]]:
-    """Citations of a row: id, a readable citation and the URL (may be empty)."""
-    out = []
-    for sid in split_ids(cell):
-        src = sources.get(sid)
-        if src is None:
-            out.append({"id": sid, "citation": f"{sid} (not in the sources table)", "url": ""})
-            continue
-        parts = [text(src.get("author"), ""), text(src.get("title"), ""), text(src.get("publisher"), ""),
-                 text(src.get("date_published"), "")]
-        out.append({"id": sid, "citation": ", ".join(p for p in parts if p), "url": text(src.get("url"), ""),
-                    "core": bool(src.get("core_document")) if not is_blank(src.get("core_document")) else False})
-    return out
 
 
 def event_fields(row: Mapping) -> list[tuple[str, str]]:
@@ -98,3 +85,28 @@ def policy_fields(row: Mapping) -> list[tuple[str, str]]:
         ("Notes and disagreements", text(row.get("notes"), "")),
     ]
     return [(label, value) for label, value in fields if value]
+
+
+# ------------------------------------------------------------------ alternatives and verification of one record
+AGREES_WORDS = {"yes": "states the value used", "no": "gives another value", "silent": "gives no figure"}
+
+
+def record_alternatives(pack: DataPack, table: str, record_id: str) -> list[dict]:
+    """The described alternatives of one record (with their contradictions' topics and rules)."""
+    sources = pack.sources_by_id()
+    contradictions = {r["contradiction_id"]: r for r in pack.tables["contradictions"].to_dict("records")}
+    return [alt.describe(a, sources, contradictions) for a in alt.of_record(pack.tables["alternatives"], table,
+                                                                             record_id)]
+
+
+def record_checks(pack: DataPack, table: str, record_id: str) -> pd.DataFrame:
+    """What each source read says on each figure of one record (the verification record), for its detail."""
+    checks = pack.tables["source_checks"]
+    mine = checks[(checks["table"] == table) & (checks["record_id"] == record_id)]
+    sources = pack.sources_by_id()
+    return pd.DataFrame({
+        "Figure": [alt.column_label(c) for c in mine["column"]],
+        "Source": [alt.short_citation(sid, sources) for sid in mine["source_id"]],
+        "What it says": mine["says"].tolist(),
+        "Agrees": [AGREES_WORDS.get(a, a) for a in mine["agrees"]],
+    })

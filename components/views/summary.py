@@ -103,6 +103,7 @@ BASIS_WORDS = {"terrorism criteria": "by the terrorism criteria", "official clas
                "security operation": "security operations",
                "premature explosion": "premature explosions", "official version dropped":
                "first called terrorism officially, later not", "dataset criteria": "imported, by their dataset's criteria"}
+BASIS_ONE = {**BASIS_WORDS, "security operation": "security operation", "premature explosion": "premature explosion"}
 COVERAGE = ("The incident table holds every incident in public reporting that meets its inclusion criteria: violence "
             "by non-state actors with a political, economic, religious or social aim meant to reach a wider audience "
             "(the GTD's criteria), violence the authorities classified as terrorism or extremism, security operations "
@@ -124,7 +125,7 @@ def basis_counts(events: pd.DataFrame) -> list[tuple[str, int]]:
 def coverage_text(events: pd.DataFrame) -> str:
     """'Of these 31 incidents: 20 by the terrorism criteria, 8 security operations, ...; 9 with doubt that they
     are terrorism.' Computed from the rows in the view."""
-    parts = [f"{n} {BASIS_WORDS.get(b, b)}" for b, n in basis_counts(events)]
+    parts = [f"{n} {(BASIS_ONE if n == 1 else BASIS_WORDS).get(b, b)}" for b, n in basis_counts(events)]
     if not parts:
         return ""
     doubt = int((events["doubt_terrorism"].astype("object") == "yes").sum()) if "doubt_terrorism" in events else 0

@@ -1,6 +1,6 @@
 """The map: filtered incidents as points (colour = attack type, size = victims killed, ring = victims unknown) over
 the 16 regions shaded by incidents or victims killed. Click an incident for its record, a region to filter to it.
-Above mapping.POINT_LIMIT incidents in the filter (large imported datasets), grid cells computed on the server
+Above clusters.POINT_LIMIT incidents in the filter (large imported datasets), grid cells computed on the server
 replace the points, and the page says so above the map. No basemap unless asked for: the view works offline."""
 
 from __future__ import annotations
@@ -8,9 +8,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components import filters as flt
-from components.map import mapping
-from dashboard import details, frame, views
-from dashboard.data import arrow_of, current_pack, filtered_events, memo
+from components.map.clusters import CELL_DEG, POINT_LIMIT
+from components.map.layers import LAYER_INCIDENTS, LAYER_REGIONS
+from components.map.regions import DEFAULT_SHADE, SHADE_OPTIONS
+from components.map.table import TABLE_LIMIT
+from dashboard import data, details, frame
+from dashboard.data import arrow_of, current_pack, filtered_events
 
 MAP_KEY = "map"
 TABLE_KEY = "map_table"
@@ -48,9 +51,9 @@ def _on_map_select() -> None:
     on the next run, which is the only moment their value may be set. Acts once per newly picked region (the
     chart keeps its selection across reruns)."""
     selection = st.session_state.get(MAP_KEY)
-    if _first(selection, mapping.LAYER_INCIDENTS) is not None:
+    if _first(selection, LAYER_INCIDENTS) is not None:
         return
-    region = _region_of(_first(selection, mapping.LAYER_REGIONS))
+    region = _region_of(_first(selection, LAYER_REGIONS))
     if region is None:
         st.session_state.pop(_LAST_REGION, None)
         return
@@ -69,9 +72,6 @@ def _new_pick(source: str, event_id: object) -> str | None:
     return value if changed else None
 
 
-TABLE_LIMIT = mapping.TABLE_LIMIT
-
-
 st.title("Map of incidents")
 frame.filter_statement(filters, len(events))
 
@@ -84,7 +84,7 @@ if events.empty:
 map_col, side_col = st.columns([3, 1], gap="small")
 with side_col:
     # The options are the link's values (a bound widget writes its shown label into the URL, so no format_func).
-    shade = st.segmented_control("Shade regions by", list(mapping.SHADE_OPTIONS), default=mapping.DEFAULT_SHADE,
+    shade = st.segmented_control("Shade regions by", list(SHADE_OPTIONS), default=DEFAULT_SHADE,
                                  required=True, key="shade", bind="query-params",
                                  help="incidents: number of incidents in the filter. victims: victims killed "
                                       "(excluding perpetrators); a region whose incidents have no victim figure "
@@ -92,37 +92,30 @@ with side_col:
     basemap = st.toggle("Basemap (online)", key="basemap", bind="query-params",
                         help="Adds a light Carto street map under the regions. Off by default: the map then works "
                              "offline and needs no account or token.")
-shade = shade if shade in mapping.SHADE_OPTIONS else mapping.DEFAULT_SHADE
+shade = shade if shade in SHADE_OPTIONS else DEFAULT_SHADE
 
-deck, agg = memo(views.map_view, pack, filters.key(), shade, bool(basemap))
-if agg.aggregated:
-    alt = (f"Map of Kazakhstan's 16 regions shaded by {mapping.SHADE_OPTIONS[shade].lower()}, with "
-           f"{agg.located:,} incidents summed into {agg.cells:,} grid cells of {mapping.CELL_DEG:g} degrees, each "
-           "drawn as a circle at the cell's centre whose area is proportional to its incidents. The most recent "
-           "incidents are listed under 'View as table'.")
-else:
-    alt = (f"Map of Kazakhstan's 16 regions shaded by {mapping.SHADE_OPTIONS[shade].lower()}, with "
-           f"{agg.located} incident point{'s' if agg.located != 1 else ''}. The same incidents are listed under "
-           "'View as table'.")
+view = data.map_view(pack, filters.key())
+agg = view.aggregation
+deck = data.map_deck(pack, filters.key(), shade, bool(basemap))
+alt = view.alt(shade)
 with map_col:
     if agg.aggregated:  # said above the map, where the eye lands: the circles are cells, not incidents
-        st.info(frame.escape_md(agg.sentence()[0].upper() + agg.sentence()[1:] + "."), icon=":material/grid_on:")
+        st.info(frame.escape_md(view.headline), icon=":material/grid_on:")
     selection = st.pydeck_chart(deck, key=MAP_KEY, on_select=_on_map_select, selection_mode="single-object",
                                 height=560, alt=alt)
 with side_col:
-    legend_svg, legend_text = memo(views.map_legend, pack, filters.key(), shade)
+    legend_svg, legend_text = data.map_legend(pack, filters.key(), shade)
     st.image(legend_svg, alt=legend_text)
 
 if agg.aggregated:
     st.caption(frame.escape_md(
-        f"Each dark circle is a grid cell of {mapping.CELL_DEG:g}° (about 55 km north to south): it sums the "
+        f"Each dark circle is a grid cell of {CELL_DEG:g}° (about 55 km north to south): it sums the "
         "incidents whose coordinates fall in the cell and is drawn at the cell's centre, not at an incident's "
         "place; its area is proportional to its incidents, and the bigger ones carry their count. Hover a cell for "
         "its incidents and victims killed (unknown figures counted apart, never as 0). Narrow the years, regions "
-        f"or other filters below {mapping.POINT_LIMIT:,} incidents to see each incident and open its record."))
-overlaps = memo(views.map_overlap_text, pack, filters.key())
-if overlaps:
-    st.caption(frame.escape_md(overlaps))
+        f"or other filters below {POINT_LIMIT:,} incidents to see each incident and open its record."))
+if view.overlap_text:
+    st.caption(frame.escape_md(view.overlap_text))
 if agg.aggregated:
     st.caption("Coordinate precision: most coordinates are settlement centres, not incident sites; see each "
                "incident's precision in the table. Click a region to show only that region.")
@@ -143,7 +136,7 @@ capped = len(events) > TABLE_LIMIT
 label = (f"View as table (the {TABLE_LIMIT:,} most recent of {len(events):,} incidents)" if capped else
          f"View as table ({len(events)} incident{'s' if len(events) != 1 else ''})")
 with st.expander(label):
-    table = memo(views.map_table, pack, filters.key())
+    table = data.map_table(pack, filters.key())
     if capped:
         st.caption(f"The {TABLE_LIMIT:,} most recent incidents of the {len(events):,} in the filter, in date order. "
                    "All of them are in the CSV download on 'Sources and data'.")
@@ -155,7 +148,7 @@ with st.expander(label):
     )
 
 # Open the record of an incident newly picked on the map or in the table (once per new pick).
-map_pick = _first(selection, mapping.LAYER_INCIDENTS)
+map_pick = _first(selection, LAYER_INCIDENTS)
 try:
     rows = list(picked_rows["selection"]["rows"])
 except (KeyError, TypeError):

@@ -5,43 +5,39 @@ import streamlit as st
 
 from components.figures import yearly as charts
 from components.views import summary
-from dashboard import details, frame, views
-from dashboard.data import arrow_of, current_pack, memo
+from dashboard import data, details, frame
+from dashboard.data import arrow_of, current_pack
 
 pack = current_pack()
 filters = st.session_state["filters"]
-view = memo(views.overview_summary, pack, filters.key())
-n_events = view["incidents"]
+view = data.overview(pack, filters.key())
+n_events = view.incidents
 
 st.title("Terrorism and counter-terrorism in Kazakhstan, 1991-2016")
 frame.filter_statement(filters, n_events)
 
-for col, tile in zip(st.columns(4), view["tiles"]):
+for col, tile in zip(st.columns(4), view.tiles):
     col.metric(tile.label, tile.value, help=tile.help, border=True)
     if tile.label != "Incidents":  # the kinds are in the sidebar's filter; the unknowns belong under their figure
         col.caption(tile.note)
-disputed = view["disputed"]
-if disputed:
-    st.caption(f"Sources disagree on {disputed} of these {n_events} incidents (casualties, dates or "
-               "classification); the figures above use the data pack's values. Open an incident to see the "
-               "alternatives.")
+if view.disputed:
+    st.caption(frame.escape_md(view.disputed_sentence + "; the figures above use the data pack's values. Open an "
+                               "incident to see the alternatives."))
 
 with st.expander("What the incident table covers, and what it leaves out"):
     st.markdown(frame.escape_md(summary.COVERAGE))
-    if view["coverage"]:
-        st.markdown(frame.escape_md(view["coverage"]))
-    left_out = memo(views.excluded_summary, pack)
-    if left_out:
-        st.markdown(frame.escape_md(left_out))
+    if view.coverage:
+        st.markdown(frame.escape_md(view.coverage))
+    if view.left_out:
+        st.markdown(frame.escape_md(view.left_out))
     st.caption("The criteria in full, and how each year 1991-2016 was searched: 'Sources and data'. Each "
                "incident's detail says which criteria it meets.")
 
 st.subheader("Incidents and victims per year, with policy milestones")
-fig = memo(views.yearly_view, pack, filters.key())[2]
+fig = data.yearly_figure(pack, filters.key())
 state = st.plotly_chart(
     fig, key="overview_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False},
-    alt="Three stacked charts over the same years: policy milestones by kind, incidents per year, and victims "
-        "killed per year; labels mark years with incidents whose victims are unknown.",
+    alt=view.chart_alt,
 )
 points = (state or {}).get("selection", {}).get("points", []) if state else []
 policy_ids = [p["customdata"][0] for p in points if isinstance(p.get("customdata"), list) and p["customdata"]]
@@ -50,7 +46,7 @@ st.caption(charts.YEARLY_NOTE)
 frame.source_line("incidents and policy milestones from the data pack (events and policies tables), each row "
                   "citing its own sources; see 'Sources and data'. Click a milestone for its detail.")
 with st.expander("View as table"):
-    year_table, milestone_table = memo(views.yearly_tables, pack, filters.key())
+    year_table, milestone_table = view.year_tables
     st.dataframe(arrow_of(year_table), hide_index=True, width="stretch")
     st.dataframe(arrow_of(milestone_table), hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
@@ -61,7 +57,7 @@ if not n_events:
             icon=":material/filter_alt_off:")
 else:
     table = st.dataframe(
-        arrow_of(view["recent"]), hide_index=True, width="stretch", key="recent", on_select="rerun",
+        arrow_of(view.recent), hide_index=True, width="stretch", key="recent", on_select="rerun",
         selection_mode="single-row",
         column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "place": "Place",
                        "region": "Region", "attack_type": "Attack type", "classification": "Classification",
@@ -69,5 +65,5 @@ else:
                        "injured": st.column_config.TextColumn("Injured")},
     )
     rows = table["selection"]["rows"] if table else []
-    details.open_once("event", view["recent_ids"][rows[0]] if rows else None, pack)
+    details.open_once("event", view.recent_ids[rows[0]] if rows else None, pack)
     st.caption("Select a row to see every field, the disagreements between sources and the sources themselves.")

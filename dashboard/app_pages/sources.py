@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from components import exports
-from dashboard import frame, views
-from dashboard.data import arrow_of, current_pack, filtered_events, memo
+from dashboard import data, frame
+from dashboard.data import arrow_of, current_pack, filtered_events
 
 pack = current_pack()
 meta = pack.metadata
@@ -51,7 +51,7 @@ core = sources[sources["core_document"]]
 st.markdown(f"**{len(sources)} documents** are cited: the **{len(core)} source documents** the project started "
             "from, and the public material used to check and complete them.")
 st.dataframe(
-    arrow_of(memo(views.sources_table, pack)),
+    arrow_of(data.sources_table(pack)),
     hide_index=True, width="stretch", key="sources_table",
     column_config={"url": st.column_config.LinkColumn("URL"), "core_document": st.column_config.CheckboxColumn(
         "Source document", help="One of the five documents the project started from")},
@@ -60,20 +60,20 @@ st.dataframe(
 st.subheader("Where sources disagree")
 st.caption("Every known disagreement between sources and every factual error found in them, with the value the data "
            "pack uses and the alternatives. The same notes appear beside the figures they concern.")
-for label, body in memo(views.contradiction_entries, pack):
+for label, body in data.contradiction_entries(pack):
     with st.expander(label):
         st.markdown(body)
 
 st.subheader("What the incident table covers, and how it was searched")
 with st.expander("Inclusion criteria"):
-    st.markdown(memo(views.doc_text, pack, "criteria"))
+    st.markdown(data.doc_text("criteria"))
 with st.expander("Cases considered and left out"):
-    st.caption(memo(views.excluded_summary, pack).replace(": see 'Sources and data'.", "."))
-    st.dataframe(arrow_of(memo(views.excluded_table, pack)), hide_index=True, width="stretch", key="excluded_table")
+    st.caption(data.excluded_summary(pack, pointer=False))
+    st.dataframe(arrow_of(data.excluded_table(pack)), hide_index=True, width="stretch", key="excluded_table")
 # The log is long (about 500 lines): drawn when asked for, not sent on every rerun of the page.
 if st.toggle("Show the search log, year by year 1991-2016", key="show_search_log",
              help="How every year was searched: queries, sources read, what was found and what was left out."):
-    st.markdown(memo(views.doc_text, pack, "search_log"))
+    st.markdown(data.doc_text("search_log"))
 
 st.subheader("Column dictionary")
 table = st.selectbox("Table", list(meta["tables"]), format_func=lambda n: meta["tables"][n]["title"],

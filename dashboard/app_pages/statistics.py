@@ -8,8 +8,8 @@ import streamlit as st
 
 from components.exports import to_csv_bytes
 from components.figures import statistics as sc
-from dashboard import views
-from dashboard.data import arrow_of, current_pack, memo
+from dashboard import data
+from dashboard.data import arrow_of, current_pack
 from dashboard.frame import escape_md, source_line
 
 pack = current_pack()
@@ -48,27 +48,11 @@ COLUMN_CONFIG = {
 }
 
 
-def _table(pack_, spec: tuple, drop: tuple[str, ...]) -> pd.DataFrame:
-    """Readable rows (value as stated, quote, caveat, disagreements) of a spec: ("ids", id, ...), ("topic", name)
-    or ("comparators",). Memoised: the statistics do not depend on the filters."""
-    stats_, srcs = pack_.tables["statistics"], pack_.sources_by_id()
-    if spec[0] == "ids":
-        df = sc.stat_rows(stats_, srcs, list(spec[1:]))
-    elif spec[0] == "topic":
-        others_ = sc.other_document_rows(stats_)
-        df = sc.stat_rows(others_[others_["topic"] == spec[1]], srcs)
-    else:
-        df = sc.stat_rows(sc.comparator_rows(stats_), srcs)
-    df.insert(df.columns.get_loc("Caveat") + 1, "Where sources disagree",
-              sc.disagreement_column(stats_, df["stat_id"]))
-    return df.drop(columns=list(drop))
-
-
 def table_of(spec, drop: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Rows for stat ids (a tuple of ids) or a spec tuple (see _table)."""
+    """Rows for stat ids (a tuple of ids) or a spec tuple (see views.statistics.table)."""
     if spec and spec[0] not in ("ids", "topic", "comparators"):
         spec = ("ids", *spec)
-    return memo(_table, pack, tuple(spec), tuple(drop))
+    return data.stats_table(pack, tuple(spec), tuple(drop))
 
 
 def show_table(df: pd.DataFrame, key: str, filename: str) -> None:
@@ -78,29 +62,29 @@ def show_table(df: pd.DataFrame, key: str, filename: str) -> None:
                        icon=":material/download:", key=f"{key}-csv", on_click="ignore")
 
 
-def chart(fig, ids: tuple[str, ...], key: str, alt: str, with_comparators: bool = False) -> None:
+def chart(name: str, ids: tuple[str, ...], with_comparators: bool = False) -> None:
     """A figure with its source line, the reliability of that source, and the exact rows in an expander."""
-    st.plotly_chart(fig, theme=None, config=sc.MODEBAR_CONFIG, key=key, alt=alt)
-    text = memo(views.stats_chart_text, pack, ids)
-    line = text["line"]
-    if with_comparators and text["comparators_line"]:
-        line = f"{line} (source document); comparators: {text['comparators_line']}"
+    text = data.stats_text(pack, ids)
+    st.plotly_chart(data.stats_figure(pack, name), theme=None, config=sc.MODEBAR_CONFIG, key=name, alt=text.alt)
+    line = text.line
+    if with_comparators and text.comparators_line:
+        line = f"{line} (source document); comparators: {text.comparators_line}"
     source_line(line)
-    if text["reliability"]:
-        st.caption(f"About this source: {escape_md(text['reliability'])}")
+    if text.reliability:
+        st.caption(f"About this source: {escape_md(text.reliability)}")
     with st.expander("View as table"):
-        show_table(table_of(ids), key=f"{key}-table", filename=f"statistics-{key}.csv")
+        show_table(table_of(ids), key=f"{name}-table", filename=f"statistics-{name}.csv")
 
 
 def caveat_list(ids: tuple[str, ...]) -> str:
     """The caveats of the charted rows as a markdown list (data text escaped)."""
     return "\n".join(f"- **{escape_md(metric)} ({escape_md(value)})**: {escape_md(caveat)}"
-                     for metric, value, caveat in memo(views.stats_chart_text, pack, ids)["caveats"])
+                     for metric, value, caveat in data.stats_text(pack, ids).caveats)
 
 
 def recorded_disagreements(ids: tuple[str, ...]) -> None:
     """The contradictions-table entries on these rows: how the data pack records the disagreement."""
-    notes = memo(views.stats_chart_text, pack, ids)["disagreements"]
+    notes = data.stats_text(pack, ids).disagreements
     if notes:
         st.markdown("**How the data pack records the disagreement**\n\n" + "\n".join(
             f"- {escape_md(n['topic'])} ({escape_md(n['id'])}): {escape_md(n['value_used'])}" for n in notes))
@@ -110,12 +94,12 @@ def recorded_disagreements(ids: tuple[str, ...]) -> None:
 st.header("Perpetrators' ages")
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    chart(memo(views.stats_figure, pack, "age"), sc.AGE_IDS, key="age", alt=memo(views.stats_alt, pack, "age"))
+    chart("age", sc.AGE_IDS)
 with right:
-    caveat, quote = memo(views.stats_age_text, pack)
-    st.warning("**Caveat: the age shares do not add up.**\n\n" + escape_md(caveat), icon=":material/warning:")
+    age = data.stats_age(pack)
+    st.warning("**Caveat: the age shares do not add up.**\n\n" + escape_md(age.caveat), icon=":material/warning:")
     st.markdown("**What the source says** (verbatim)")
-    st.markdown("> " + escape_md(quote))
+    st.markdown("> " + escape_md(age.quote))
     st.caption("The chart shows the three shares exactly as quoted. No 20–29 share is derived or drawn: that band "
                "is marked “not reported”.")
 
@@ -123,8 +107,7 @@ with right:
 st.header("Prosecution and prevention")
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    chart(memo(views.stats_figure, pack, "prosecution"), sc.PROSECUTION_IDS, key="prosecution",
-          alt=memo(views.stats_alt, pack, "prosecution"))
+    chart("prosecution", sc.PROSECUTION_IDS)
 with right:
     st.warning("**The periods differ.** Each bar covers its own period (under its label), so the bars are not a "
                "series and must not be added up.\n\n" + caveat_list(sc.PROSECUTION_IDS),
@@ -135,8 +118,7 @@ with right:
 st.header("Foreign fighters")
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    chart(memo(views.stats_figure, pack, "fighters"), sc.FIGHTERS_IDS, key="fighters", with_comparators=True,
-          alt=memo(views.stats_alt, pack, "fighters"))
+    chart("fighters", sc.FIGHTERS_IDS, with_comparators=True)
 with right:
     st.warning("**An estimate, not a count.** The source document gives a range, drawn as a range; the diamond "
                "markers are public comparators from outside the five source documents.\n\n"
@@ -148,7 +130,7 @@ st.header("Other figures from the source documents")
 st.caption("Every other figure stated in the five source documents, grouped by topic, exactly as reported. Incident "
            "figures are the documents' own numbers; the incident table (Map and Overview pages) holds the final "
            "tallies and where sources disagree.")
-for topic, n_rows in memo(views.stats_topics, pack):
+for topic, n_rows in data.stats_topics(pack):
     st.subheader(f"{escape_md(topic[:1].upper() + topic[1:])} ({n_rows})")
     show_table(table_of(("topic", topic), drop=("Topic", "Comparator")), key=f"other-{topic}",
                filename=f"statistics-{topic.replace(' ', '-')}.csv")

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.figures import timeline as tl
-from dashboard import details, frame, views
-from dashboard.data import arrow_of, current_pack, memo
+from components.views import timeline as timeline_view
+from dashboard import data, details, frame
+from dashboard.data import arrow_of, current_pack
 
 pack = current_pack()
 filters = st.session_state["filters"]
 tables = pack.tables
-text = memo(views.timeline_text, pack, filters.key())
-n_policies, n_events = text["policies"], text["events"]
-lo, hi = filters.years
-span = str(lo) if lo == hi else f"{lo}-{hi}"
-TABLE_INCIDENTS = views.TABLE_INCIDENTS
+view = data.timeline(pack, filters.key())
+n_policies, n_events = len(view.policies), view.incidents
+span = view.span
+TABLE_INCIDENTS = timeline_view.TABLE_INCIDENTS
 
 
 def selected_ids(state: object) -> list[str]:
@@ -43,19 +42,19 @@ st.markdown("Laws, court bans, programmes, institutions and international agreem
             "its sources.")
 
 if not n_policies and not n_events:
-    covering = text["covering"]
+    covering = view.covering
     message = f"No policy milestone and no incident in {span} matches the filters."
     if covering:
         message += " The article's phases covering these years: " + "; ".join(covering) + "."
     st.info(frame.escape_md(message) + " Widen the years in the sidebar to see the timeline.",
             icon=":material/filter_alt_off:")
 else:
-    if text["aggregated"]:  # said above the chart, where it cannot be missed
-        st.info(frame.escape_md(text["aggregated"]), icon=":material/stacked_bar_chart:")
-    fig = memo(views.timeline_figure, pack, filters.key())
+    if view.aggregated:  # said above the chart, where it cannot be missed
+        st.info(frame.escape_md(view.aggregated), icon=":material/stacked_bar_chart:")
+    fig = data.timeline_figure(pack, filters.key())
     state = st.plotly_chart(
         fig, key="timeline", on_select="rerun", selection_mode="points",
-        alt=text["alt"],
+        alt=view.alt,
         # the image export stays in the toolbar; only the plotly logo goes
         config={"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "filename": f"kz-policy-timeline-{span}", "scale": 2}},
@@ -68,11 +67,11 @@ else:
     details.open_once("policy", chosen if chosen in policy_ids else None, pack)
     details.open_once("event", chosen if chosen in event_ids else None, pack)
 
-    st.caption(text["key"])
+    st.caption(view.key)
     if not n_policies:
         st.info(f"No policy milestone falls in {span}; only incidents are shown.", icon=":material/filter_alt_off:")
 
-frame.source_line(f"phases and the list of banned organisations: {text['article']}. Policy rows and incidents "
+frame.source_line(f"phases and the list of banned organisations: {view.article}. Policy rows and incidents "
                   "cite their own sources: see details (click a marker) or the table below.")
 if pack.status["phases"].loaded:
     st.caption("Phases: their start and end years are approximate readings of the article's text (it gives periods "
@@ -82,7 +81,7 @@ else:
                icon=":material/error:")
 
 with st.expander("View as table"):
-    table = memo(views.timeline_table, pack, filters.key())
+    table = data.timeline_table(pack, filters.key())
     if n_events > TABLE_INCIDENTS:
         st.caption(f"Every milestone and the {TABLE_INCIDENTS:,} most recent of the {n_events:,} incidents; all "
                    "the incidents are in the CSV download on 'Sources and data'.")
@@ -101,24 +100,11 @@ if not bans_status.loaded:
     st.warning("The banned organisations table did not load, so the list cannot be shown; see 'Data pack checks'.",
                icon=":material/error:")
 else:
-    bans = memo(views.bans_view, pack, filters.key())
-    n_all, d_all, shown = bans["organisations"], bans["decisions"], bans["shown"]
-    lead = (f"The data pack lists {tl.plural(n_all, 'organisation')} banned by "
-            f"{tl.plural(d_all, 'court decision')}, from the 2018 Karaganda article; one row per organisation, "
-            "grouped by decision in date order.")
-    left_out = bans_status.rows_read - bans_status.rows_loaded
-    if left_out:
-        lead += f" {tl.plural(left_out, 'row')} of the file were left out for errors (see 'Data pack checks')."
-    if 0 < len(shown) < n_all:
-        lead += (f" {tl.plural(len(shown), 'organisation')} under "
-                 f"{tl.plural(bans['shown_decisions'], 'decision')} fall in {span}.")
-    st.markdown(frame.escape_md(lead))
-    disagreement = bans["disagreement"]
-    if disagreement:
-        st.warning(frame.escape_md(
-            f"Sources disagree on the total (contradiction {disagreement['contradiction_id']}): this list has "
-            f"{n_all}, as the Karaganda article gives them; another source gives {disagreement['alternatives']}. "
-            "The organisations missing from the article's list are not identified."), icon=":material/balance:")
+    bans = data.bans(pack, filters.key())
+    shown = bans.shown
+    st.markdown(frame.escape_md(bans.lead(filters.years, bans_status.rows_read - bans_status.rows_loaded)))
+    if bans.disagreement_text:
+        st.warning(frame.escape_md(bans.disagreement_text), icon=":material/balance:")
     if shown.empty:
         st.info(f"No court ban in {span}. Widen the years in the sidebar to see the list.",
                 icon=":material/filter_alt_off:")
