@@ -48,6 +48,7 @@ st.session_state["filters"] = frame.sidebar_filters(pack)
 if not present.presenting():
     with menu:
         frame.page_links(pack, [p for p in pages if p.visibility != "hidden"])
+        st.divider()
 with st.sidebar:
     present.toggle()
 briefing_ui.sidebar_control(pack, st.session_state["filters"])

@@ -14,7 +14,8 @@ from scripts.serve import CHROMIUM, CHROMIUM_ARGS, running_app
 
 # Drawn: Streamlit idle, a heading, every plotly chart with its SVG and every map with its canvas.
 READY = """() => {
-  if (document.querySelector('[data-testid=stStatusWidget]')) return false;
+  if (!document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]')) return false;
+  if (document.querySelector('[data-testid=stStatusWidget], [data-testid=stSkeleton]')) return false;
   if (!document.querySelector('h1, h2')) return false;
   const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
   if (!charts.every(c => c.querySelector('.main-svg'))) return false;
