@@ -215,15 +215,6 @@ def stat_rows(stats: pd.DataFrame, sources: Mapping[str, Mapping], ids: Sequence
     return pd.DataFrame(out, columns=list(TABLE_COLUMNS))
 
 
-def stat_cards(stats: pd.DataFrame, topic: str, sources: Mapping[str, Mapping],
-               comparator: bool | None = False) -> pd.DataFrame:
-    """The rows of one topic (by default only those from the source documents) as readable rows."""
-    sub = stats[stats["topic"] == topic]
-    if comparator is not None:
-        sub = sub[sub["comparator"].fillna(False).astype(bool) == comparator]
-    return stat_rows(sub, sources)
-
-
 def chartable(stats: pd.DataFrame) -> pd.DataFrame:
     """The rows a chart may draw: every row but those flagged as errors in the source document."""
     if "flag" not in stats:

@@ -78,7 +78,8 @@ if upload is not None:
         if preview.casualty_note:
             st.info(frame.escape_md(preview.casualty_note), icon=":material/info:")
         if preview.unmapped_regions:
-            st.warning("Region names that match none of the 16 regions (the rows are kept with no region): "
+            st.warning(f"Region names that match none of the {len(pack.tables['regions'])} regions of 2016 (the rows "
+                       "are kept with no region): "
                        + frame.escape_md(", ".join(f"{k} ({v})" for k, v in preview.unmapped_regions.items())),
                        icon=":material/help:")
         for note in preview.notes:
