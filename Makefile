@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint lock check-data chromium bench bench-export bench-import bench-scale clean help
+.PHONY: run test lint lock check-data i18n chromium bench bench-export bench-import bench-scale clean help
 
 help:
 	@echo "make run         start the dashboard on http://localhost:$(PORT)"
 	@echo "make test        run the whole test suite (installs Chromium from Debian if missing)"
 	@echo "make lint        ruff over the code (make test runs it too)"
+	@echo "make i18n        update the translation catalogues from the strings marked in the code"
 	@echo "make lock        write requirements.lock again after editing requirements*.txt"
 	@echo "make check-data  validate data/ and print a report (exit 1 on any error)"
 	@echo "make bench       print rerun and page-draw timings"
@@ -54,6 +55,9 @@ test: $(STAMP) chromium lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+i18n: $(STAMP)
+	$(PY) -m scripts.i18n update
 
 bench: $(STAMP) chromium
 	$(PY) -m scripts.bench

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from components.i18n import ENGLISH, Translator
+
 YEAR_MIN, YEAR_MAX = 1991, 2016
 
 # URL parameter (and widget key) of each filter. Short, stable: they appear in shared links.
@@ -96,32 +98,33 @@ class Filters:
         return df[df[column].dt.year.between(*self.years)]
 
     # -------------------------------------------------------------- words
-    def describe(self, n_incidents: int | None = None) -> str:
-        """The filter in words, e.g. 'Jambyl Region, 2011-2016: 1 incident'."""
-        place = _join(self.regions) if self.regions else "All Kazakhstan"
+    def describe(self, n_incidents: int | None = None, t: Translator = ENGLISH) -> str:
+        """The filter in words, e.g. 'Jambyl Region, 2011-2016: 1 incident' (in the translator's language)."""
+        place = _join(self.regions, t) if self.regions else t("All Kazakhstan")
         lo, hi = self.years
         span = str(lo) if lo == hi else f"{lo}-{hi}"
         parts = [f"{place}, {span}"]
         if self.attack_types:
-            parts.append(f"attack type {_join(self.attack_types)}")
+            parts.append(t("attack type {types}").format(types=_join(self.attack_types, t)))
         if self.perpetrators:
-            parts.append(f"perpetrator {_join(self.perpetrators)}")
-        for chosen, key, noun in ((self.event_types, KEY_EVENT_TYPES, "incidents"),
-                                  (self.classifications, KEY_CLASSIFICATIONS, "classified")):
+            parts.append(t("perpetrator {names}").format(names=_join(self.perpetrators, t)))
+        for chosen, key, none in ((self.event_types, KEY_EVENT_TYPES, t("no incidents category selected")),
+                                  (self.classifications, KEY_CLASSIFICATIONS, t("no classified category selected"))):
             if chosen is None or set(chosen) >= set(self.vocab.get(key, chosen)):
                 continue
-            parts.append(("only " + _join(chosen)) if chosen else f"no {noun} category selected")
+            parts.append(t("only {items}").format(items=_join(chosen, t)) if chosen else none)
         text = "; ".join(parts)
         if n_incidents is not None:
-            text += f": {n_incidents:,} incident" + ("" if n_incidents == 1 else "s")
+            text += ": " + t.n("{n} incident", "{n} incidents", n_incidents)
         return text
 
 
-def _join(items: Iterable[str]) -> str:
-    items = list(items)
+def _join(items: Iterable[str], t: Translator = ENGLISH) -> str:
+    items = [str(i) for i in items]
+    last = t(" and ")
     if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+        return last.join(items)
+    return ", ".join(items[:-1]) + last + items[-1]
 
 
 def vocabulary(events: pd.DataFrame, regions: pd.DataFrame, metadata: dict) -> dict[str, tuple[str, ...]]:

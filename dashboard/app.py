@@ -23,22 +23,24 @@ pack = current_pack()
 frame.read_link(pack)  # one reading of the link, before presentation mode or any widget looks at it
 if present.presenting():
     present.hide_chrome()
+frame.language_switch()
+t = frame.t()
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
-overview = st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", url_path="home",
+overview = st.Page(PAGES_DIR / "overview.py", title=t("Overview"), icon=":material/dashboard:", url_path="home",
                    default=True)  # served at /; /overview (below) leads there too
 
 
 pages = [
     overview,
     # /overview, the address the overview page had (and links in circulation use): the same page
-    st.Page(PAGES_DIR / "overview.py", title="Overview", url_path="overview", visibility="hidden"),
-    st.Page(PAGES_DIR / "map.py", title="Map", icon=":material/map:", url_path="map"),
-    st.Page(PAGES_DIR / "timeline.py", title="Policy timeline", icon=":material/timeline:", url_path="timeline"),
-    st.Page(PAGES_DIR / "statistics.py", title="Statistics", icon=":material/bar_chart:", url_path="statistics"),
-    st.Page(PAGES_DIR / "sources.py", title="Sources and data", icon=":material/menu_book:", url_path="sources"),
-    st.Page(PAGES_DIR / "import_data.py", title="Import your data", icon=":material/upload_file:", url_path="import"),
-    st.Page(PAGES_DIR / "data_pack.py", title="Data pack checks", icon=":material/fact_check:", url_path="data"),
+    st.Page(PAGES_DIR / "overview.py", title=t("Overview"), url_path="overview", visibility="hidden"),
+    st.Page(PAGES_DIR / "map.py", title=t("Map"), icon=":material/map:", url_path="map"),
+    st.Page(PAGES_DIR / "timeline.py", title=t("Policy timeline"), icon=":material/timeline:", url_path="timeline"),
+    st.Page(PAGES_DIR / "statistics.py", title=t("Statistics"), icon=":material/bar_chart:", url_path="statistics"),
+    st.Page(PAGES_DIR / "sources.py", title=t("Sources and data"), icon=":material/menu_book:", url_path="sources"),
+    st.Page(PAGES_DIR / "import_data.py", title=t("Import your data"), icon=":material/upload_file:", url_path="import"),
+    st.Page(PAGES_DIR / "data_pack.py", title=t("Data pack checks"), icon=":material/fact_check:", url_path="data"),
 ]
 # Streamlit's own menu is hidden: its links carry no query parameters, and now and then (Streamlit 1.67) the bound
 # filters were not written back into the new page's address. Our links (frame.page_links) carry the filters.
@@ -53,11 +55,12 @@ with st.sidebar:
     present.toggle()
 briefing_ui.sidebar_control(pack, st.session_state["filters"])
 with st.sidebar:
-    st.caption("Kazakhstan Terrorism & Counter-Terrorism Dashboard, 1991-2016. Every figure cites its sources; "
-               "blank means unknown, never zero.")
+    st.caption(t("Kazakhstan Terrorism & Counter-Terrorism Dashboard, 1991-2016. Every figure cites its sources; "
+                 "blank means unknown, never zero."))
 if pack.errors:
-    st.error(f"The data pack has {len(pack.errors)} error(s); the rows concerned are left out. "
-             "See 'Data pack checks'.", icon=":material/error:")
+    st.error(t.n("The data pack has {n} error; the rows concerned are left out. See 'Data pack checks'.",
+                 "The data pack has {n} errors; the rows concerned are left out. See 'Data pack checks'.",
+                 len(pack.errors)), icon=":material/error:")
 frame.url_notices(pack)
 if present.presenting():
     present.render(pack, st.session_state["filters"])

@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.filters import Filters
 from components.pack.load import DataPack
-from dashboard import data
+from dashboard import data, frame
 
 _PREPARED = "_briefing_prepared"  # ((data key, filters key), view url, {'pptx': bytes, 'pdf': bytes})
 
@@ -35,26 +35,28 @@ def _prepare(pack: DataPack, filters: Filters, url: str) -> None:
 
 def sidebar_control(pack: DataPack, filters: Filters) -> None:
     with st.sidebar:
-        st.markdown("### Briefing pack")
+        t = frame.t()
+        st.markdown("### " + t("Briefing pack"))
         url = view_url()
         prepared = st.session_state.get(_PREPARED)
         current = prepared is not None and prepared[0] == _key(pack, filters)
-        st.button("Prepare briefing pack" if not current else "Prepare again", icon=":material/slideshow:",
+        st.button(t("Prepare briefing pack") if not current else t("Prepare again"), icon=":material/slideshow:",
                   key="briefing_prepare", on_click=_prepare, args=(pack, filters, url), width="stretch",
-                  help="The current view (filters as set) as a PowerPoint deck with editable charts and an A4 PDF "
-                       "handout: headline figures, per-year chart, map, timeline, statistics, the incidents and "
-                       "every source cited. Takes a few seconds.")
+                  help=t("The current view (filters as set) as a PowerPoint deck with editable charts and an A4 "
+                         "PDF handout: headline figures, per-year chart, map, timeline, statistics, the incidents "
+                         "and every source cited. Takes a few seconds."))
         if not current:
             if prepared is not None:
-                st.caption("The filters changed since the last pack: prepare it again." if prepared[0][0] == pack.data_dir
-                           else "The data changed since the last pack (an imported dataset was switched on or off, "
-                                "added or removed): prepare it again.")
+                st.caption(t("The filters changed since the last pack: prepare it again.")
+                           if prepared[0][0] == pack.data_dir else
+                           t("The data changed since the last pack (an imported dataset was switched on or off, "
+                             "added or removed): prepare it again."))
             return
         stem = "kz-briefing-" + date.today().isoformat()
         files = prepared[2]
-        st.download_button("PowerPoint (.pptx)", files["pptx"], file_name=f"{stem}.pptx", on_click="ignore",
+        st.download_button(t("PowerPoint (.pptx)"), files["pptx"], file_name=f"{stem}.pptx", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                            icon=":material/download:", key="briefing_pptx", width="stretch")
-        st.download_button("PDF handout", files["pdf"], file_name=f"{stem}.pdf", mime="application/pdf",
+        st.download_button(t("PDF handout"), files["pdf"], file_name=f"{stem}.pdf", mime="application/pdf",
                            on_click="ignore", icon=":material/download:", key="briefing_pdf", width="stretch")
-        st.caption(f"For: {filters.describe()}")
+        st.caption(t("For: {view}").format(view=filters.describe(t=t)))

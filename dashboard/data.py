@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from cachetools import LRUCache
 
-from components import briefing
+from components import briefing, i18n
 from components.figures import slides, yearly
 from components.figures import statistics as sc
 from components.figures import timeline as tl
@@ -210,6 +210,13 @@ def arrow_of(df: pd.DataFrame):
                 del _ARROW[key]
         _ARROW[id(df)] = (weakref.ref(df), table)
     return table
+
+
+# ------------------------------------------------------------------ languages
+@st.cache_resource(show_spinner=False)
+def translator(lang: str) -> i18n.Translator:
+    """The strings and formats of a language (its catalogue compiled once per process)."""
+    return i18n.load(lang)
 
 
 # ------------------------------------------------------------------ filter options

@@ -6,13 +6,49 @@ from __future__ import annotations
 import streamlit as st
 
 from components import filters as flt
+from components import i18n
 from components.pack.load import DataPack
 from components.text import escape_html, escape_md  # noqa: F401 (the pages' escaping, re-exported)
 from dashboard import data
 
+KEY_LANG = "lang"
+
+
+def t() -> i18n.Translator:
+    """The translator of the language chosen (the sidebar's switch, the link's ``lang``, or the browser's)."""
+    return data.translator(i18n.pick(st.session_state.get(KEY_LANG)))
+
+
+def language_switch() -> str:
+    """The language switch, first in the sidebar. It writes the link's ``lang`` itself (not a bound widget: a bound
+    selectbox would write its label, 'Русский', into the link, and the link's values stay the same in every
+    language); ``read_link`` has set it from the link, or from the browser's language when the link has none."""
+    with st.sidebar:
+        st.selectbox("Language · Тіл · Язык", i18n.LANGS, format_func=i18n.NAMES.get, key=KEY_LANG,
+                     on_change=_language_changed)
+    lang = i18n.pick(st.session_state.get(KEY_LANG))
+    # the page's lang attribute follows the language (screen readers, hyphenation); the value is one of LANGS
+    st.html(f"<script>window.parent.document.documentElement.lang = '{lang}';"
+            f"document.documentElement.lang = '{lang}';</script>", unsafe_allow_javascript=True)
+    return lang
+
+
+def _language_changed() -> None:
+    _write_language(i18n.pick(st.session_state.get(KEY_LANG)))
+
+
+def _write_language(lang: str) -> None:
+    """The link names the language unless it is English (the default)."""
+    if lang == i18n.DEFAULT:
+        st.query_params.pop(KEY_LANG, None)
+    else:
+        st.query_params[KEY_LANG] = lang
+
+
 # Page-level parameters that may appear in a link, with their allowed values (None: free). Pages register here so
 # the frame can tell a known parameter from a stray one.
 PAGE_KEYS: dict[str, tuple[str, ...] | None] = {
+    KEY_LANG: i18n.LANGS,
     "shade": ("incidents", "victims"),
     "basemap": ("true", "false"),
     "present": ("true", "false"),
@@ -52,6 +88,10 @@ def read_link(pack: DataPack) -> None:
         elif clean[key] != values:
             st.query_params[key] = clean[key]
     _reseed(raw, clean)
+    # the link's language, or without one the browser's (then written into the link, unless English)
+    lang = i18n.pick(clean.get(KEY_LANG, [None])[-1], st.context.locale)
+    st.session_state[KEY_LANG] = lang
+    _write_language(lang)
     st.session_state[_LINK_NOTICES] = notices
 
 
@@ -86,30 +126,33 @@ def sidebar_filters(pack: DataPack) -> flt.Filters:
     """Draw the filters in the sidebar (bound to the URL) and return what they select."""
     read_link(pack)
     vocab = data.filter_vocabulary(pack)
+    tr = t()
     with st.sidebar:
-        st.markdown("### Filters")
-        st.slider("Years", flt.YEAR_MIN, flt.YEAR_MAX, (flt.YEAR_MIN, flt.YEAR_MAX), key=flt.KEY_YEARS,
+        st.markdown("### " + tr("Filters"))
+        st.slider(tr("Years"), flt.YEAR_MIN, flt.YEAR_MAX, (flt.YEAR_MIN, flt.YEAR_MAX), key=flt.KEY_YEARS,
                   bind="query-params")
-        st.multiselect("Regions", vocab[flt.KEY_REGIONS], key=flt.KEY_REGIONS, bind="query-params",
-                       placeholder="All regions")
-        st.multiselect("Attack type (GTD)", vocab[flt.KEY_ATTACK_TYPES], key=flt.KEY_ATTACK_TYPES,
-                       bind="query-params", placeholder="All attack types")
-        st.pills("Incident kind", vocab[flt.KEY_EVENT_TYPES], selection_mode="multi",
+        st.multiselect(tr("Regions"), vocab[flt.KEY_REGIONS], key=flt.KEY_REGIONS, bind="query-params",
+                       placeholder=tr("All regions"))
+        st.multiselect(tr("Attack type (GTD)"), vocab[flt.KEY_ATTACK_TYPES], key=flt.KEY_ATTACK_TYPES,
+                       bind="query-params", placeholder=tr("All attack types"))
+        st.pills(tr("Incident kind"), vocab[flt.KEY_EVENT_TYPES], selection_mode="multi",
                  default=list(vocab[flt.KEY_EVENT_TYPES]), key=flt.KEY_EVENT_TYPES, bind="query-params",
-                 help="Attacks, security operations started by the authorities, and premature or accidental "
-                      "explosions. All are included by default.")
-        st.pills("Classification", vocab[flt.KEY_CLASSIFICATIONS], selection_mode="multi",
+                 help=tr("Attacks, security operations started by the authorities, and premature or accidental "
+                         "explosions. All are included by default."))
+        st.pills(tr("Classification"), vocab[flt.KEY_CLASSIFICATIONS], selection_mode="multi",
                  default=list(vocab[flt.KEY_CLASSIFICATIONS]), key=flt.KEY_CLASSIFICATIONS, bind="query-params",
-                 help="How officials and sources classified each incident. Disputed and not-classified incidents "
-                      "are included by default; deselect them to see only officially recognised terrorism.")
+                 help=tr("How officials and sources classified each incident. Disputed and not-classified "
+                         "incidents are included by default; deselect them to see only officially recognised "
+                         "terrorism."))
         offered = perpetrator_options(pack)
         n_all = len(vocab[flt.KEY_PERPETRATORS])
-        st.multiselect("Perpetrator", offered, key=flt.KEY_PERPETRATORS, bind="query-params",
-                       placeholder="All perpetrators",
+        st.multiselect(tr("Perpetrator"), offered, key=flt.KEY_PERPETRATORS, bind="query-params",
+                       placeholder=tr("All perpetrators"),
                        help=None if len(offered) >= n_all else
-                       f"{n_all:,} groups are named in the data: the {flt.PERPETRATOR_OPTIONS} most frequent and every "
-                       "group of the curated incidents are listed, most frequent first.")
-        st.button("Reset filters", icon=":material/restart_alt:", on_click=_reset_filters, args=(vocab,),
+                       tr("{n} groups are named in the data: the {top} most frequent and every group of the curated "
+                          "incidents are listed, most frequent first.").format(n=tr.number(n_all),
+                                                                               top=flt.PERPETRATOR_OPTIONS))
+        st.button(tr("Reset filters"), icon=":material/restart_alt:", on_click=_reset_filters, args=(vocab,),
                   width="stretch")
     values = {key: st.session_state.get(key) for key in flt.FILTER_KEYS}
     return flt.Filters.from_values(values, vocab)
@@ -121,6 +164,9 @@ def link_params(pack: DataPack) -> dict[str, list[str]]:
     address names it, without waiting for Streamlit to write the bound parameters back."""
     vocab = data.filter_vocabulary(pack)
     out: dict[str, list[str]] = {}
+    lang = i18n.pick(st.session_state.get(KEY_LANG))
+    if lang != i18n.DEFAULT:
+        out[KEY_LANG] = [lang]
     years = st.session_state.get(flt.KEY_YEARS)
     if years and tuple(years) != (flt.YEAR_MIN, flt.YEAR_MAX):
         out[flt.KEY_YEARS] = [str(int(y)) for y in years]
@@ -151,10 +197,10 @@ def url_notices(pack: DataPack) -> None:
 
 def filter_statement(filters: flt.Filters, n_incidents: int) -> None:
     """The current filter in words, at the top of a view."""
-    st.markdown(f"**{escape_md(filters.describe(n_incidents))}**")
+    st.markdown(f"**{escape_md(filters.describe(n_incidents, t()))}**")
 
 
 def source_line(text: str) -> None:
-    st.caption(f"Source: {escape_md(text)}")
+    st.caption(t()("Source: {text}").format(text=escape_md(text)))
 
 

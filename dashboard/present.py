@@ -55,9 +55,10 @@ def hide_chrome() -> None:
 
 def toggle() -> None:
     """The switch in the sidebar (bound to the link, so a prepared link opens straight into the mode)."""
-    st.toggle("Presentation mode", key=KEY_PRESENT, bind="query-params",
-              help="One view per screen for a projector: chrome hidden, larger text. Left/Right arrows or the "
-                   "buttons move between views; Esc leaves. The filters stay as they are.")
+    t = frame.t()
+    st.toggle(t("Presentation mode"), key=KEY_PRESENT, bind="query-params",
+              help=t("One view per screen for a projector: chrome hidden, larger text. Left/Right arrows or the "
+                     "buttons move between views; Esc leaves. The filters stay as they are."))
 
 
 def _step(delta: int) -> None:

@@ -61,8 +61,8 @@ def open_page(browser, url: str, errors: list[str] | None = None, width: int = 1
 def wait_ready(page) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
     page.wait_for_selector("h1, h2", timeout=30_000)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000)
-    page.wait_for_timeout(1500)
 
 
 def choose_option(page, label: str, option: str, param: str, attempts: int = 3) -> None:
@@ -206,6 +206,9 @@ def test_presentation_hides_the_chrome_and_follows_the_keyboard(browser, app_url
         # hidden by the mode's stylesheet once the first run has drawn (under load that can lag the first heading)
         page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=10_000)
         assert page.get_by_text("Atyrau Region, 1991-2016").first.is_visible()
+        # the keyboard shortcuts belong to the buttons: wait until the run has finished and they are drawn
+        wait_ready(page)
+        page.get_by_role("button", name="Next").wait_for(state="visible", timeout=30_000)
         page.mouse.click(600, 700)  # focus the page (not a widget), as a presenter would
         page.keyboard.press("ArrowRight")
         page.wait_for_function("() => location.search.includes('slide=Map')", timeout=15_000)

@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
+from dashboard import frame
 from dashboard.data import data_dir, get_pack
 
 pack = get_pack(data_dir())
 meta = pack.metadata
 
-st.title("Data pack")
+st.title(frame.t()("Data pack"))
 st.caption(meta["description"])
 
 errors, warnings = pack.errors, pack.warnings

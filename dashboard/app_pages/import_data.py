@@ -17,7 +17,7 @@ PREVIEW = "_import_preview"  # (checksum, ImportPreview)
 pack = get_pack(data_dir())  # the curated pack: duplicates are found against it
 store = get_store(var_dir())
 
-st.title("Import your own data")
+st.title(frame.t()("Import your own data"))
 st.markdown(
     "Load a **GTD** export, an **ACLED** export or a file in this dashboard's own incident format (CSV or XLSX). "
     "The format is recognised from the columns. You see a preview first; nothing is stored until you say so. "

@@ -72,7 +72,7 @@ def _new_pick(source: str, event_id: object) -> str | None:
     return value if changed else None
 
 
-st.title("Map of incidents")
+st.title(frame.t()("Map of incidents"))
 frame.filter_statement(filters, len(events))
 
 if pack.boundaries is None:

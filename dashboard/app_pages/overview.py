@@ -13,7 +13,7 @@ filters = st.session_state["filters"]
 view = data.overview(pack, filters.key())
 n_events = view.incidents
 
-st.title("Terrorism and counter-terrorism in Kazakhstan, 1991-2016")
+st.title(frame.t()("Terrorism and counter-terrorism in Kazakhstan, 1991-2016"))
 frame.filter_statement(filters, n_events)
 
 for col, tile in zip(st.columns(4), view.tiles):

@@ -26,7 +26,7 @@ def _zip(tables: dict) -> bytes:
     return exports.zip_bytes(tables, exports.readme_text(meta, filter_text, tables, date.today()))
 
 
-st.title("Sources and data")
+st.title(frame.t()("Sources and data"))
 frame.filter_statement(filters, n_events)
 
 st.subheader("Downloads")

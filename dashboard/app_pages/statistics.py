@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.exports import to_csv_bytes
 from components.figures import statistics as sc
-from dashboard import data
+from dashboard import data, frame
 from dashboard.data import arrow_of, current_pack
 from dashboard.frame import escape_md, source_line
 
@@ -16,7 +16,7 @@ pack = current_pack()
 stats = pack.tables["statistics"]
 filters = st.session_state.get("filters")
 
-st.title("Statistics")
+st.title(frame.t()("Statistics"))
 st.caption("Figures stated in the five source documents, exactly as reported: with their qualifier (“at least”, "
            "“more than”, ranges as ranges), period, source, verbatim quote and caveat. Hover over a bar for the "
            "quote; open “View as table” under a chart for the rows behind it. Public comparators from other "

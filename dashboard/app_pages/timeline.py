@@ -34,7 +34,7 @@ def selected_ids(state: object) -> list[str]:
     return ids
 
 
-st.title("Policy timeline, 1991-2016")
+st.title(frame.t()("Policy timeline, 1991-2016"))
 frame.filter_statement(filters, n_events)
 st.markdown("Laws, court bans, programmes, institutions and international agreements, one row per kind, set "
             "against the incidents and the phases of terrorism and of the state's response described in a 2018 "

@@ -1,0 +1,85 @@
+"""Languages: the interface in Kazakh, Russian and English. Every user-facing string is written in English in the
+code, marked with ``t("...")`` (or ``t.n(singular, plural, n)``), and looked up in a gettext catalogue,
+``locales/<lang>/LC_MESSAGES/messages.po``, compiled in memory with Babel when it is loaded; plural forms follow the
+catalogue's Plural-Forms (Russian one/few/many, Kazakh one/other). Dates and numbers are formatted by Babel for the
+locale; English keeps the project's own formats. Pure code: the app keeps one ``Translator`` per language."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LANGS = ("kk", "ru", "en")
+DEFAULT = "en"
+NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
+DOMAIN = "messages"
+
+
+def catalogue_path(lang: str) -> Path:
+    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def pick(requested: object, browser_locale: object = None) -> str:
+    """The language to show: the one the link asks for if known, else the browser's (``st.context.locale``, e.g.
+    'ru-RU'), else English."""
+    for value in (requested, browser_locale):
+        code = str(value or "").strip().lower().replace("_", "-").split("-")[0]
+        if code in LANGS:
+            return code
+    return DEFAULT
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The strings and formats of one language."""
+
+    lang: str
+    translations: gettext.NullTranslations
+
+    def __call__(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def n(self, singular: str, plural: str, n: int) -> str:
+        """The form for ``n`` ('{n} incident' / '{n} incidents'), with ``{n}`` filled in, digits grouped."""
+        return self.translations.ngettext(singular, plural, n).format(n=self.number(n))
+
+    def number(self, n: int) -> str:
+        return f"{n:,}" if self.lang == "en" else f"{n:,}".replace(",", "\u00a0")
+
+    def date(self, value: pd.Timestamp, precision: str) -> str:
+        """A date as precise as it is known: day (Russian '16 февраля 1999 г.', Kazakh '1999 ж. 16 ақпан'), month
+        (nominative: 'февраль 1999'), year."""
+        from components.text import date_long
+
+        if self.lang == "en" or pd.isna(value):
+            return date_long(value, precision)
+        t, day = self, value.date()
+        if precision == "month":
+            return format_date(day, "LLLL y", locale=self.lang) + t(" (month only)")
+        if precision == "year":
+            return str(day.year) + t(" (year only)")
+        text = format_date(day, "long", locale=self.lang)
+        return text + t(" (approximate)") if precision == "approximate" else text
+
+
+def load(lang: str) -> Translator:
+    """The translator of ``lang`` from its catalogue (English: the code's own strings)."""
+    if lang == DEFAULT or lang not in LANGS:
+        return Translator(DEFAULT, gettext.NullTranslations())
+    with catalogue_path(lang).open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return Translator(lang, gettext.GNUTranslations(buf))
+
+
+ENGLISH = load(DEFAULT)
