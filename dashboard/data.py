@@ -262,9 +262,13 @@ def _in_filter(pack: DataPack, build: Callable, key: tuple, *args):
     return build(pack, Filters.from_key(key), filtered_events(pack, key), *args)
 
 
-def overview(pack: DataPack, key: tuple) -> overview_view.Overview:
-    """The overview's view model for a filter."""
-    return memo(_in_filter, pack, overview_view.build, key)
+def overview(pack: DataPack, key: tuple, lang: str = i18n.DEFAULT) -> overview_view.Overview:
+    """The overview's view model for a filter, in a language."""
+    return memo(_overview, pack, key, lang)
+
+
+def _overview(pack: DataPack, key: tuple, lang: str) -> overview_view.Overview:
+    return overview_view.build(pack, Filters.from_key(key), filtered_events(pack, key), translator(lang))
 
 
 def yearly_figure(pack: DataPack, key: tuple) -> FrozenFigure:

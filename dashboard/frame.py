@@ -30,7 +30,15 @@ def language_switch() -> str:
     # the page's lang attribute follows the language (screen readers, hyphenation); the value is one of LANGS
     st.html(f"<script>window.parent.document.documentElement.lang = '{lang}';"
             f"document.documentElement.lang = '{lang}';</script>", unsafe_allow_javascript=True)
+    st.html(METRIC_CSS)
     return lang
+
+
+# A headline value wraps rather than being cut off: 'не менее 49' and 'кемінде 49' are wider than 'at least 49'.
+METRIC_CSS = """<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }
+</style>"""
 
 
 def _language_changed() -> None:

@@ -99,10 +99,10 @@ def render(pack: DataPack, filters: Filters) -> None:
 
 
 def _overview(pack, filters, events, key) -> None:
-    view = data.overview(pack, key)
-    for col, tile in zip(st.columns(4), view.tiles):
+    view = data.overview(pack, key, frame.t().lang)
+    for i, (col, tile) in enumerate(zip(st.columns(4), view.tiles)):
         col.metric(tile.label, tile.value, border=True)
-        if tile.label != "Incidents":
+        if i:  # the incidents' kinds are in the sidebar's filter
             col.caption(tile.note)
     _plot(pack, "overview", key, 320, view.chart_alt)
     frame.source_line("data pack events and policies tables, each row citing its own sources. "

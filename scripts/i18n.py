@@ -1,7 +1,7 @@
 """The translation catalogues: python -m scripts.i18n update
 
 ``extract`` finds every string marked for translation in the code: ``t("...")``, ``tr("...")``,
-``frame.t()("...")`` and the plural forms ``t.n("...", "...", n)``; ``update`` writes them into
+``frame.t()("...")``, ``self.t("...")`` and the plural forms ``t.n("...", "...", n)``; ``update`` writes them into
 ``locales/<lang>/LC_MESSAGES/messages.po`` for each language, keeping the translations already made and dropping
 the entries no code uses any more (tests/test_i18n.py fails while any entry is untranslated or unused)."""
 
@@ -23,11 +23,12 @@ NAMES = {"t", "tr"}
 
 def _marked(node: ast.Call) -> tuple[str, ...] | None:
     func = node.func
-    is_t = (isinstance(func, ast.Name) and func.id in NAMES) or (
+    is_t = (isinstance(func, ast.Name) and func.id in NAMES) or (isinstance(func, ast.Attribute) and func.attr == "t") or (
         isinstance(func, ast.Call) and ((isinstance(func.func, ast.Attribute) and func.func.attr == "t")
                                         or (isinstance(func.func, ast.Name) and func.func.id == "t")))
-    is_plural = isinstance(func, ast.Attribute) and func.attr == "n" and isinstance(func.value, ast.Name) \
-        and func.value.id in NAMES
+    is_plural = isinstance(func, ast.Attribute) and func.attr == "n" and (
+        (isinstance(func.value, ast.Name) and func.value.id in NAMES)
+        or (isinstance(func.value, ast.Attribute) and func.value.attr == "t"))
     want = 2 if is_plural else 1 if is_t else 0
     args = node.args[:want]
     if not want or len(args) < want or not all(isinstance(a, ast.Constant) and isinstance(a.value, str)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from components.figures import yearly
 from components.filters import Filters
+from components.i18n import ENGLISH, Translator
 from components.pack.load import DataPack
 from components.text import plural
 from components.views import summary
@@ -36,6 +37,7 @@ class Overview:
     coverage: str
     left_out: str
     chart_alt: str
+    t: Translator = ENGLISH
 
     @property
     def disputed_sentence(self) -> str:
@@ -43,9 +45,10 @@ class Overview:
         if not self.disputed:
             return ""
         if self.incidents == 1:
-            return "The sources disagree on this incident (casualties, dates or classification)"
-        return (f"Sources disagree on {self.disputed} of these {plural(self.incidents, 'incident')} (casualties, "
-                "dates or classification)")
+            return self.t("The sources disagree on this incident (casualties, dates or classification)")
+        return self.t("Sources disagree on {disputed} of these {total} incidents (casualties, dates or "
+                      "classification)").format(disputed=self.t.number(self.disputed),
+                                                total=self.t.number(self.incidents))
 
     @property
     def classification_text(self) -> str:
@@ -81,16 +84,16 @@ def chart_alt(per_year: pd.DataFrame, milestones: pd.DataFrame, killed: summary.
     return text + f"; and victims killed per year, {killed.sentence()}."
 
 
-def build(pack: DataPack, filters: Filters, events: pd.DataFrame) -> Overview:
-    """The overview of the incidents ``events`` (those of ``filters``)."""
+def build(pack: DataPack, filters: Filters, events: pd.DataFrame, t: Translator = ENGLISH) -> Overview:
+    """The overview of the incidents ``events`` (those of ``filters``), in the translator's language."""
     per_year = summary.per_year(events, filters.years)
     milestones = yearly.milestones(pack.tables["policies"], filters.years).sort_values(["date", "policy_id"],
                                                                                 kind="stable")
     headline = summary.headline(events)
     recent = _recent(events)
     return Overview(
-        incidents=len(events), headline=headline, tiles=summary.tiles(events),
+        incidents=len(events), headline=headline, tiles=summary.tiles(events, t),
         disputed=summary.disputed_count(events), classifications=_classifications(events),
         per_year=per_year, milestones=milestones, recent_ids=recent["event_id"].tolist(),
         recent=summary.display_counts(recent[RECENT_COLUMNS]), coverage=summary.coverage_text(events),
-        left_out=excluded_summary(pack), chart_alt=chart_alt(per_year, milestones, headline["killed"]))
+        left_out=excluded_summary(pack), chart_alt=chart_alt(per_year, milestones, headline["killed"]), t=t)

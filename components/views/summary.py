@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from components.i18n import ENGLISH, Translator
+
 # column: (words in a sentence, full description, short label for a tile)
 MEASURES = {
     "killed": ("victims killed", "Victims killed, excluding perpetrators", "Victims killed"),
@@ -78,17 +80,34 @@ def kinds_text(events: pd.DataFrame) -> str:
     return "; ".join(f"{k}: {int(v)}" for k, v in counts.items())
 
 
-def tiles(events: pd.DataFrame) -> list[Tile]:
+def tiles(events: pd.DataFrame, t: Translator = ENGLISH) -> list[Tile]:
     """The four headline tiles: incidents (with their kinds), then victims killed, injured and perpetrators killed
-    as sums of the known figures with the incidents that have none counted apart."""
-    out = [Tile("Incidents", str(len(events)), kinds_text(events),
-                "Attacks, security operations and premature explosions in the filter. See 'Incident kind' in the "
-                "sidebar.")]
+    as sums of the known figures with the incidents that have none counted apart (in the translator's language)."""
+    out = [Tile(t("Incidents"), str(len(events)), kinds_text(events),
+                t("Attacks, security operations and premature explosions in the filter. See 'Incident kind' in the "
+                  "sidebar."))]
+    labels = {"killed": (t("Victims killed"), t("Victims killed, excluding perpetrators")),
+              "injured": (t("Injured"), t("People injured")),
+              "perpetrators_killed": (t("Perpetrators killed"), t("Perpetrators or suspects killed"))}
     for col, fig in headline(events).items():
-        out.append(Tile(MEASURES[col][2], fig.value_text, fig.unknown_text or ALL_KNOWN,
-                        MEASURES[col][1] + ". Sum of the figures the sources give; incidents with no figure are "
-                        "counted below, not added as 0."))
+        label, described = labels[col]
+        out.append(Tile(label, _value_text(fig, t), _unknown_text(fig, t) or t("every incident has a figure"),
+                        described + t(". Sum of the figures the sources give; incidents with no figure are counted "
+                                      "below, not added as 0.")))
     return out
+
+
+def _value_text(fig: Figure, t: Translator) -> str:
+    """'42', 'at least 42', or 'unknown', in the translator's language."""
+    if fig.n_known == 0:
+        return t("unknown") if fig.n_unknown else "0"
+    return t("at least {n}").format(n=fig.known_sum) if fig.n_unknown else str(fig.known_sum)
+
+
+def _unknown_text(fig: Figure, t: Translator) -> str:
+    if not fig.n_unknown:
+        return ""
+    return t.n("{n} incident with no figure", "{n} incidents with no figure", fig.n_unknown)
 
 
 def disputed_count(events: pd.DataFrame) -> int:
