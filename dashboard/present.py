@@ -18,12 +18,14 @@ from dashboard.data import filtered_events
 KEY_PRESENT = "present"
 KEY_SLIDE = "slide"
 SLIDES = ("Overview", "Map", "Timeline", "Statistics")
-HEADINGS = {
-    "Overview": "Incidents and victims per year, with policy milestones",
-    "Map": "Where the incidents took place",
-    "Timeline": "Counter-terrorism policy, 1991-2016",
-    "Statistics": "Perpetrators' ages, prosecution and prevention",
-}
+
+
+def headings(t) -> dict[str, str]:
+    """Each slide's heading in the language shown (the slide names stay English: they are the link's values)."""
+    return {"Overview": t("Incidents and victims per year, with policy milestones"),
+            "Map": t("Where the incidents took place"),
+            "Timeline": t("Counter-terrorism policy, 1991-2016"),
+            "Statistics": t("Perpetrators' ages, prosecution and prevention")}
 
 # Static CSS written here, never built from data.
 CSS = """
@@ -77,21 +79,22 @@ def _plot(pack: DataPack, kind: str, key: tuple, height: int, alt: str) -> None:
 
 
 def render(pack: DataPack, filters: Filters) -> None:
-    bar = st.columns([1, 1, 6, 1], vertical_alignment="center")
+    t = frame.t()
+    bar = st.columns([1, 1, 5.6, 1.4], vertical_alignment="center")  # room for "Шығу"/"Выход" and the Esc hint
     with bar[2]:  # first, so that a slide named in the link is known before the buttons are drawn
         name = st.segmented_control("View", SLIDES, key=KEY_SLIDE, bind="query-params",
                                     label_visibility="collapsed") or SLIDES[0]
     index = SLIDES.index(name)
-    bar[0].button("Back", icon=":material/arrow_back:", shortcut="Left", on_click=_step, args=(-1,),
+    bar[0].button(t("Back"), icon=":material/arrow_back:", shortcut="Left", on_click=_step, args=(-1,),
                   disabled=index == 0, width="stretch", key="slide_prev")
-    bar[1].button("Next", icon=":material/arrow_forward:", shortcut="Right", on_click=_step, args=(1,),
+    bar[1].button(t("Next"), icon=":material/arrow_forward:", shortcut="Right", on_click=_step, args=(1,),
                   disabled=index == len(SLIDES) - 1, width="stretch", key="slide_next")
-    bar[3].button("Exit", icon=":material/close:", shortcut="Esc", help="Leave presentation mode; the filters stay",
+    bar[3].button(t("Exit"), icon=":material/close:", shortcut="Esc", help=t("Leave presentation mode; the filters stay"),
                   on_click=_leave, width="stretch", key="slide_exit")
 
     events = filtered_events(pack, filters.key())
     key = filters.key()
-    st.header(HEADINGS[name], anchor=False)
+    st.header(headings(t)[name], anchor=False)
     frame.filter_statement(filters, len(events))
     {"Overview": _overview, "Map": _map, "Timeline": _timeline, "Statistics": _statistics}[name](
         pack, filters, events, key)
@@ -105,7 +108,7 @@ def _overview(pack, filters, events, key) -> None:
         if i:  # the incidents' kinds are in the sidebar's filter
             col.caption(tile.note)
     _plot(pack, "overview", key, 320, view.chart_alt)
-    frame.source_line("data pack events and policies tables, each row citing its own sources. "
+    frame.source_line(frame.t()("data pack events and policies tables, each row citing its own sources.") + " "
                       + charts.YEARLY_NOTE)
 
 
@@ -121,36 +124,38 @@ def _map(pack, filters, events, key) -> None:
     with right:
         legend_svg, legend_text = data.map_legend(pack, key, shade)
         st.image(legend_svg, alt=legend_text)
-    frame.source_line("data pack events table; most points are settlement centres, not incident sites. "
-                      + pack.metadata["boundaries"]["attribution"])
+    frame.source_line(frame.t()("data pack events table; most points are settlement centres, not incident sites.")
+                      + " " + pack.metadata["boundaries"]["attribution"])
 
 
 def _timeline(pack, filters, events, key) -> None:
     view = data.timeline(pack, key)
     if view.policies.empty and not view.incidents:
-        st.info("No policy milestone and no incident in these years.")
+        st.info(frame.t()("No policy milestone and no incident in these years."))
     else:
         aggregated = view.aggregated
         if aggregated:  # the incidents row shows periods, not incidents: said on the slide
             st.markdown(f"**{frame.escape_md(aggregated)}**")
         _plot(pack, "timeline", key, 490 if not aggregated else 440, view.alt)
-    frame.source_line("data pack policies, phases and banned organisations; phases from the 2018 Karaganda article "
-                      "(their years are approximate readings of its text).")
+    frame.source_line(frame.t()("data pack policies, phases and banned organisations; phases from the 2018 "
+                                "Karaganda article (their years are approximate readings of its text)."))
 
 
 def _statistics(pack, filters, events, key) -> None:
-    st.caption("National figures as reported; the region and year filters do not apply to them.")
+    t = frame.t()
+    st.caption(t("National figures as reported; the region and year filters do not apply to them."))
     left, right = st.columns([1, 1], gap="large")
     with left:
         _plot(pack, "age", (), 310, data.stats_text(pack, sc.AGE_IDS).alt)
-        st.warning("**The bands do not add up.** " + frame.escape_md(data.stats_age(pack).caveat),
+        st.warning("**" + t("The bands do not add up.") + "** " + frame.escape_md(data.stats_age(pack).caveat),
                    icon=":material/warning:")
     with right:
         for row in data.stats_prosecution(pack):
             st.markdown(f"<span style='display:block;line-height:1.3'><span style='font-size:1.6rem;font-weight:600'>"
                         f"{frame.escape_html(row['value_as_stated'])}</span> "
                         f"{frame.escape_html(row['unit'])} · {frame.escape_html(row['metric'])}<br>"
-                        f"<span style='color:#555;font-size:0.95rem'>Period: {frame.escape_html(row['period'])}"
+                        f"<span style='color:#555;font-size:0.95rem'>{frame.escape_html(t('Period:'))} "
+                        f"{frame.escape_html(row['period'])}"
                         "</span></span>", unsafe_allow_html=True)
-    frame.source_line(data.stats_text(pack, sc.AGE_IDS + sc.PROSECUTION_IDS).line
-                      + ". Each figure covers its own period; they are not a series.")
+    frame.source_line(data.stats_text(pack, sc.AGE_IDS + sc.PROSECUTION_IDS).line + ". "
+                      + t("Each figure covers its own period; they are not a series."))

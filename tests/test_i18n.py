@@ -88,3 +88,15 @@ def test_page_links_carry_the_language():
     assert all("lang=kk" in link.proto.query_string for link in links)
     english = open_app(None, {})
     assert all("lang=" not in link.proto.query_string for link in english.get("page_link"))
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.parametrize("slide", ["Overview", "Map", "Timeline", "Statistics"])
+def test_every_slide_opens_in_each_language(lang, slide):
+    from dashboard.present import headings
+
+    t = i18n.load(lang)
+    at = open_app(None, {"lang": lang, "present": "true", "slide": slide})
+    assert not at.exception
+    assert at.header[0].value == headings(t)[slide]
+    assert at.button(key="slide_next").label == t("Next")

@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.present import HEADINGS, SLIDES
+from components.i18n import ENGLISH
+from dashboard.present import SLIDES, headings
 from tests.conftest import open_app
+
+HEADINGS = headings(ENGLISH)
 
 
 def run(query: dict) -> AppTest:
