@@ -154,7 +154,7 @@ def _statistics(pack, filters, events, key) -> None:
             st.markdown(f"<span style='display:block;line-height:1.3'><span style='font-size:1.6rem;font-weight:600'>"
                         f"{frame.escape_html(row['value_as_stated'])}</span> "
                         f"{frame.escape_html(row['unit'])} · {frame.escape_html(row['metric'])}<br>"
-                        f"<span style='color:#555;font-size:0.95rem'>{frame.escape_html(t('Period:'))} "
+                        f"<span style='color:#555;font-size:0.95rem'>{t('Period:')} "  # our catalogue's words, not data
                         f"{frame.escape_html(row['period'])}"
                         "</span></span>", unsafe_allow_html=True)
     frame.source_line(data.stats_text(pack, sc.AGE_IDS + sc.PROSECUTION_IDS).line + ". "

@@ -72,26 +72,28 @@ def _new_pick(source: str, event_id: object) -> str | None:
     return value if changed else None
 
 
-st.title(frame.t()("Map of incidents"))
+t = frame.t()
+st.title(t("Map of incidents"))
 frame.filter_statement(filters, len(events))
 
 if pack.boundaries is None:
-    st.warning("The region boundaries could not be loaded: only the incidents are drawn.", icon=":material/warning:")
+    st.warning(t("The region boundaries could not be loaded: only the incidents are drawn."),
+               icon=":material/warning:")
 if events.empty:
-    st.info("No incident matches these filters. Widen the filters in the sidebar (or reset them) to see incidents "
-            "on the map.", icon=":material/filter_alt_off:")
+    st.info(t("No incident matches these filters. Widen the filters in the sidebar (or reset them) to see "
+              "incidents on the map."), icon=":material/filter_alt_off:")
 
 map_col, side_col = st.columns([3, 1], gap="small")
 with side_col:
     # The options are the link's values (a bound widget writes its shown label into the URL, so no format_func).
-    shade = st.segmented_control("Shade regions by", list(SHADE_OPTIONS), default=DEFAULT_SHADE,
+    shade = st.segmented_control(t("Shade regions by"), list(SHADE_OPTIONS), default=DEFAULT_SHADE,
                                  required=True, key="shade", bind="query-params",
-                                 help="incidents: number of incidents in the filter. victims: victims killed "
-                                      "(excluding perpetrators); a region whose incidents have no victim figure "
-                                      "reads 'unknown', never 0.")
-    basemap = st.toggle("Basemap (online)", key="basemap", bind="query-params",
-                        help="Adds a light Carto street map under the regions. Off by default: the map then works "
-                             "offline and needs no account or token.")
+                                 help=t("incidents: number of incidents in the filter. victims: victims killed "
+                                        "(excluding perpetrators); a region whose incidents have no victim figure "
+                                        "reads 'unknown', never 0."))
+    basemap = st.toggle(t("Basemap (online)"), key="basemap", bind="query-params",
+                        help=t("Adds a light Carto street map under the regions. Off by default: the map then "
+                               "works offline and needs no account or token."))
 shade = shade if shade in SHADE_OPTIONS else DEFAULT_SHADE
 
 view = data.map_view(pack, filters.key())
@@ -117,30 +119,33 @@ if agg.aggregated:
 if view.overlap_text:
     st.caption(frame.escape_md(view.overlap_text))
 if agg.aggregated:
-    st.caption("Coordinate precision: most coordinates are settlement centres, not incident sites; see each "
-               "incident's precision in the table. Click a region to show only that region.")
+    st.caption(t("Coordinate precision: most coordinates are settlement centres, not incident sites; see each "
+                 "incident's precision in the table. Click a region to show only that region."))
 else:
-    st.caption("Coordinate precision: most points are settlement centres, not incident sites; see each incident's "
-               "precision in its tooltip or in the table. Hover for figures; click an incident for its full record, "
-               "a region to show only that region.")
+    st.caption(t("Coordinate precision: most points are settlement centres, not incident sites; see each "
+                 "incident's precision in its tooltip or in the table. Hover for figures; click an incident for its "
+                 "full record, a region to show only that region."))
 n_missing = len(events) - agg.located
 if n_missing:
-    st.caption(f"{n_missing:,} incident{'s' if n_missing != 1 else ''} in the filter "
-               f"{'have' if n_missing != 1 else 'has'} no coordinates and "
-               f"{'are' if n_missing != 1 else 'is'} not drawn; see 'View as table'.")
+    st.caption(t.n("{n} incident in the filter has no coordinates and is not drawn; see 'View as table'.",
+                   "{n} incidents in the filter have no coordinates and are not drawn; see 'View as table'.",
+                   n_missing))
 frame.source_line(f"{pack.metadata.get('title', 'the data pack')}, incidents table (events.csv). "
                   + pack.metadata["boundaries"]["attribution"]
                   + (". Basemap © CARTO, © OpenStreetMap contributors" if basemap else ""))
 
 capped = len(events) > TABLE_LIMIT
-label = (f"View as table (the {TABLE_LIMIT:,} most recent of {len(events):,} incidents)" if capped else
-         f"View as table ({len(events)} incident{'s' if len(events) != 1 else ''})")
+label = (t("View as table (the {limit} most recent of {n} incidents)").format(limit=t.number(TABLE_LIMIT),
+                                                                              n=t.number(len(events)))
+         if capped else t("View as table ({incidents})").format(
+             incidents=t.n("{n} incident", "{n} incidents", len(events))))
 with st.expander(label):
     table = data.map_table(pack, filters.key())
     if capped:
-        st.caption(f"The {TABLE_LIMIT:,} most recent incidents of the {len(events):,} in the filter, in date order. "
-                   "All of them are in the CSV download on 'Sources and data'.")
-    st.caption("Select a row to open the incident's full record. 'unknown' means the sources give no figure.")
+        st.caption(t("The {limit} most recent incidents of the {n} in the filter, in date order. All of them are in "
+                     "the CSV download on 'Sources and data'.").format(limit=t.number(TABLE_LIMIT),
+                                                                       n=t.number(len(events))))
+    st.caption(t("Select a row to open the incident's full record. 'unknown' means the sources give no figure."))
     picked_rows = st.dataframe(
         arrow_of(table), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=TABLE_KEY,

@@ -34,19 +34,20 @@ def selected_ids(state: object) -> list[str]:
     return ids
 
 
-st.title(frame.t()("Policy timeline, 1991-2016"))
+t = frame.t()
+st.title(t("Policy timeline, 1991-2016"))
 frame.filter_statement(filters, n_events)
-st.markdown("Laws, court bans, programmes, institutions and international agreements, one row per kind, set "
-            "against the incidents and the phases of terrorism and of the state's response described in a 2018 "
-            "article from Karaganda. Point at a marker for its date and notes; click it for the full record and "
-            "its sources.")
+st.markdown(t("Laws, court bans, programmes, institutions and international agreements, one row per kind, set "
+              "against the incidents and the phases of terrorism and of the state's response described in a 2018 "
+              "article from Karaganda. Point at a marker for its date and notes; click it for the full record and "
+              "its sources."))
 
 if not n_policies and not n_events:
     covering = view.covering
-    message = f"No policy milestone and no incident in {span} matches the filters."
+    message = t("No policy milestone and no incident in {span} matches the filters.").format(span=span)
     if covering:
-        message += " The article's phases covering these years: " + "; ".join(covering) + "."
-    st.info(frame.escape_md(message) + " Widen the years in the sidebar to see the timeline.",
+        message += " " + t("The article's phases covering these years: {phases}.").format(phases="; ".join(covering))
+    st.info(frame.escape_md(message) + " " + t("Widen the years in the sidebar to see the timeline."),
             icon=":material/filter_alt_off:")
 else:
     if view.aggregated:  # said above the chart, where it cannot be missed
@@ -69,35 +70,39 @@ else:
 
     st.caption(view.key)
     if not n_policies:
-        st.info(f"No policy milestone falls in {span}; only incidents are shown.", icon=":material/filter_alt_off:")
+        st.info(t("No policy milestone falls in {span}; only incidents are shown.").format(span=span),
+                icon=":material/filter_alt_off:")
 
 frame.source_line(f"phases and the list of banned organisations: {view.article}. Policy rows and incidents "
                   "cite their own sources: see details (click a marker) or the table below.")
 if pack.status["phases"].loaded:
-    st.caption("Phases: their start and end years are approximate readings of the article's text (it gives periods "
-               "such as 'the end of the 1990s - the beginning of the 2000s'), so neighbouring phases overlap.")
+    st.caption(t("Phases: their start and end years are approximate readings of the article's text (it gives "
+                 "periods such as 'the end of the 1990s - the beginning of the 2000s'), so neighbouring phases "
+                 "overlap."))
 else:
-    st.warning("The phases table did not load, so no phases are drawn; see 'Data pack checks'.",
+    st.warning(t("The phases table did not load, so no phases are drawn; see 'Data pack checks'."),
                icon=":material/error:")
 
-with st.expander("View as table"):
+with st.expander(t("View as table")):
     table = data.timeline_table(pack, filters.key())
     if n_events > TABLE_INCIDENTS:
-        st.caption(f"Every milestone and the {TABLE_INCIDENTS:,} most recent of the {n_events:,} incidents; all "
-                   "the incidents are in the CSV download on 'Sources and data'.")
+        st.caption(t("Every milestone and the {limit} most recent of the {n} incidents; all the incidents are in "
+                     "the CSV download on 'Sources and data'.").format(limit=t.number(TABLE_INCIDENTS),
+                                                                       n=t.number(n_events)))
     if table.empty:
-        st.write(f"No milestone or incident in {span}.")
+        st.write(t("No milestone or incident in {span}.").format(span=span))
     else:
-        st.caption("Dates are written only as precisely as known: 2007-05 is May 2007 (day unknown); "
-                   "'(approx.)' marks an approximate date.")
+        st.caption(t("Dates are written only as precisely as known: 2007-05 is May 2007 (day unknown); "
+                     "'(approx.)' marks an approximate date."))
         st.dataframe(arrow_of(table), hide_index=True, width="stretch",
                      column_config={"Sources": st.column_config.TextColumn(help="Ids in the sources table "
                                                                                    "('Sources and data' page)")})
 
-st.subheader("Banned organisations")
+st.subheader(t("Banned organisations"))
 bans_status = pack.status["banned_organisations"]
 if not bans_status.loaded:
-    st.warning("The banned organisations table did not load, so the list cannot be shown; see 'Data pack checks'.",
+    st.warning(t("The banned organisations table did not load, so the list cannot be shown; see 'Data pack "
+                 "checks'."),
                icon=":material/error:")
 else:
     bans = data.bans(pack, filters.key())
@@ -106,11 +111,11 @@ else:
     if bans.disagreement_text:
         st.warning(frame.escape_md(bans.disagreement_text), icon=":material/balance:")
     if shown.empty:
-        st.info(f"No court ban in {span}. Widen the years in the sidebar to see the list.",
+        st.info(t("No court ban in {span}. Widen the years in the sidebar to see the list.").format(span=span),
                 icon=":material/filter_alt_off:")
     else:
         st.dataframe(arrow_of(shown), hide_index=True, width="stretch", key="bans_table",
                      column_config={"Designation": st.column_config.TextColumn(
                          help="terrorist, extremist, disputed (sources differ) or not stated (no source says)")})
-        st.caption("Name as written in the source: exactly as the Karaganda article spells it. Open a court-ban "
-                   "marker on the timeline for the decision's sources.")
+        st.caption(t("Name as written in the source: exactly as the Karaganda article spells it. Open a court-ban "
+                     "marker on the timeline for the decision's sources."))
