@@ -16,19 +16,21 @@ pack = current_pack()
 stats = pack.tables["statistics"]
 filters = st.session_state.get("filters")
 
-st.title(frame.t()("Statistics"))
-st.caption("Figures stated in the five source documents, exactly as reported: with their qualifier (“at least”, "
-           "“more than”, ranges as ranges), period, source, verbatim quote and caveat. Hover over a bar for the "
-           "quote; open “View as table” under a chart for the rows behind it. Public comparators from other "
-           "sources are kept apart at the bottom of the page.")
-note = ("These figures are national totals as reported; the region and year filters do not apply to them.")
+t = frame.t()
+st.title(t("Statistics"))
+st.caption(t("Figures stated in the five source documents, exactly as reported: with their qualifier (“at least”, "
+             "“more than”, ranges as ranges), period, source, verbatim quote and caveat. Hover over a bar for the "
+             "quote; open “View as table” under a chart for the rows behind it. Public comparators from other "
+             "sources are kept apart at the bottom of the page."))
+note = t("These figures are national totals as reported; the region and year filters do not apply to them.")
 if filters is not None and not filters.is_default():
-    note += f" The current filter ({escape_md(filters.describe())}) applies to the incidents on the other pages."
+    note += " " + t("The current filter ({filter}) applies to the incidents on the other pages.").format(
+        filter=escape_md(filters.describe(t=t)))
 st.info(note, icon=":material/public:")
 
 if stats.empty:
-    st.warning("The statistics table could not be loaded, so there is nothing to show here. See “Data pack "
-               "checks” for the problems found.", icon=":material/warning:")
+    st.warning(t("The statistics table could not be loaded, so there is nothing to show here. See “Data pack "
+                 "checks” for the problems found."), icon=":material/warning:")
     st.stop()
 
 
@@ -91,45 +93,48 @@ def recorded_disagreements(ids: tuple[str, ...]) -> None:
 
 
 # ------------------------------------------------------------------ perpetrators' ages
-st.header("Perpetrators' ages")
+st.header(t("Perpetrators' ages"))
 left, right = st.columns([3, 2], gap="medium")
 with left:
     chart("age", sc.AGE_IDS)
 with right:
     age = data.stats_age(pack)
-    st.warning("**Caveat: the age shares do not add up.**\n\n" + escape_md(age.caveat), icon=":material/warning:")
-    st.markdown("**What the source says** (verbatim)")
+    st.warning("**" + t("Caveat: the age shares do not add up.") + "**\n\n" + escape_md(age.caveat),
+               icon=":material/warning:")
+    st.markdown("**" + t("What the source says") + "** " + t("(verbatim)"))
     st.markdown("> " + escape_md(age.quote))
-    st.caption("The chart shows the three shares exactly as quoted. No 20–29 share is derived or drawn: that band "
-               "is marked “not reported”.")
+    st.caption(t("The chart shows the three shares exactly as quoted. No 20–29 share is derived or drawn: that "
+                 "band is marked “not reported”."))
 
 # ------------------------------------------------------------------ prosecution and prevention
-st.header("Prosecution and prevention")
+st.header(t("Prosecution and prevention"))
 left, right = st.columns([3, 2], gap="medium")
 with left:
     chart("prosecution", sc.PROSECUTION_IDS)
 with right:
-    st.warning("**The periods differ.** Each bar covers its own period (under its label), so the bars are not a "
-               "series and must not be added up.\n\n" + caveat_list(sc.PROSECUTION_IDS),
+    st.warning("**" + t("The periods differ.") + "** " + t("Each bar covers its own period (under its label), so "
+                                                           "the bars are not a series and must not be added up.")
+               + "\n\n" + caveat_list(sc.PROSECUTION_IDS),
                icon=":material/warning:")
     recorded_disagreements(sc.PROSECUTION_IDS)
 
 # ------------------------------------------------------------------ foreign fighters
-st.header("Foreign fighters")
+st.header(t("Foreign fighters"))
 left, right = st.columns([3, 2], gap="medium")
 with left:
     chart("fighters", sc.FIGHTERS_IDS, with_comparators=True)
 with right:
-    st.warning("**An estimate, not a count.** The source document gives a range, drawn as a range; the diamond "
-               "markers are public comparators from outside the five source documents.\n\n"
-               + caveat_list((sc.FIGHTERS_RANGE,)), icon=":material/warning:")
+    st.warning("**" + t("An estimate, not a count.") + "** " + t("The source document gives a range, drawn as a "
+                                                                 "range; the diamond markers are public comparators "
+                                                                 "from outside the five source documents.")
+               + "\n\n" + caveat_list((sc.FIGHTERS_RANGE,)), icon=":material/warning:")
     recorded_disagreements(sc.FIGHTERS_IDS)
 
 # ------------------------------------------------------------------ other figures
-st.header("Other figures from the source documents")
-st.caption("Every other figure stated in the five source documents, grouped by topic, exactly as reported. Incident "
-           "figures are the documents' own numbers; the incident table (Map and Overview pages) holds the final "
-           "tallies and where sources disagree.")
+st.header(t("Other figures from the source documents"))
+st.caption(t("Every other figure stated in the five source documents, grouped by topic, exactly as reported. "
+             "Incident figures are the documents' own numbers; the incident table (Map and Overview pages) holds "
+             "the final tallies and where sources disagree."))
 for topic, n_rows in data.stats_topics(pack):
     st.subheader(f"{escape_md(topic[:1].upper() + topic[1:])} ({n_rows})")
     show_table(table_of(("topic", topic), drop=("Topic", "Comparator")), key=f"other-{topic}",
@@ -138,13 +143,13 @@ for topic, n_rows in data.stats_topics(pack):
 # ------------------------------------------------------------------ comparators, set apart
 comparators = table_of(("comparators",), drop=("Comparator",))
 with st.container(border=True):
-    st.header("Comparators from other sources — not from the five source documents")
-    st.markdown("Public figures (officials via the US State Department, news agencies, the government, an almanac) "
-                "kept for comparison with the source documents. They are **not** among the five source documents "
-                "and are never mixed into the figures above, except as separately marked comparators in the "
-                "foreign-fighters chart.")
+    st.header(t("Comparators from other sources — not from the five source documents"))
+    st.markdown(t("Public figures (officials via the US State Department, news agencies, the government, an almanac) "
+                  "kept for comparison with the source documents. They are **not** among the five source documents "
+                  "and are never mixed into the figures above, except as separately marked comparators in the "
+                  "foreign-fighters chart."))
     if comparators.empty:
-        st.caption("No comparators in the data pack.")
+        st.caption(t("No comparators in the data pack."))
     else:
         show_table(comparators, key="comparators",
                    filename="statistics-comparators.csv")
