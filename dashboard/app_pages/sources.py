@@ -26,57 +26,58 @@ def _zip(tables: dict) -> bytes:
     return exports.zip_bytes(tables, exports.readme_text(meta, filter_text, tables, date.today()))
 
 
-st.title(frame.t()("Sources and data"))
+t = frame.t()
+st.title(t("Sources and data"))
 frame.filter_statement(filters, n_events)
 
-st.subheader("Downloads")
-st.caption("Both downloads follow the filters in the sidebar. The zip adds a README with the citation, the licences, "
-           "the filters used and the date. Cells that begin with =, +, - or @ get a leading apostrophe so that a "
-           "spreadsheet does not run them as formulas.")
+st.subheader(t("Downloads"))
+st.caption(t("Both downloads follow the filters in the sidebar. The zip adds a README with the citation, the "
+             "licences, the filters used and the date. Cells that begin with =, +, - or @ get a leading apostrophe "
+             "so that a spreadsheet does not run them as formulas."))
 c1, c2 = st.columns(2)
 c1.download_button(
-    "Incidents (CSV)", data=lambda: exports.to_csv_bytes(_tables()["events"]), file_name="kz_incidents_filtered.csv",
+    t("Incidents (CSV)"), data=lambda: exports.to_csv_bytes(_tables()["events"]), file_name="kz_incidents_filtered.csv",
     mime="text/csv", icon=":material/download:", key="dl_events", on_click="ignore", width="stretch",
 )
 c2.download_button(
-    "All tables for this view (zip)",
+    t("All tables for this view (zip)"),
     data=lambda: _zip(_tables()),
     file_name="kz_terrorism_datapack_filtered.zip", mime="application/zip", icon=":material/folder_zip:",
     key="dl_zip", on_click="ignore", width="stretch",
 )
 
-st.subheader("Sources")
+st.subheader(t("Sources"))
 sources = pack.tables["sources"]
 core = sources[sources["core_document"]]
-st.markdown(f"**{len(sources)} documents** are cited: the **{len(core)} source documents** the project started "
-            "from, and the public material used to check and complete them.")
+st.markdown(t("**{n} documents** are cited: the **{core} source documents** the project started from, and the "
+              "public material used to check and complete them.").format(n=len(sources), core=len(core)))
 st.dataframe(
     arrow_of(data.sources_table(pack)),
     hide_index=True, width="stretch", key="sources_table",
     column_config={"url": st.column_config.LinkColumn("URL"), "core_document": st.column_config.CheckboxColumn(
-        "Source document", help="One of the five documents the project started from")},
+        t("Source document"), help=t("One of the five documents the project started from"))},
 )
 
-st.subheader("Where sources disagree")
-st.caption("Every known disagreement between sources and every factual error found in them, with the value the data "
-           "pack uses and the alternatives. The same notes appear beside the figures they concern.")
+st.subheader(t("Where sources disagree"))
+st.caption(t("Every known disagreement between sources and every factual error found in them, with the value the "
+             "data pack uses and the alternatives. The same notes appear beside the figures they concern."))
 for label, body in data.contradiction_entries(pack):
     with st.expander(label):
         st.markdown(body)
 
-st.subheader("What the incident table covers, and how it was searched")
-with st.expander("Inclusion criteria"):
+st.subheader(t("What the incident table covers, and how it was searched"))
+with st.expander(t("Inclusion criteria")):
     st.markdown(data.doc_text("criteria"))
-with st.expander("Cases considered and left out"):
+with st.expander(t("Cases considered and left out")):
     st.caption(data.excluded_summary(pack, pointer=False))
     st.dataframe(arrow_of(data.excluded_table(pack)), hide_index=True, width="stretch", key="excluded_table")
 # The log is long (about 500 lines): drawn when asked for, not sent on every rerun of the page.
-if st.toggle("Show the search log, year by year 1991-2016", key="show_search_log",
-             help="How every year was searched: queries, sources read, what was found and what was left out."):
+if st.toggle(t("Show the search log, year by year 1991-2016"), key="show_search_log",
+             help=t("How every year was searched: queries, sources read, what was found and what was left out.")):
     st.markdown(data.doc_text("search_log"))
 
-st.subheader("Column dictionary")
-table = st.selectbox("Table", list(meta["tables"]), format_func=lambda n: meta["tables"][n]["title"],
+st.subheader(t("Column dictionary"))
+table = st.selectbox(t("Table"), list(meta["tables"]), format_func=lambda n: meta["tables"][n]["title"],
                      key="dictionary_table")
 spec = meta["tables"][table]
 st.caption(f"{spec['description']} File: data/{spec['file']}. Licence: {spec['license']}.")
