@@ -9,17 +9,19 @@ from dashboard.data import data_dir, get_pack
 pack = get_pack(data_dir())
 meta = pack.metadata
 
-st.title(frame.t()("Data pack"))
+t = frame.t()
+st.title(t("Data pack"))
 st.caption(meta["description"])
 
 errors, warnings = pack.errors, pack.warnings
 if errors:
-    st.error(f"The data pack has {len(errors)} error(s). Rows and files with errors are left out of every view "
-             "until they are fixed; they are listed below.", icon=":material/error:")
+    st.error(t("The data pack has {n} error(s). Rows and files with errors are left out of every view until they "
+               "are fixed; they are listed below.").format(n=len(errors)), icon=":material/error:")
 elif warnings:
-    st.warning(f"The data pack loaded with {len(warnings)} warning(s), listed below.", icon=":material/warning:")
+    st.warning(t("The data pack loaded with {n} warning(s), listed below.").format(n=len(warnings)),
+               icon=":material/warning:")
 else:
-    st.success("Every table validated without problems.", icon=":material/check_circle:")
+    st.success(t("Every table validated without problems."), icon=":material/check_circle:")
 
 overview = pd.DataFrame(
     [
@@ -39,11 +41,12 @@ overview = pd.DataFrame(
         for name, spec in meta["tables"].items()
     ]
 )
-st.subheader("Tables")
+st.subheader(t("Tables"))
 st.dataframe(overview, hide_index=True, width="stretch")
 
 if pack.problems:
-    st.subheader(f"Problems ({len(errors)} errors, {len(warnings)} warnings)")
+    st.subheader(t("Problems ({errors} errors, {warnings} warnings)").format(errors=len(errors),
+                                                                            warnings=len(warnings)))
     st.dataframe(
         pd.DataFrame(
             [
@@ -54,12 +57,12 @@ if pack.problems:
         ),
         hide_index=True,
         width="stretch",
-        column_config={"Row": st.column_config.NumberColumn(help="Spreadsheet row: the header is row 1")},
+        column_config={"Row": st.column_config.NumberColumn(help=t("Spreadsheet row: the header is row 1"))},
     )
 
-st.subheader("Browse a table")
+st.subheader(t("Browse a table"))
 names = list(meta["tables"])
-choice = st.selectbox("Table", names, format_func=lambda n: meta["tables"][n]["title"], key="browse_table")
+choice = st.selectbox(t("Table"), names, format_func=lambda n: meta["tables"][n]["title"], key="browse_table")
 spec = meta["tables"][choice]
 st.dataframe(
     pack.tables[choice],
@@ -67,7 +70,7 @@ st.dataframe(
     width="stretch",
     column_config={col: st.column_config.Column(help=info["description"]) for col, info in spec["columns"].items()},
 )
-with st.expander("Column dictionary"):
+with st.expander(t("Column dictionary")):
     st.dataframe(
         pd.DataFrame(
             [{"Column": col, "Type": info["type"], "Unit": info.get("unit", ""), "Meaning": info["description"],
@@ -78,7 +81,7 @@ with st.expander("Column dictionary"):
         width="stretch",
     )
 
-st.subheader("Sources")
+st.subheader(t("Sources"))
 st.dataframe(
     pack.tables["sources"],
     hide_index=True,
@@ -86,4 +89,4 @@ st.dataframe(
     column_config={"url": st.column_config.LinkColumn("url")},
 )
 
-st.caption(f"Licence: {meta['license']}. {meta['boundaries']['attribution']}.")
+st.caption(t("Licence: {licence}.").format(licence=meta["license"]) + f" {meta['boundaries']['attribution']}.")
