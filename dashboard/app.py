@@ -47,6 +47,7 @@ pages = [
 page = st.navigation(pages, position="hidden")
 menu = st.sidebar.container()
 st.session_state["filters"] = frame.sidebar_filters(pack)
+frame.write_link(pack)
 if not present.presenting():
     with menu:
         frame.page_links(pack, [p for p in pages if p.visibility != "hidden"])

@@ -84,8 +84,9 @@ def perpetrator_options(pack: DataPack) -> tuple[str, ...]:
 
 def read_link(pack: DataPack) -> None:
     """Once per session, before any widget is drawn: read the link with the one parser (``filters.parse_link``),
-    take out of the address what the view cannot honour and write the rest in canonical form, so that the bound
-    widgets, presentation mode and the notices all see the same values. The notices wait for ``url_notices``."""
+    take out of the address what the view cannot honour and write the rest in canonical form, so that the filter
+    widgets (seeded here), the bound page controls, presentation mode and the notices all see the same values. The
+    notices wait for ``url_notices``."""
     if _LINK_NOTICES in st.session_state:
         return
     raw = {k: st.query_params.get_all(k) for k in st.query_params}
@@ -96,11 +97,35 @@ def read_link(pack: DataPack) -> None:
         elif clean[key] != values:
             st.query_params[key] = clean[key]
     _reseed(raw, clean)
+    _seed_filters(clean, data.filter_vocabulary(pack))
     # the link's language, or without one the browser's (then written into the link, unless English)
     lang = i18n.pick(clean.get(KEY_LANG, [None])[-1], st.context.locale)
     st.session_state[KEY_LANG] = lang
     _write_language(lang)
     st.session_state[_LINK_NOTICES] = notices
+
+
+def _seed_filters(clean: dict[str, list[str]], vocab: dict[str, tuple[str, ...]]) -> None:
+    """The filter widgets' first values, from the cleaned link (a filter the link does not name: its default). The
+    filters are not bound widgets: the app writes them into the link itself (``write_link``), every run."""
+    years = clean.get(flt.KEY_YEARS)
+    st.session_state[flt.KEY_YEARS] = (int(years[0]), int(years[-1])) if years else (flt.YEAR_MIN, flt.YEAR_MAX)
+    for key in (flt.KEY_REGIONS, flt.KEY_ATTACK_TYPES, flt.KEY_PERPETRATORS):
+        st.session_state[key] = [v for v in clean.get(key, []) if v]
+    for key in (flt.KEY_EVENT_TYPES, flt.KEY_CLASSIFICATIONS):
+        st.session_state[key] = [v for v in clean[key] if v] if key in clean else list(vocab[key])
+
+
+def write_link(pack: DataPack) -> None:
+    """Write the filters as set into the link, after the widgets are drawn (``link_params``: defaults left out), so
+    the address names the view on every page, always; only what changed is sent."""
+    params = link_params(pack)
+    for key in flt.FILTER_KEYS:
+        if key in params:
+            if st.query_params.get_all(key) != params[key]:
+                st.query_params[key] = params[key]
+        elif key in st.query_params:
+            del st.query_params[key]
 
 
 def _reseed(raw: dict[str, list[str]], clean: dict[str, list[str]]) -> None:
@@ -137,24 +162,22 @@ def sidebar_filters(pack: DataPack) -> flt.Filters:
     tr = t()
     with st.sidebar:
         st.markdown("### " + tr("Filters"))
-        st.slider(tr("Years"), flt.YEAR_MIN, flt.YEAR_MAX, (flt.YEAR_MIN, flt.YEAR_MAX), key=flt.KEY_YEARS,
-                  bind="query-params")
-        st.multiselect(tr("Regions"), vocab[flt.KEY_REGIONS], key=flt.KEY_REGIONS, bind="query-params",
+        st.slider(tr("Years"), flt.YEAR_MIN, flt.YEAR_MAX, key=flt.KEY_YEARS)
+        st.multiselect(tr("Regions"), vocab[flt.KEY_REGIONS], key=flt.KEY_REGIONS,
                        placeholder=tr("All regions"))
         st.multiselect(tr("Attack type (GTD)"), vocab[flt.KEY_ATTACK_TYPES], key=flt.KEY_ATTACK_TYPES,
-                       bind="query-params", placeholder=tr("All attack types"))
-        st.pills(tr("Incident kind"), vocab[flt.KEY_EVENT_TYPES], selection_mode="multi",
-                 default=list(vocab[flt.KEY_EVENT_TYPES]), key=flt.KEY_EVENT_TYPES, bind="query-params",
+                       placeholder=tr("All attack types"))
+        st.pills(tr("Incident kind"), vocab[flt.KEY_EVENT_TYPES], selection_mode="multi", key=flt.KEY_EVENT_TYPES,
                  help=tr("Attacks, security operations started by the authorities, and premature or accidental "
                          "explosions. All are included by default."))
         st.pills(tr("Classification"), vocab[flt.KEY_CLASSIFICATIONS], selection_mode="multi",
-                 default=list(vocab[flt.KEY_CLASSIFICATIONS]), key=flt.KEY_CLASSIFICATIONS, bind="query-params",
+                 key=flt.KEY_CLASSIFICATIONS,
                  help=tr("How officials and sources classified each incident. Disputed and not-classified "
                          "incidents are included by default; deselect them to see only officially recognised "
                          "terrorism."))
         offered = perpetrator_options(pack)
         n_all = len(vocab[flt.KEY_PERPETRATORS])
-        st.multiselect(tr("Perpetrator"), offered, key=flt.KEY_PERPETRATORS, bind="query-params",
+        st.multiselect(tr("Perpetrator"), offered, key=flt.KEY_PERPETRATORS,
                        placeholder=tr("All perpetrators"),
                        help=None if len(offered) >= n_all else
                        tr("{n} groups are named in the data: the {top} most frequent and every group of the curated "

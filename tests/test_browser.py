@@ -139,14 +139,8 @@ def test_changing_a_filter_changes_the_url_and_the_url_restores_the_view(browser
         page.wait_for_function("() => location.pathname.endsWith('/timeline')", timeout=15_000)
         wait_ready(page)
         assert page.get_by_text(statement).count() >= 1  # the view keeps the filter, always
-        # The menu's links carry the filters, so the new page's address names them from the start. Under load
-        # (about 1 run in 5 of the whole suite on this 2-core machine) Streamlit 1.67 still drops the bound
-        # parameters from the address after the switch, although the view keeps the filter (asserted above): the
-        # framework race is reported as an expected failure, listed by -ra, not hidden. Open in issue 9's notes.
-        try:
-            page.wait_for_function("() => location.search.includes('region=Jambyl')", timeout=15_000)
-        except playwright.Error:
-            pytest.xfail("Streamlit dropped the bound filter from the new page's address after the switch (race)")
+        # the app writes the filters into the address itself on every run: the new page's address names them
+        page.wait_for_function("() => location.search.includes('region=Jambyl')", timeout=15_000)
         assert "region=Jambyl" in page.url
     finally:
         context.close()
