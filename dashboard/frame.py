@@ -20,12 +20,11 @@ def t() -> i18n.Translator:
 
 
 def language_switch() -> str:
-    """The language switch, first in the sidebar. It writes the link's ``lang`` itself (not a bound widget: a bound
-    selectbox would write its label, 'Русский', into the link, and the link's values stay the same in every
-    language); ``read_link`` has set it from the link, or from the browser's language when the link has none."""
+    """The language switch, first in the sidebar. Not a bound widget (a bound selectbox would write its label,
+    'Русский', into the link): ``read_link`` sets it from the link, or from the browser's language when the link has
+    none, and ``write_link`` writes it back with the filters."""
     with st.sidebar:
-        st.selectbox("Language · Тіл · Язык", i18n.LANGS, format_func=i18n.NAMES.get, key=KEY_LANG,
-                     on_change=_language_changed)
+        st.selectbox("Language · Тіл · Язык", i18n.LANGS, format_func=i18n.NAMES.get, key=KEY_LANG)
     lang = i18n.pick(st.session_state.get(KEY_LANG))
     # the page's lang attribute follows the language (screen readers, hyphenation); the value is one of LANGS
     st.html(f"<script>window.parent.document.documentElement.lang = '{lang}';"
@@ -39,18 +38,6 @@ METRIC_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }
 </style>"""
-
-
-def _language_changed() -> None:
-    _write_language(i18n.pick(st.session_state.get(KEY_LANG)))
-
-
-def _write_language(lang: str) -> None:
-    """The link names the language unless it is English (the default)."""
-    if lang == i18n.DEFAULT:
-        st.query_params.pop(KEY_LANG, None)
-    else:
-        st.query_params[KEY_LANG] = lang
 
 
 # Page-level parameters that may appear in a link, with their allowed values (None: free). Pages register here so
@@ -98,10 +85,9 @@ def read_link(pack: DataPack) -> None:
             st.query_params[key] = clean[key]
     _reseed(raw, clean)
     _seed_filters(clean, data.filter_vocabulary(pack))
-    # the link's language, or without one the browser's (then written into the link, unless English)
+    # the link's language, or without one the browser's (written into the link by write_link, unless English)
     lang = i18n.pick(clean.get(KEY_LANG, [None])[-1], st.context.locale)
     st.session_state[KEY_LANG] = lang
-    _write_language(lang)
     st.session_state[_LINK_NOTICES] = notices
 
 
@@ -117,10 +103,10 @@ def _seed_filters(clean: dict[str, list[str]], vocab: dict[str, tuple[str, ...]]
 
 
 def write_link(pack: DataPack) -> None:
-    """Write the filters as set into the link, after the widgets are drawn (``link_params``: defaults left out), so
-    the address names the view on every page, always; only what changed is sent."""
+    """Write the filters and the language as set into the link, after the widgets are drawn (``link_params``:
+    defaults left out), so the address names the view on every page, always; only what changed is sent."""
     params = link_params(pack)
-    for key in flt.FILTER_KEYS:
+    for key in (*flt.FILTER_KEYS, KEY_LANG):
         if key in params:
             if st.query_params.get_all(key) != params[key]:
                 st.query_params[key] = params[key]

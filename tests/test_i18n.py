@@ -100,3 +100,14 @@ def test_every_slide_opens_in_each_language(lang, slide):
     assert not at.exception
     assert at.header[0].value == headings(t)[slide]
     assert at.button(key="slide_next").label == t("Next")
+
+
+def test_choosing_a_language_writes_it_into_the_link():
+    at = open_app(None, {})
+    at.sidebar.selectbox(key="lang").set_value("ru").run()
+    assert not at.exception
+    assert at.title[0].value == i18n.load("ru")(PAGES["overview"])
+    written = at.query_params["lang"]  # AppTest keeps a single value as a string
+    assert (written if isinstance(written, list) else [written]) == ["ru"]
+    at.sidebar.selectbox(key="lang").set_value("en").run()
+    assert "lang" not in at.query_params  # English, the default, is left out of the link
