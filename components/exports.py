@@ -1,4 +1,7 @@
-"""Exports: CSV with spreadsheet formulas neutralised, and a zip of tables with a README. Pure code."""
+"""Exports: CSV with spreadsheet formulas neutralised, and a zip of tables with a README. Pure code.
+
+The README is written in the language of the translator it is given; the CSV files are data: their column names and
+values stay as the data pack has them (English column names in every language)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
+
+from components.i18n import DEFAULT, ENGLISH, Translator
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -40,38 +45,57 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def readme_text(metadata: Mapping, filter_text: str, tables: Mapping[str, pd.DataFrame], today: date,
-                url: str = "") -> str:
+                url: str = "", t: Translator = ENGLISH) -> str:
+    """The README of the zip, in the language of ``t`` (``filter_text``: the filter in words, in that language).
+    The data pack's title, citation and licences are quoted as the data pack writes them; in Kazakh and Russian each
+    file is described by its table's title (the data dictionary's descriptions are in English)."""
     lines = [
         metadata["title"],
         "=" * len(metadata["title"]),
         "",
-        f"Exported: {today.isoformat()}",
-        f"Filters: {filter_text}",
+        t("Exported: {date}").format(date=today.isoformat()),
+        t("Filters: {filters}").format(filters=filter_text),
     ]
     if url:
-        lines.append(f"View: {url}")
+        lines.append(t("View: {url}").format(url=url))
     lines += [
         "",
-        "Cite as:",
+        t("Cite as:"),
         f"  {metadata['citation']}",
         "",
-        "Licences:",
-        f"  Tables: {metadata['license']}",
-        f"  Boundaries: {metadata['boundaries']['attribution']} ({metadata['boundaries']['license']})",
+        t("Licences:"),
+        "  " + t("Tables: {licence}").format(licence=metadata["license"]),
+        "  " + t("Boundaries: {attribution} ({licence})").format(attribution=metadata["boundaries"]["attribution"],
+                                                                licence=metadata["boundaries"]["license"]),
         "",
-        "Files:",
+        t("Files:"),
     ]
     for name, df in tables.items():
-        spec = metadata["tables"].get(name, {})
-        lines.append(f"  {name}.csv ({len(df)} rows): {spec.get('description', '')}")
+        lines.append("  " + t("{file} ({rows}): {description}").format(
+            file=f"{name}.csv", rows=t.n("{n} row", "{n} rows", len(df)),
+            description=_table_description(metadata, name, t)))
     lines += [
         "",
-        "Conventions: a blank cell is unknown, never zero. source_ids lists ids of sources.csv separated by ';'.",
-        "Cells that began with =, +, - or @ carry a leading apostrophe so spreadsheets do not run them as formulas.",
-        "Column meanings: see the data dictionary (metadata.json) in the project's data/ folder.",
-        "",
+        t("Conventions: a blank cell is unknown, never zero. source_ids lists ids of sources.csv separated by ';'."),
+        t("Cells that began with =, +, - or @ carry a leading apostrophe so spreadsheets do not run them as "
+          "formulas."),
+        t("Column meanings: see the data dictionary (metadata.json) in the project's data/ folder."),
     ]
+    if t.lang != DEFAULT:
+        lines.append(t("The files' column names are the data pack's own (in English), as are its category values; "
+                       "the texts are in the language of the export where the data pack translates them."))
+    lines.append("")
     return "\n".join(lines)
+
+
+def _table_description(metadata: Mapping, name: str, t: Translator) -> str:
+    """What a file holds: the data dictionary's description (English), or in another language its table's title."""
+    spec = metadata["tables"].get(name, {})
+    if t.lang == DEFAULT or not spec.get("title"):
+        return spec.get("description", "")
+    from components.views.sources import table_title
+
+    return table_title(dict(metadata), name, t)
 
 
 def zip_bytes(tables: Mapping[str, pd.DataFrame], readme: str) -> bytes:

@@ -100,19 +100,23 @@ class Filters:
     # -------------------------------------------------------------- words
     def describe(self, n_incidents: int | None = None, t: Translator = ENGLISH) -> str:
         """The filter in words, e.g. 'Jambyl Region, 2011-2016: 1 incident' (in the translator's language)."""
-        place = _join(self.regions, t) if self.regions else t("All Kazakhstan")
+        def labels(column: str, values: Iterable[str]) -> list[str]:
+            return [str(t.value(column, v)) for v in values]
+
+        place = _join(labels("region", self.regions), t) if self.regions else t("All Kazakhstan")
         lo, hi = self.years
         span = str(lo) if lo == hi else f"{lo}-{hi}"
         parts = [f"{place}, {span}"]
         if self.attack_types:
-            parts.append(t("attack type {types}").format(types=_join(self.attack_types, t)))
+            parts.append(t("attack type {types}").format(types=_join(labels("attack_type", self.attack_types), t)))
         if self.perpetrators:
-            parts.append(t("perpetrator {names}").format(names=_join(self.perpetrators, t)))
-        for chosen, key, none in ((self.event_types, KEY_EVENT_TYPES, t("no incidents category selected")),
-                                  (self.classifications, KEY_CLASSIFICATIONS, t("no classified category selected"))):
+            parts.append(t("perpetrator {names}").format(names=_join(labels("perpetrator_group", self.perpetrators), t)))
+        for chosen, key, column, none in (
+                (self.event_types, KEY_EVENT_TYPES, "event_type", t("no incidents category selected")),
+                (self.classifications, KEY_CLASSIFICATIONS, "classification", t("no classified category selected"))):
             if chosen is None or set(chosen) >= set(self.vocab.get(key, chosen)):
                 continue
-            parts.append(t("only {items}").format(items=_join(chosen, t)) if chosen else none)
+            parts.append(t("only {items}").format(items=_join(labels(column, chosen), t)) if chosen else none)
         text = "; ".join(parts)
         if n_incidents is not None:
             text += ": " + t.n("{n} incident", "{n} incidents", n_incidents)

@@ -6,9 +6,11 @@ locale; English keeps the project's own formats. Pure code: the app keeps one ``
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +29,12 @@ def catalogue_path(lang: str) -> Path:
     return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def N_(message: str) -> str:
+    """Mark a string for the catalogue where it is defined (a label in a table of constants); translate it where
+    it is shown, with ``t(label)``."""
+    return message
+
+
 def pick(requested: object, browser_locale: object = None) -> str:
     """The language to show: the one the link asks for if known, else the browser's (``st.context.locale``, e.g.
     'ru-RU'), else English."""
@@ -43,9 +51,22 @@ class Translator:
 
     lang: str
     translations: gettext.NullTranslations
+    # The data pack's vocabulary in this language: (column, English value) -> label (regions by their official
+    # names, attack types, categories ...). Set by ``components.pack.translate``; empty for English.
+    values: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False, hash=False)
 
     def __call__(self, message: str) -> str:
-        return self.translations.gettext(message)
+        return self.translations.gettext(message) if message else message
+
+    def value(self, column: str, value: object) -> object:
+        """A data value of ``column`` (a category, a region) in this language; the value itself when it has no
+        translation (English, numbers, blanks, imported datasets' own words)."""
+        if isinstance(value, str):
+            return self.values.get((column, value), value)
+        return value
+
+    def with_values(self, values: Mapping[tuple[str, str], str]) -> Translator:
+        return replace(self, values=values)
 
     def n(self, singular: str, plural: str, n: int) -> str:
         """The form for ``n`` ('{n} incident' / '{n} incidents'), with ``{n}`` filled in, digits grouped."""
@@ -70,6 +91,7 @@ class Translator:
         return text + t(" (approximate)") if precision == "approximate" else text
 
 
+@functools.lru_cache(maxsize=len(LANGS))
 def load(lang: str) -> Translator:
     """The translator of ``lang`` from its catalogue (English: the code's own strings)."""
     if lang == DEFAULT or lang not in LANGS:

@@ -25,6 +25,7 @@ if present.presenting():
     present.hide_chrome()
 frame.language_switch()
 t = frame.t()
+pack = current_pack()  # in the language chosen
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 overview = st.Page(PAGES_DIR / "overview.py", title=t("Overview"), icon=":material/dashboard:", url_path="home",

@@ -1,4 +1,5 @@
-"""The briefing-pack control in the sidebar: prepare the current view as PowerPoint and PDF, then download."""
+"""The briefing-pack control in the sidebar: prepare the current view as PowerPoint and PDF, then download. The pack
+is in the session's language (the pack the app passes is in it); one prepared in another language is stale."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from components.filters import Filters
 from components.pack.load import DataPack
 from dashboard import data, frame
 
-_PREPARED = "_briefing_prepared"  # ((data key, filters key), view url, {'pptx': bytes, 'pdf': bytes})
+_PREPARED = "_briefing_prepared"  # ((data key, filters key), view url, {'pptx': bytes, 'pdf': bytes}, language)
 
 
 def _key(pack: DataPack, filters: Filters) -> tuple:
     """What a prepared pack was built from: the data (the pack's key names the imported datasets switched on, by
-    fingerprint) and the filters."""
+    fingerprint, and the language) and the filters."""
     return pack.data_dir, filters.key()
 
 
@@ -28,9 +29,19 @@ def view_url() -> str:
 
 
 def _prepare(pack: DataPack, filters: Filters, url: str) -> None:
-    with st.spinner("Preparing the briefing pack…"):
+    with st.spinner(pack.t("Preparing the briefing pack…")):
         files = data.briefing_files(pack, filters.key(), date.today(), url)
-    st.session_state[_PREPARED] = (_key(pack, filters), url, files)
+    st.session_state[_PREPARED] = (_key(pack, filters), url, files, pack.lang)
+
+
+def _stale_reason(prepared: tuple, pack: DataPack, t) -> str:
+    """Why a prepared pack is not the current view's: the language, the filters or the data changed."""
+    if len(prepared) > 3 and prepared[3] != pack.lang:
+        return t("The language changed since the last pack: prepare it again.")
+    if prepared[0][0] == pack.data_dir:
+        return t("The filters changed since the last pack: prepare it again.")
+    return t("The data changed since the last pack (an imported dataset was switched on or off, added or removed): "
+             "prepare it again.")
 
 
 def sidebar_control(pack: DataPack, filters: Filters) -> None:
@@ -47,10 +58,7 @@ def sidebar_control(pack: DataPack, filters: Filters) -> None:
                          "and every source cited. Takes a few seconds."))
         if not current:
             if prepared is not None:
-                st.caption(t("The filters changed since the last pack: prepare it again.")
-                           if prepared[0][0] == pack.data_dir else
-                           t("The data changed since the last pack (an imported dataset was switched on or off, "
-                             "added or removed): prepare it again."))
+                st.caption(_stale_reason(prepared, pack, t))
             return
         stem = "kz-briefing-" + date.today().isoformat()
         files = prepared[2]

@@ -26,6 +26,7 @@ from components.filters import perpetrator_offer as perpetrator_offer_of
 from components.imports import store as store_mod
 from components.map import layers
 from components.map import table as map_table_of
+from components.pack import translate
 from components.pack.load import DEFAULT_DATA_DIR, DataPack, load_datapack
 from components.views import details as details_view
 from components.views import map as map_model
@@ -119,9 +120,9 @@ def import_source_id(dataset_id: int) -> str:
     return f"import-{int(dataset_id)}"
 
 
-# Two entries: switching a dataset off and on again is instant, and a million imported rows (about 300 MB held)
-# are never kept more than twice.
-@st.cache_resource(show_spinner="Adding the imported datasets…", max_entries=2)
+# Three entries: switching a dataset off and on again, or the language, is instant, and a million imported rows
+# (about 300 MB held) are never kept more than three times.
+@st.cache_resource(show_spinner="Adding the imported datasets…", max_entries=3)
 def _with_imports(path: str, store_path: str, enabled: tuple[tuple[int, str], ...], _pack: DataPack,
                   _store: store_mod.Store) -> DataPack:
     return with_imports(_pack, _store, tuple(i for i, _ in enabled))
@@ -171,9 +172,21 @@ def _trim() -> None:
         pass
 
 
-def current_pack() -> DataPack:
-    """What the views show: the curated data pack plus the imported datasets switched on."""
+@st.cache_resource(show_spinner=False)
+def _localized(path: str, lang: str, _pack: DataPack) -> DataPack:
+    return translate.localized(_pack, lang)
+
+
+def pack_in(lang: str) -> DataPack:
+    """The curated data pack with its texts and labels in ``lang`` (English: the pack itself)."""
     pack = get_pack(data_dir())
+    return _localized(pack.data_dir, lang, pack) if lang != i18n.DEFAULT else pack
+
+
+def current_pack(lang: str | None = None) -> DataPack:
+    """What the views show: the curated data pack in the language chosen (``lang``, by default the session's) plus
+    the imported datasets switched on (in their own words)."""
+    pack = pack_in(i18n.pick(lang if lang is not None else st.session_state.get("lang")))
     try:
         store = get_store(var_dir())
         enabled = tuple((i, fingerprint) for i, fingerprint, on in store.state() if on)
@@ -213,10 +226,9 @@ def arrow_of(df: pd.DataFrame):
 
 
 # ------------------------------------------------------------------ languages
-@st.cache_resource(show_spinner=False)
 def translator(lang: str) -> i18n.Translator:
-    """The strings and formats of a language (its catalogue compiled once per process)."""
-    return i18n.load(lang)
+    """The strings, formats and data labels of a language (its catalogue compiled once per process)."""
+    return pack_in(i18n.pick(lang)).t
 
 
 # ------------------------------------------------------------------ filter options
@@ -262,27 +274,23 @@ def _in_filter(pack: DataPack, build: Callable, key: tuple, *args):
     return build(pack, Filters.from_key(key), filtered_events(pack, key), *args)
 
 
-def overview(pack: DataPack, key: tuple, lang: str = i18n.DEFAULT) -> overview_view.Overview:
-    """The overview's view model for a filter, in a language."""
-    return memo(_overview, pack, key, lang)
-
-
-def _overview(pack: DataPack, key: tuple, lang: str) -> overview_view.Overview:
-    return overview_view.build(pack, Filters.from_key(key), filtered_events(pack, key), translator(lang))
+def overview(pack: DataPack, key: tuple) -> overview_view.Overview:
+    """The overview's view model for a filter, in the pack's language."""
+    return memo(_in_filter, pack, overview_view.build, key)
 
 
 def yearly_figure(pack: DataPack, key: tuple) -> FrozenFigure:
-    """The overview's per-year figure for a filter (make_subplots is slow)."""
+    """The overview's per-year figure for a filter, in the pack's language (make_subplots is slow)."""
     return memo(_yearly_figure, pack, key)
 
 
 def _yearly_figure(pack: DataPack, key: tuple) -> FrozenFigure:
     view = overview(pack, key)
-    return frozen(yearly.make_yearly_figure(view.per_year, view.milestones))
+    return frozen(yearly.make_yearly_figure(view.per_year, view.milestones, pack.t))
 
 
 def map_view(pack: DataPack, key: tuple) -> map_model.MapView:
-    """The map's view model for a filter."""
+    """The map's view model for a filter, in the pack's language."""
     return memo(_in_filter, pack, map_model.build, key)
 
 
@@ -293,13 +301,13 @@ def map_deck(pack: DataPack, key: tuple, shade: str, basemap: bool) -> layers.Co
 
 def _map_deck(pack: DataPack, key: tuple, shade: str, basemap: bool) -> layers.CompactDeck:
     deck = layers.make_map(filtered_events(pack, key), pack.boundaries, shade, basemap,
-                            all_events=pack.tables["events"], region_filter=Filters.from_key(key).regions)
+                            all_events=pack.tables["events"], region_filter=Filters.from_key(key).regions, t=pack.t)
     deck.to_json()
     return deck
 
 
 def map_legend(pack: DataPack, key: tuple, shade: str) -> tuple[str, str]:
-    """The map's legend for a filter, as SVG and as text."""
+    """The map's legend for a filter, as SVG and as text, in the pack's language."""
     return memo(_in_filter, pack, map_model.legend, key, shade)
 
 
@@ -309,7 +317,7 @@ def map_table(pack: DataPack, key: tuple) -> pd.DataFrame:
 
 
 def _map_table(pack: DataPack, key: tuple) -> pd.DataFrame:
-    return map_table_of.incident_table(filtered_events(pack, key))
+    return map_table_of.incident_table(filtered_events(pack, key), t=pack.t)
 
 
 def timeline(pack: DataPack, key: tuple) -> timeline_view.Timeline:
@@ -325,7 +333,7 @@ def timeline_figure(pack: DataPack, key: tuple) -> FrozenFigure:
 def _timeline_figure(pack: DataPack, key: tuple) -> FrozenFigure:
     view = timeline(pack, key)
     return frozen(tl.make_timeline_figure(view.policies, pack.tables["phases"], filtered_events(pack, key),
-                                          pack.tables["banned_organisations"], years=view.years))
+                                          pack.tables["banned_organisations"], years=view.years, t=pack.t))
 
 
 def timeline_table(pack: DataPack, key: tuple) -> pd.DataFrame:
@@ -352,7 +360,7 @@ def stats_figure(pack: DataPack, name: str) -> FrozenFigure:
 
 
 def _stats_figure(pack: DataPack, name: str) -> FrozenFigure:
-    return frozen(STATS_FIGURES[name](sc.chartable(pack.tables["statistics"]), pack.sources_by_id()))
+    return frozen(STATS_FIGURES[name](sc.chartable(stats_view.statistics(pack)), pack.sources_by_id(), t=pack.t))
 
 
 def stats_text(pack: DataPack, ids: tuple[str, ...]) -> stats_view.ChartText:

@@ -3,6 +3,8 @@ words, source lines. Streamlit code; the logic lives in components.filters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from components import filters as flt
@@ -15,7 +17,8 @@ KEY_LANG = "lang"
 
 
 def t() -> i18n.Translator:
-    """The translator of the language chosen (the sidebar's switch, the link's ``lang``, or the browser's)."""
+    """The translator of the language chosen (the sidebar's switch, the link's ``lang``, or the browser's), with the
+    data pack's labels of that language (``t.value(column, value)``)."""
     return data.translator(i18n.pick(st.session_state.get(KEY_LANG)))
 
 
@@ -149,22 +152,24 @@ def sidebar_filters(pack: DataPack) -> flt.Filters:
     with st.sidebar:
         st.markdown("### " + tr("Filters"))
         st.slider(tr("Years"), flt.YEAR_MIN, flt.YEAR_MAX, key=flt.KEY_YEARS)
+        # options are the English values (the link's); the labels are in the language
         st.multiselect(tr("Regions"), vocab[flt.KEY_REGIONS], key=flt.KEY_REGIONS,
-                       placeholder=tr("All regions"))
+                       placeholder=tr("All regions"), format_func=_label(tr, "region"))
         st.multiselect(tr("Attack type (GTD)"), vocab[flt.KEY_ATTACK_TYPES], key=flt.KEY_ATTACK_TYPES,
-                       placeholder=tr("All attack types"))
+                       placeholder=tr("All attack types"), format_func=_label(tr, "attack_type"))
         st.pills(tr("Incident kind"), vocab[flt.KEY_EVENT_TYPES], selection_mode="multi", key=flt.KEY_EVENT_TYPES,
+                 format_func=_label(tr, "event_type"),
                  help=tr("Attacks, security operations started by the authorities, and premature or accidental "
                          "explosions. All are included by default."))
         st.pills(tr("Classification"), vocab[flt.KEY_CLASSIFICATIONS], selection_mode="multi",
-                 key=flt.KEY_CLASSIFICATIONS,
+                 key=flt.KEY_CLASSIFICATIONS, format_func=_label(tr, "classification"),
                  help=tr("How officials and sources classified each incident. Disputed and not-classified "
                          "incidents are included by default; deselect them to see only officially recognised "
                          "terrorism."))
         offered = perpetrator_options(pack)
         n_all = len(vocab[flt.KEY_PERPETRATORS])
         st.multiselect(tr("Perpetrator"), offered, key=flt.KEY_PERPETRATORS,
-                       placeholder=tr("All perpetrators"),
+                       placeholder=tr("All perpetrators"), format_func=_label(tr, "perpetrator_group"),
                        help=None if len(offered) >= n_all else
                        tr("{n} groups are named in the data: the {top} most frequent and every group of the curated "
                           "incidents are listed, most frequent first.").format(n=tr.number(n_all),
@@ -173,6 +178,11 @@ def sidebar_filters(pack: DataPack) -> flt.Filters:
                   width="stretch")
     values = {key: st.session_state.get(key) for key in flt.FILTER_KEYS}
     return flt.Filters.from_values(values, vocab)
+
+
+def _label(tr: i18n.Translator, column: str) -> Callable[[object], str]:
+    """A widget's format_func: an English value shown by its label in the language."""
+    return lambda value: str(tr.value(column, value))
 
 
 def link_params(pack: DataPack) -> dict[str, list[str]]:

@@ -12,7 +12,8 @@ from components.figures import yearly as charts
 from components.filters import Filters
 from components.map.regions import DEFAULT_SHADE
 from components.pack.load import DataPack
-from dashboard import data, frame
+from components.views.sources import meta_text
+from dashboard import data, details, frame
 from dashboard.data import filtered_events
 
 KEY_PRESENT = "present"
@@ -82,7 +83,7 @@ def render(pack: DataPack, filters: Filters) -> None:
     t = frame.t()
     bar = st.columns([1, 1, 5.6, 1.4], vertical_alignment="center")  # room for "Шығу"/"Выход" and the Esc hint
     with bar[2]:  # first, so that a slide named in the link is known before the buttons are drawn
-        name = st.segmented_control("View", SLIDES, key=KEY_SLIDE, bind="query-params",
+        name = st.segmented_control(t("View"), SLIDES, key=KEY_SLIDE, bind="query-params",
                                     label_visibility="collapsed") or SLIDES[0]
     index = SLIDES.index(name)
     bar[0].button(t("Back"), icon=":material/arrow_back:", shortcut="Left", on_click=_step, args=(-1,),
@@ -98,18 +99,21 @@ def render(pack: DataPack, filters: Filters) -> None:
     frame.filter_statement(filters, len(events))
     {"Overview": _overview, "Map": _map, "Timeline": _timeline, "Statistics": _statistics}[name](
         pack, filters, events, key)
-    st.caption(f"{index + 1} / {len(SLIDES)}")
+    # the slide's number, and in Kazakh and Russian the standard note on the data pack's texts (one line: the slide
+    # keeps its height)
+    st.caption(" · ".join(bit for bit in (f"{index + 1} / {len(SLIDES)}", details.translation_note_text(t)) if bit))
 
 
 def _overview(pack, filters, events, key) -> None:
-    view = data.overview(pack, key, frame.t().lang)
+    view = data.overview(pack, key)
     for i, (col, tile) in enumerate(zip(st.columns(4), view.tiles)):
         col.metric(tile.label, tile.value, border=True)
         if i:  # the incidents' kinds are in the sidebar's filter
             col.caption(tile.note)
     _plot(pack, "overview", key, 320, view.chart_alt)
-    frame.source_line(frame.t()("data pack events and policies tables, each row citing its own sources.") + " "
-                      + charts.YEARLY_NOTE)
+    t = frame.t()
+    frame.source_line(t("data pack events and policies tables, each row citing its own sources.") + " "
+                      + t(charts.YEARLY_NOTE))
 
 
 def _map(pack, filters, events, key) -> None:
@@ -125,7 +129,7 @@ def _map(pack, filters, events, key) -> None:
         legend_svg, legend_text = data.map_legend(pack, key, shade)
         st.image(legend_svg, alt=legend_text)
     frame.source_line(frame.t()("data pack events table; most points are settlement centres, not incident sites.")
-                      + " " + pack.metadata["boundaries"]["attribution"])
+                      + " " + meta_text(pack.metadata, ("boundaries", "attribution"), frame.t()))
 
 
 def _timeline(pack, filters, events, key) -> None:

@@ -1,7 +1,7 @@
 """The translation catalogues: python -m scripts.i18n update
 
 ``extract`` finds every string marked for translation in the code: ``t("...")``, ``tr("...")``,
-``frame.t()("...")``, ``self.t("...")`` and the plural forms ``t.n("...", "...", n)``; ``update`` writes them into
+``frame.t()("...")``, ``self.t("...")``, ``N_("...")`` (a label defined in a table of constants) and the plural forms ``t.n("...", "...", n)``; ``update`` writes them into
 ``locales/<lang>/LC_MESSAGES/messages.po`` for each language, keeping the translations already made and dropping
 the entries no code uses any more (tests/test_i18n.py fails while any entry is untranslated or unused)."""
 
@@ -18,7 +18,7 @@ from components import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = ("dashboard", "components")
-NAMES = {"t", "tr"}
+NAMES = {"t", "tr", "N_"}
 
 
 def _marked(node: ast.Call) -> tuple[str, ...] | None:
@@ -37,9 +37,38 @@ def _marked(node: ast.Call) -> tuple[str, ...] | None:
     return tuple(a.value for a in args)
 
 
-def extract() -> dict[tuple[str, ...], list[str]]:
-    """{(msgid,) or (singular, plural): ['file:line', ...]} of every marked string in the code."""
+METADATA = ROOT / "data" / "metadata.json"
+META_KEYS = ("title", "description", "license", "attribution")  # the data dictionary's texts shown to users
+
+
+def _metadata_texts() -> dict[tuple[str, ...], list[str]]:
+    """The data dictionary's titles, descriptions and licences (the pack's, each table's and column's, the
+    boundaries'), shown on the sources and data pack pages through ``views.sources.meta_text``."""
+    import json
+
+    meta = json.loads(METADATA.read_text(encoding="utf-8"))
     found: dict[tuple[str, ...], list[str]] = {}
+
+    def add(node: dict, where: str) -> None:
+        for key in META_KEYS:
+            if isinstance(node.get(key), str) and node[key].strip():
+                found.setdefault((node[key],), []).append(f"data/metadata.json:{where}.{key}")
+
+    add(meta, "pack")
+    add(meta.get("boundaries", {}), "boundaries")
+    for table, spec in meta["tables"].items():
+        add(spec, table)
+        for column, cspec in spec["columns"].items():
+            add(cspec, f"{table}.{column}")
+    return found
+
+
+def extract() -> dict[tuple[str, ...], list[str]]:
+    """{(msgid,) or (singular, plural): ['file:line', ...]} of every marked string in the code, and of the data
+    dictionary's texts."""
+    found: dict[tuple[str, ...], list[str]] = {}
+    for msg, places in _metadata_texts().items():
+        found.setdefault(msg, []).extend(places)
     for folder in CODE:
         for path in sorted((ROOT / folder).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -47,6 +76,12 @@ def extract() -> dict[tuple[str, ...], list[str]]:
                 if isinstance(node, ast.Call) and (msg := _marked(node)):
                     found.setdefault(msg, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
+
+
+def _location(place: str) -> tuple[str, int | None]:
+    """('file', line) of a place 'file:line' in the code, or ('data/metadata.json', None) with the key as the file."""
+    name, _, where = place.rpartition(":")
+    return (name, int(where)) if where.isdigit() else (place, None)
 
 
 def read(lang: str) -> Catalog:
@@ -67,7 +102,7 @@ def update() -> None:
             key = msg[0]
             before = old.get(key)
             text = before.string if before is not None else ("", "", "") if len(msg) == 2 else ""
-            new.add(msg if len(msg) == 2 else key, text, locations=[(f, int(n)) for f, n in (p.split(":") for p in places)])
+            new.add(msg if len(msg) == 2 else key, text, locations=[_location(p) for p in places])
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as f:
             write_po(f, new, width=120, sort_output=True)

@@ -225,6 +225,52 @@ TABLES: dict[str, list[dict[str, str]]] = {
     "contradictions": CONTRADICTIONS, "alternatives": ALTERNATIVES, "source_checks": SOURCE_CHECKS,
 }
 
+# Real names where the tests read them: the official Russian and Kazakh names of two regions, one summary.
+OFFICIAL = {("regions", "region", "Aktobe Region"): ("Актюбинская область", "Ақтөбе облысы"),
+            ("regions", "region", "Almaty"): ("город Алматы", "Алматы қаласы")}
+SUMMARY_TRANSLATED = {"ev-2011-11-12-taraz": ("Стрелок убил семь человек.", "Қарулы адам жеті адамды өлтірді.")}
+
+
+def _metadata() -> dict:
+    return json.loads((DEFAULT_DATA_DIR / METADATA_FILE).read_text(encoding="utf-8"))
+
+
+def translation_rows() -> list[dict[str, str]]:
+    """A translation of every text the data dictionary marks 'translate': 'ru: <English>' and 'kk: <English>', so a
+    test sees at once which language a text is shown in (and SUMMARY_TRANSLATED for one real one)."""
+    from components.pack.load import ID_COLUMNS
+    from components.pack.schema import translated_columns
+    from components.pack.translate import needs_translation
+
+    rows = []
+    for (table, column) in translated_columns(_metadata()):
+        for record in TABLES.get(table, []):
+            english = record.get(column, "")
+            if not needs_translation(english):
+                continue
+            rid = record[ID_COLUMNS[table]]
+            ru, kk = SUMMARY_TRANSLATED.get(rid, (None, None)) if column == "summary" else (None, None)
+            rows.append({"table": table, "record_id": rid, "column": column, "en": english,
+                         "ru": ru or f"ru: {english}", "kk": kk or f"kk: {english}",
+                         "basis_ru": "project", "basis_kk": "project"})
+    return rows
+
+
+def vocabulary_rows() -> list[dict[str, str]]:
+    """A label of every category value and region: 'ru:<value>' / 'kk:<value>', official names for OFFICIAL."""
+    from components.pack.schema import vocabulary_columns
+
+    rows = []
+    for (table, column), values in vocabulary_columns(_metadata()).items():
+        for value in values or [r["region"] for r in REGIONS]:
+            ru, kk = OFFICIAL.get((table, column, value), (f"ru:{value}", f"kk:{value}"))
+            official = (table, column, value) in OFFICIAL
+            rows.append({"table": table, "column": column, "value": value, "ru": ru, "kk": kk,
+                         "basis_ru": "official" if official else "project",
+                         "basis_kk": "official" if official else "project",
+                         "source_ids": "gazetteer-regions" if official else ""})
+    return rows
+
 
 def shipped_header(file: str) -> list[str]:
     """The columns of a shipped CSV, in its order (the schema the small pack must follow)."""
@@ -241,7 +287,7 @@ def write_small_pack(dest: Path) -> Path:
     shutil.copy(metadata, dest / METADATA_FILE)
     shutil.copytree(DEFAULT_DATA_DIR / "boundaries", dest / "boundaries", dirs_exist_ok=True)
     files = {name: spec["file"] for name, spec in json.loads(metadata.read_text(encoding="utf-8"))["tables"].items()}
-    for table, rows in TABLES.items():
+    for table, rows in {**TABLES, "translations": translation_rows(), "vocabulary": vocabulary_rows()}.items():
         header = shipped_header(files[table])
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="raise")

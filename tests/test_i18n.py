@@ -111,3 +111,54 @@ def test_choosing_a_language_writes_it_into_the_link():
     assert (written if isinstance(written, list) else [written]) == ["ru"]
     at.sidebar.selectbox(key="lang").set_value("en").run()
     assert "lang" not in at.query_params  # English, the default, is left out of the link
+
+
+# Words that mark a sentence as English; a citation (a source's title, a publisher) may hold a few of them, so a
+# text counts as English only with several and almost no Cyrillic. Names, figures and codes are not words here.
+ENGLISH_WORDS = frozenset("the and of with from this that these are is was were not for which their by has have "
+                          "on in to or an be as at its each every per than only".split())
+_URL = re.compile(r"https?://\S+|`[^`]*`|\[[^\]]*\]\([^)]*\)")
+
+
+def english_leftovers(texts: list[str]) -> list[str]:
+    """The texts that read as English: three or more English words and at most a few Cyrillic letters."""
+    out = []
+    for text in texts:
+        plain = _URL.sub(" ", text or "")
+        words = re.findall(r"[A-Za-z]+", plain)
+        cyrillic = len(re.findall(r"[\u0400-\u04FF]", plain))
+        if sum(w.lower() in ENGLISH_WORDS for w in words) >= 3 and cyrillic < len("".join(words)) / 4:
+            out.append(text)
+    return out
+
+
+def shown_texts(at, lang: str) -> list[str]:
+    """Every text a page shows outside tables of data: headings, paragraphs, captions, notices, labels, help. Left
+    out: block quotes (a source's words, verbatim by design, with the translation beside them) and the source lines
+    after their translated 'Source:' (citations: titles and publishers as the sources write them)."""
+    source = i18n.load(lang)("Source: {text}").split("{text}")[0]
+    texts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        texts += [str(e.value) for e in getattr(at, kind)
+                  if not str(e.value).startswith(("> ", source))]
+    for kind in ("button", "multiselect", "selectbox", "slider", "toggle", "radio", "text_input", "expander",
+                 "tabs", "metric"):
+        for e in getattr(at, kind, []):
+            texts += [str(getattr(e, "label", "") or ""), str(getattr(e.proto, "help", "") or "")]
+    for frame in at.dataframe:
+        texts += [str(c) for c in frame.value.columns]
+    return texts
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.parametrize("path", list(PAGES))
+def test_no_page_shows_english_text_in_kazakh_or_russian(lang, path):
+    at = open_app(None if path == "overview" else f"app_pages/{path}.py", {"lang": lang})
+    assert not at.exception
+    assert english_leftovers(shown_texts(at, lang)) == []
+
+
+def test_the_english_detector_finds_english_and_passes_translations():
+    assert english_leftovers(["The sources disagree on the number of victims."]) != []
+    assert english_leftovers(["Источники расходятся в числе жертв (Reuters, 2011; The Diplomat)."]) == []
+    assert english_leftovers(["Source: RFE/RL, 2016-06-05", "Алматы"]) == []

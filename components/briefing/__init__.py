@@ -2,7 +2,9 @@
 
 ``content`` builds one content model per view (a ``Briefing``: its pages, their text and the images, rendered
 once); ``pptx`` and ``pdf`` draw that model, one slide or one A4 page per page, so the two formats always say the
-same thing; ``images`` draws the static pictures (matplotlib, offline).
+same thing; ``images`` draws the static pictures (matplotlib, offline). Everything is in the pack's language: the
+app passes the pack in the session's language (``components.pack.translate.localized``), whose translator
+``pack.t`` every page, image and label goes through.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ Honesty rules carried by the images (the same as the dashboard's):
 - the 20-29 age band is not reported and is drawn as an empty dashed frame, never as a bar;
 - phases are approximate and labelled so;
 - text from the data is drawn as text: mathtext is off (a '$' in a place name stays a '$').
+
+Every word drawn is in the language of the translator ``t`` each function takes (the briefing's): the labels, legends,
+axis titles and annotations marked here, category values and region names by their labels (``t.value``). DejaVu Sans
+has every letter of Kazakh and Russian.
 """
 
 from __future__ import annotations
@@ -31,12 +35,13 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 
 from components.figures import style
 from components.figures import timeline as tl
+from components.i18n import DEFAULT, ENGLISH, N_, Translator
 from components.map import clusters, geometry
 from components.map.legend import cell_legend_counts
 from components.pack.values import is_blank
 
 DPI = 170
-FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs everywhere, including ≥ and en dashes
+FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs everywhere, including ≥, en dashes and Kazakh letters
 RC = {
     "text.parse_math": False,  # data text is data: '$x$' must not become mathtext
     "font.family": FONT,
@@ -66,6 +71,9 @@ SIZES = {
     "age": (7.6, 4.9),
     "prosecution": (7.6, 4.9),
 }
+
+
+LEGEND_FITS = 1.01  # a legend fits the image's width up to this share: its own border padding may touch the edge
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -104,15 +112,15 @@ def _serialised(func):
 
 # ============================================================================================== per year
 @_serialised
-def per_year_png(per_year: pd.DataFrame) -> bytes:
+def per_year_png(per_year: pd.DataFrame, t: Translator = ENGLISH) -> bytes:
     """The per-year chart of the deck as an image: incidents, victims killed (known figures) and incidents with no
     victim figure, side by side for each year (the same three series as the deck's editable chart)."""
     fig = _figure("per_year")
     ax = fig.add_axes((0.07, 0.12, 0.91, 0.74))
     years = per_year["year"].to_numpy()
-    series = [("incidents", "Incidents", BLUE, None),
-              ("killed_known", "Victims killed (known figures)", VERMILLION, None),
-              ("killed_unknown", "Incidents with no victim figure", UNKNOWN_GREY, "///")]
+    series = [("incidents", t(N_("Incidents")), BLUE, None),
+              ("killed_known", t(N_("Victims killed (known figures)")), VERMILLION, None),
+              ("killed_unknown", t(N_("Incidents with no victim figure")), UNKNOWN_GREY, "///")]
     width = 0.27
     for k, (col, label, colour, hatch) in enumerate(series):
         values = per_year[col].to_numpy()
@@ -131,10 +139,17 @@ def per_year_png(per_year: pd.DataFrame) -> bytes:
     ax.set_xticklabels([str(y) for y in years[::step]], rotation=0)
     ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylabel("Number")
+    ax.set_ylabel(t("Number"))
     ax.grid(axis="y", color="#E3E6EA", linewidth=0.8)
     ax.set_axisbelow(True)
-    fig.legend(loc="upper left", bbox_to_anchor=(0.06, 0.995), ncol=3, frameon=False, fontsize=12)
+    legend = fig.legend(loc="upper left", bbox_to_anchor=(0.06, 0.995), ncol=3, frameon=False, fontsize=12)
+    width, height = _legend_size(fig, legend)
+    if width > LEGEND_FITS:  # longer labels (another language): the key on two rows, the chart below it lowered
+        legend = fig.legend(loc="upper left", bbox_to_anchor=(0.06, 0.995), ncol=2, frameon=False, fontsize=12)
+        taller = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height - height
+        ax.set_position((0.07, 0.12, 0.91, 0.74 - taller))
+    else:
+        fig.legend(loc="upper left", bbox_to_anchor=(0.06, 0.995), ncol=3, frameon=False, fontsize=12)
     return _png(fig)
 
 
@@ -173,29 +188,32 @@ def cell_marker_size(incidents, most: int):
 
 @_serialised
 def map_png(events: pd.DataFrame, boundaries: Mapping | None, highlight: Sequence[str] = (),
-            point_limit: int = clusters.POINT_LIMIT) -> bytes:
+            point_limit: int = clusters.POINT_LIMIT, t: Translator = ENGLISH) -> bytes:
     """Incidents over the region polygons: colour = attack type, size = victims killed, hollow ring = victims
     unknown. Regions with incidents in the view are shaded; with a region filter, the chosen regions are outlined.
     Every group of overlapping points is labelled with its place and number of incidents (points are never
     moved). Above ``point_limit`` located incidents: grid cells of ``clusters.CELL_DEG`` degrees instead, one circle
     per cell at its centre, area proportional to its incidents, the bigger ones labelled with their count."""
     fig = _figure("map")
-    ax = fig.add_axes((0.005, 0.2, 0.99, 0.79))
+    mask = clusters.located_mask(events)
+    aggregated = int(mask.sum()) > point_limit
+    legend = None if aggregated else _points_legend_layout(fig, events, t)
+    raise_by = legend.raise_by if legend else 0.0  # a legend of more rows (a longer language) raises the map
+    ax = fig.add_axes((0.005, 0.2 + raise_by, 0.99, 0.79 - raise_by))
     ax.set_axis_off()
     ax.set_aspect("equal")
     drawn = _projected_rings(boundaries)
     _draw_regions(ax, drawn, set(events["region"].dropna().astype(str)), set(highlight))
-    mask = clusters.located_mask(events)
-    if int(mask.sum()) > point_limit:
-        return _cells_map(fig, ax, events, drawn)  # the cells are counted column by column: no copy of the rows
+    if aggregated:
+        return _cells_map(fig, ax, events, drawn, t)  # the cells are counted column by column: no copy of the rows
     located = _projected_points(events[mask])
     if not located.empty:
         _draw_points(ax, located)
     _fit(ax, drawn, located["_x"].to_numpy(), located["_y"].to_numpy())
-    _scale_bar(ax)
-    taken = _place_labels(fig, ax, located) if not located.empty else []
-    _region_labels(fig, ax, drawn, taken)
-    _points_legend(fig, events)
+    _scale_bar(ax, t)
+    taken = _place_labels(fig, ax, located, t) if not located.empty else []
+    _region_labels(fig, ax, drawn, taken, t)
+    _points_legend(fig, legend)
     return _png(fig)
 
 
@@ -257,28 +275,84 @@ def _fit(ax, drawn: Sequence[Ring], x: np.ndarray, y: np.ndarray) -> None:
         ax.set_ylim(y.min() - 300, y.max() + 300)
 
 
-def _points_legend(fig: Figure, events: pd.DataFrame) -> None:
-    """The legend, in two groups below the map: attack types present, then sizes and the unknown ring."""
-    types = [t for t in style.ATTACK_TYPE_COLOURS if t in set(events["attack_type"].astype(str))]
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=style.ATTACK_TYPE_COLOURS[t],
-                      markeredgecolor="white", label=t) for t in types]
+ATTACK_LEGEND_Y = 0.095  # the bottom of the attack types' legend (share of the image's height), above the sizes'
+
+
+@dataclass(frozen=True)
+class _PointsLegend:
+    """The map's two legends, laid out to fit the image's width: the attack types present (their labels) above the
+    sizes and the unknown ring; each takes more rows (fewer columns) where its labels are longer (another language),
+    the attack types' legend then sits higher and the map above it is raised by ``raise_by`` (share of the image's
+    height; 0 when the legends fit as drawn in English)."""
+
+    types: tuple[Line2D, ...]
+    type_columns: int
+    sizes: tuple
+    size_columns: int
+    types_y: float
+    raise_by: float
+    t: Translator
+
+
+def _points_legend_layout(fig: Figure, events: pd.DataFrame, t: Translator = ENGLISH) -> _PointsLegend:
+    types = [a for a in style.ATTACK_TYPE_COLOURS if a in set(events["attack_type"].astype(str))]
+    handles = tuple(Line2D([], [], marker="o", linestyle="", markersize=10,
+                           markerfacecolor=style.ATTACK_TYPE_COLOURS[a], markeredgecolor="white",
+                           label=_plain(t.value("attack_type", a))) for a in types)
+    sizes = [Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(marker_size(k)),
+                    markerfacecolor="#777777", markeredgecolor="white", label=t.n("{n} killed", "{n} killed", k))
+             for k in (0, 2, 10)]
+    sizes.append(Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(UNKNOWN_MARKER),
+                        markerfacecolor="white", markeredgecolor="#555555", markeredgewidth=2.2,
+                        label=t("victims killed unknown (not to scale)")))
+    sizes.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor=REGION_EDGE, label=t("region with incidents")))
+    size_columns, sizes_h = _fitting_columns(fig, lambda n: _sizes_legend(fig, tuple(sizes), n, t), (5, 3, 2, 1))
+    sizes_extra = sizes_h - _legend_size(fig, _sizes_legend(fig, tuple(sizes), 5, t))[1]
+    type_columns, raise_by = min(4, len(handles)), sizes_extra
     if handles:
-        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.095), ncol=min(4, len(handles)),
-                   frameon=False, fontsize=11, title="Colour: attack type (GTD)", title_fontsize=11,
-                   alignment="left", handletextpad=0.3, columnspacing=1.2)
-    size_handles = [Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(marker_size(k)),
-                           markerfacecolor="#777777", markeredgecolor="white", label=f"{k} killed")
-                    for k in (0, 2, 10)]
-    size_handles.append(Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(UNKNOWN_MARKER),
-                               markerfacecolor="white", markeredgecolor="#555555", markeredgewidth=2.2,
-                               label="victims killed unknown (not to scale)"))
-    size_handles.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor=REGION_EDGE, label="region with incidents"))
-    fig.legend(handles=size_handles, loc="lower left", bbox_to_anchor=(0.01, -0.005), ncol=5, frameon=False,
-               fontsize=11, title="Size: victims killed (excluding perpetrators)", title_fontsize=11,
-               alignment="left", handletextpad=0.3, columnspacing=1.0)
+        wanted = range(min(4, len(handles)), 0, -1)
+        type_columns, types_h = _fitting_columns(fig, lambda n: _types_legend(fig, handles, n, 0.0, t), wanted)
+        raise_by += types_h - _legend_size(fig, _types_legend(fig, handles, min(4, len(handles)), 0.0, t))[1]
+    return _PointsLegend(handles, type_columns, tuple(sizes), size_columns, ATTACK_LEGEND_Y + sizes_extra, raise_by, t)
 
 
-def _cells_map(fig: Figure, ax, events: pd.DataFrame, drawn: Sequence[Ring]) -> bytes:
+def _types_legend(fig: Figure, handles, columns: int, y: float, t: Translator):
+    return fig.legend(handles=list(handles), loc="lower left", bbox_to_anchor=(0.01, y), ncol=columns, frameon=False,
+                      fontsize=11, title=t("Colour: attack type (GTD)"), title_fontsize=11, alignment="left",
+                      handletextpad=0.3, columnspacing=1.2)
+
+
+def _sizes_legend(fig: Figure, handles, columns: int, t: Translator):
+    return fig.legend(handles=list(handles), loc="lower left", bbox_to_anchor=(0.01, -0.005), ncol=columns,
+                      frameon=False, fontsize=11, title=t("Size: victims killed (excluding perpetrators)"),
+                      title_fontsize=11, alignment="left", handletextpad=0.3, columnspacing=1.0)
+
+
+def _legend_size(fig: Figure, legend) -> tuple[float, float]:
+    """A legend's width and height as shares of the image's, measured and then removed."""
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    legend.remove()
+    return (box.x1 - fig.bbox.x0) / fig.bbox.width, box.height / fig.bbox.height
+
+
+def _fitting_columns(fig: Figure, make, columns) -> tuple[int, float]:
+    """The most columns (of ``columns``, most first) whose legend fits the image's width, with its height."""
+    for n in columns:
+        width, height = _legend_size(fig, make(n))
+        if width <= LEGEND_FITS:
+            return n, height
+    return n, height
+
+
+def _points_legend(fig: Figure, layout: _PointsLegend) -> None:
+    """The legend, in two groups below the map: attack types present (by their labels), then sizes and the unknown
+    ring, as ``_points_legend_layout`` fitted them."""
+    if layout.types:
+        _types_legend(fig, layout.types, layout.type_columns, layout.types_y, layout.t)
+    _sizes_legend(fig, layout.sizes, layout.size_columns, layout.t)
+
+
+def _cells_map(fig: Figure, ax, events: pd.DataFrame, drawn: Sequence[Ring], t: Translator = ENGLISH) -> bytes:
     """The map's incidents as grid cells (many incidents): circles at the cells' centres, area ~ incidents."""
     cells = clusters.grid_cells(events)
     most = int(cells["incidents"].max())
@@ -286,12 +360,12 @@ def _cells_map(fig: Figure, ax, events: pd.DataFrame, drawn: Sequence[Ring]) -> 
     sizes = cell_marker_size(cells["incidents"].to_numpy(), most)
     ax.scatter(x, y, s=sizes, c=CELL_COLOUR, alpha=0.68, edgecolors="white", linewidths=1.0, zorder=5)
     _fit(ax, drawn, x, y)
-    _scale_bar(ax)
+    _scale_bar(ax, t)
     fig.canvas.draw()
     taken = _marker_boxes(fig, ax, x, y, sizes)
-    _cell_labels(fig, ax, x, y, sizes, cells["incidents"])
-    _region_labels(fig, ax, drawn, taken)
-    _cells_legend(fig, cells, most)
+    _cell_labels(fig, ax, x, y, sizes, cells["incidents"], t)
+    _region_labels(fig, ax, drawn, taken, t)
+    _cells_legend(fig, cells, most, t)
     return _png(fig)
 
 
@@ -307,14 +381,14 @@ def _marker_boxes(fig: Figure, ax, x, y, sizes) -> list[geometry.Box]:
     return boxes
 
 
-def _cell_labels(fig: Figure, ax, x, y, sizes, counts) -> None:
+def _cell_labels(fig: Figure, ax, x, y, sizes, counts, t: Translator = ENGLISH) -> None:
     """The count of the fullest cells written on their circles, where the circle is big enough and the count
     clears the ones already written."""
     to_px = ax.transData.transform
     pt_px = fig.dpi / 72.0
     labelled: list[geometry.Box] = []
     for xi, yi, si, n in list(zip(x, y, sizes, counts, strict=True))[:CELL_LABELS_MAX]:
-        text = clusters.compact_count(int(n))
+        text = clusters.compact_count(int(n), t)
         cx, cy = to_px((xi, yi))
         half_w, half_h = len(text) * 7.5 * 0.62 * pt_px / 2, 7.5 * pt_px / 2
         box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
@@ -324,16 +398,25 @@ def _cell_labels(fig: Figure, ax, x, y, sizes, counts) -> None:
             labelled.append(box)
 
 
-def _cells_legend(fig: Figure, cells: pd.DataFrame, most: int) -> None:
+def _cells_legend(fig: Figure, cells: pd.DataFrame, most: int, t: Translator = ENGLISH) -> None:
     handles = [Line2D([], [], marker="o", linestyle="", markersize=math.sqrt(float(cell_marker_size(k, most))),
-                      markerfacecolor=CELL_COLOUR, alpha=0.68, markeredgecolor="white", label=f"{k:,}")
+                      markerfacecolor=CELL_COLOUR, alpha=0.68, markeredgecolor="white", label=t.number(k))
                for k in cell_legend_counts(most)]
-    handles.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor=REGION_EDGE, label="region with incidents"))
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, -0.005), ncol=len(handles), frameon=False,
-               fontsize=11, title=f"{int(cells['incidents'].sum()):,} incidents summed into {len(cells):,} grid "
-                                  f"cells of {clusters.deg_text(clusters.CELL_DEG)}, each drawn at the cell's centre, "
-                                  "not at an incident's place.\nCircle area = incidents in the cell:",
-               title_fontsize=11, alignment="left", handletextpad=0.4, columnspacing=1.4)
+    handles.append(Patch(facecolor=SHADE_IN_VIEW, edgecolor=REGION_EDGE, label=t("region with incidents")))
+    title = t("{incidents} summed into {cells} of {deg}, each drawn at the cell's centre, not at an incident's "
+              "place.\nCircle area = incidents in the cell:").format(
+        incidents=t.n("{n} incident", "{n} incidents", int(cells["incidents"].sum())),
+        cells=t.n("{n} grid cell", "{n} grid cells", len(cells)), deg=clusters.deg_text(clusters.CELL_DEG, t))
+    def legend(text: str):
+        return fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, -0.005), ncol=len(handles),
+                          frameon=False, fontsize=11, title=text, title_fontsize=11, alignment="left",
+                          handletextpad=0.4, columnspacing=1.4)
+
+    width = _legend_size(fig, legend(title))[0]
+    if width > LEGEND_FITS:  # a longer language: the title's lines wrapped to the image's width
+        chars = int(max(map(len, title.split("\n"))) / width * 0.97)
+        title = "\n".join(textwrap.fill(line, chars) for line in title.split("\n"))
+    legend(title)
 
 
 def label_groups(located: pd.DataFrame) -> list[dict]:
@@ -360,16 +443,41 @@ def label_groups(located: pd.DataFrame) -> list[dict]:
     return sorted(out, key=lambda g: (-g["n"], g["place"]))
 
 
-def group_label(group: Mapping) -> str:
+def group_label(group: Mapping, t: Translator = ENGLISH) -> str:
+    """'Almaty: 2 incidents' (one point), 'Almaty area: 3 incidents' (points close together), in the language."""
     if group["n"] == 1:
         return group["place"]
-    where = group["place"] if group["points"] == 1 else f"{group['place']} area"
-    return f"{where}: {group['n']} incidents"
+    where = group["place"] if group["points"] == 1 else t("{place} area").format(place=group["place"])
+    return t("{where}: {incidents}").format(where=where, incidents=t.n("{n} incident", "{n} incidents", group["n"]))
 
 
-def _region_labels(fig: Figure, ax, drawn: Sequence[Ring], taken: list[geometry.Box]) -> None:
-    """Region names (without ' Region') at the mean of each region's ring points, grey, under the incident labels: a
-    name that would sit under a point or a label is left out (the incident label names the place)."""
+# How a region's name is shortened on the map, by language: the unit's word dropped or abbreviated (English drops
+# ' Region'; Russian and Kazakh abbreviate 'область' / 'облысы' to 'обл.', as their maps do).
+SHORT_UNITS = {"en": ((" Region", ""),), "ru": ((" область", " обл."), ("город ", "")),
+               "kk": ((" облысы", " обл."), (" қаласы", ""))}
+REGION_LINE = 16  # characters: a longer region label is set on two lines
+
+
+def region_label(name: str, t: Translator = ENGLISH) -> str:
+    """A region's name as the map writes it: its label in the language, the unit shortened, long names on two
+    lines ('East\nKazakhstan', 'Восточно-\nКазахстанская обл.')."""
+    text = _plain(t.value("region", name))
+    if t.lang == DEFAULT or text == name:  # English, or a region the vocabulary does not name
+        return name.replace(" Region", "").replace(" Kazakhstan", "\nKazakhstan")
+    for long, short in SHORT_UNITS.get(t.lang, ()):
+        text = text.replace(long, short)
+    if len(text) <= REGION_LINE:
+        return text
+    if " " in text:
+        return _two_lines(text)
+    head, dash, tail = text.partition("-")
+    return f"{head}{dash}\n{tail}" if dash and tail else text
+
+
+def _region_labels(fig: Figure, ax, drawn: Sequence[Ring], taken: list[geometry.Box],
+                   t: Translator = ENGLISH) -> None:
+    """Region names (shortened: ``region_label``) at the mean of each region's ring points, grey, under the incident
+    labels: a name that would sit under a point or a label is left out (the incident label names the place)."""
     renderer = fig.canvas.get_renderer()
     labelled: set[str] = set()
     for area, name, xy in drawn:
@@ -377,11 +485,11 @@ def _region_labels(fig: Figure, ax, drawn: Sequence[Ring], taken: list[geometry.
             continue
         labelled.add(name)
         cx, cy = float(xy[:, 0].mean()), float(xy[:, 1].mean())
-        t = ax.text(cx, cy, name.replace(" Region", "").replace(" Kazakhstan", "\nKazakhstan"), ha="center",
-                    va="center", fontsize=8.5, color="#5A5F66", zorder=3, linespacing=0.95)
-        bb = t.get_window_extent(renderer)
+        label = ax.text(cx, cy, region_label(name, t), ha="center", va="center", fontsize=8.5, color="#5A5F66",
+                        zorder=3, linespacing=0.95)
+        bb = label.get_window_extent(renderer)
         if any(geometry.boxes_overlap((bb.x0, bb.y0, bb.x1, bb.y1), o) for o in taken):
-            t.remove()
+            label.remove()
 
 
 def _label_spots(r: float) -> tuple[list[tuple[float, float, str, str]], int]:
@@ -398,7 +506,7 @@ def _label_spots(r: float) -> tuple[list[tuple[float, float, str, str]], int]:
     return near + far, len(near)
 
 
-def _place_labels(fig: Figure, ax, located: pd.DataFrame) -> list[geometry.Box]:
+def _place_labels(fig: Figure, ax, located: pd.DataFrame, t: Translator = ENGLISH) -> list[geometry.Box]:
     """Label each group of points beside it, choosing the first spot that covers no point, no other label and stays
     inside the map; a spot further out gets a leader line. Returns the boxes of the points and labels."""
     fig.canvas.draw()
@@ -418,7 +526,7 @@ def _place_labels(fig: Figure, ax, located: pd.DataFrame) -> list[geometry.Box]:
         spread = max(float(np.hypot(*(np.array(to_px(np.column_stack([gx, gy]))) - (px, py)).T).max()), 0.0)
         r = (spread + max(math.sqrt(marker_size(v)) / 2 * pt_px for v in rows["killed"])) / pt_px + 6
         spots, n_near = _label_spots(r)
-        text = group_label(group)
+        text = group_label(group, t)
         k, box = _best_spot(ax, renderer, text, (cx, cy), (px, py), spots, n_near, limits, blocked, placed)
         dx, dy, ha, va = spots[k]
         ax.annotate(text, (cx, cy), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=10.5,
@@ -455,12 +563,13 @@ def _best_spot(ax, renderer, text: str, at: tuple[float, float], at_px: tuple[fl
     return best[1], best[2]
 
 
-def _scale_bar(ax) -> None:
+def _scale_bar(ax, t: Translator = ENGLISH) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     bx, by = x0 + (x1 - x0) * 0.02, y0 + (y1 - y0) * 0.05
     ax.plot([bx, bx + 500], [by, by], color=INK, linewidth=2.5, solid_capstyle="butt", zorder=8)
-    ax.text(bx + 250, by + (y1 - y0) * 0.015, "500 km", ha="center", va="bottom", fontsize=10, color=INK, zorder=8)
+    ax.text(bx + 250, by + (y1 - y0) * 0.015, t("{n} km").format(n=t.number(500)), ha="center", va="bottom",
+            fontsize=10, color=INK, zorder=8)
 
 
 # ============================================================================================== timeline
@@ -468,7 +577,10 @@ MPL_MARKERS = {"square": "s", "x": "X", "diamond": "D", "triangle-up": "^", "cir
                "star": "*"}
 PHASE_COLOURS = {"terrorism": (VERMILLION, (213 / 255, 94 / 255, 0, 0.22)),
                  "response": (BLUE, (0, 114 / 255, 178 / 255, 0.20))}
-PHASE_NAMES = {"terrorism": "Terrorism phases\n(approx.)", "response": "Response phases\n(approx.)"}
+PHASE_NAMES = {"terrorism": N_("Terrorism phases\n(approx.)"), "response": N_("Response phases\n(approx.)")}
+BINNED_KEY = {"month": N_("incidents per month (area: number)"), "quarter": N_("incidents per quarter (area: number)"),
+              "year": N_("incidents per year (area: number)")}
+LANE_LINE = 16  # characters: a longer lane name (in another language) is set on two lines
 IMPRECISE = ("month", "year", "approximate")
 AX_TIMELINE = (0.16, 0.15, 0.83, 0.835)
 PHASE_ROW = 1.7  # height of a phase row in lane units: two sub-rows tall enough for two lines of text
@@ -529,7 +641,7 @@ def _timeline_rows(phases: pd.DataFrame | None, years: tuple[int, int]) -> _Rows
 @_serialised
 def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFrame,
                  ban_counts: Mapping[str, int], years: tuple[int, int],
-                 incident_limit: int = tl.INCIDENT_LIMIT) -> bytes:
+                 incident_limit: int = tl.INCIDENT_LIMIT, t: Translator = ENGLISH) -> bytes:
     """Lanes of policy milestones (style.LANE_ORDER, incidents at the bottom), the approximate phases as bands at the
     top, court bans marked with the number of organisations they ban. Hollow markers: date known only to the month
     or year, or approximate; hollow stars: incidents whose victims are unknown."""
@@ -546,8 +658,8 @@ def timeline_png(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFr
     keyed = _draw_phases(ax, phases, frame)
     _draw_policies(ax, policies, ban_counts, frame)
     unit = _draw_incidents(ax, events, frame, incident_limit)
-    _timeline_axes(ax, frame)
-    _timeline_legend(fig, unit, keyed)
+    _timeline_axes(ax, frame, t)
+    _timeline_legend(fig, unit, keyed, t, ax)
     return _png(fig)
 
 
@@ -651,17 +763,22 @@ def _draw_incident_stars(ax, ev: pd.DataFrame, frame: _Rows) -> None:
                     markeredgecolor="white", markeredgewidth=0.5, linestyle="", zorder=4)
 
 
-def _row_name(row: str) -> str:
+def _row_name(row: str, t: Translator = ENGLISH) -> str:
+    """A row's name: a phase set's, or a lane's (the lanes are named by their English keys), in the language; a
+    long one on two lines."""
     if row.startswith("phase:"):
-        return PHASE_NAMES[row.split(":", 1)[1]]
-    return row.replace("amendments and decrees", "amendments,\ndecrees").replace("International agreements",
-                                                                                "International\nagreements")
+        return t(PHASE_NAMES[row.split(":", 1)[1]])
+    if t.lang == DEFAULT:
+        return row.replace("amendments and decrees", "amendments,\ndecrees").replace("International agreements",
+                                                                                    "International\nagreements")
+    name = t(row)
+    return _two_lines(name) if len(name) > LANE_LINE and "\n" not in name else name
 
 
-def _timeline_axes(ax, frame: _Rows) -> None:
+def _timeline_axes(ax, frame: _Rows, t: Translator = ENGLISH) -> None:
     """Lane names as y labels (each lane's marker is in the legend below) and a year axis."""
     ax.set_yticks([frame.centres[r] for r in frame.rows])
-    ax.set_yticklabels([_row_name(r) for r in frame.rows], fontsize=11.5, linespacing=0.95)
+    ax.set_yticklabels([_row_name(r, t) for r in frame.rows], fontsize=11.5, linespacing=0.95)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     span = frame.hi - frame.lo + 1
@@ -673,55 +790,66 @@ def _timeline_axes(ax, frame: _Rows) -> None:
     ax.set_axisbelow(True)
 
 
-def _timeline_legend(fig: Figure, unit: str | None, keyed: list[str]) -> None:
+def _timeline_legend(fig: Figure, unit: str | None, keyed: list[str], t: Translator = ENGLISH, ax=None) -> None:
     """The markers' key; ``unit``: the period the incidents are counted per (None: drawn one by one); ``keyed``:
-    the phases too narrow for their name, numbered in the bar and named here."""
+    the phases too narrow for their name, numbered in the bar and named here. Where the key is wider than the image
+    (a longer language) it takes more rows, and the chart ``ax`` is raised above it."""
     handles = [
         Line2D([], [], marker="s", linestyle="", markersize=8, markerfacecolor="white",
-               markeredgecolor="#444444", markeredgewidth=1.5, label="hollow: date month/year only or approx."),
+               markeredgecolor="#444444", markeredgewidth=1.5, label=t("hollow: date month/year only or approx.")),
         Line2D([], [], marker="X", linestyle="", markersize=9, markerfacecolor=VERMILLION,
-               markeredgecolor=VERMILLION, label="court ban or ruling (n: organisations banned)"),
+               markeredgecolor=VERMILLION, label=t("court ban or ruling (n: organisations banned)")),
     ]
     if unit is None:
         handles += [
             Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor=INK, markeredgecolor="white",
-                   label="incident (size: victims killed)"),
+                   label=t("incident (size: victims killed)")),
             Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor="white", markeredgecolor=INK,
-                   label="incident, victims unknown"),
+                   label=t("incident, victims unknown")),
         ]
     else:
+        label = t(BINNED_KEY[unit]) if unit in BINNED_KEY else f"incidents per {unit} (area: number)"
         handles.append(Line2D([], [], marker="o", linestyle="", markersize=12, markerfacecolor=INK, alpha=0.45,
-                              markeredgecolor=INK, label=f"incidents per {unit} (area: number)"))
+                              markeredgecolor=INK, label=label))
     if keyed:
-        handles.append(Line2D([], [], linestyle="", label="Phases: " + "; ".join(keyed)))
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.005, -0.012), ncol=4, frameon=False,
-               fontsize=10.5, handletextpad=0.2, columnspacing=1.2)
+        handles.append(Line2D([], [], linestyle="", label=t("Phases: {key}").format(key="; ".join(keyed))))
+    def legend(columns: int):
+        return fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.005, -0.012), ncol=columns,
+                          frameon=False, fontsize=10.5, handletextpad=0.2, columnspacing=1.2)
+
+    columns, height = _fitting_columns(fig, legend, (4, 3, 2, 1))
+    taller = height - _legend_size(fig, legend(4))[1]
+    if taller > 0 and ax is not None:
+        x, y, w, h = AX_TIMELINE
+        ax.set_position((x, y + taller, w, h - taller))
+    legend(columns)
 
 
 # ============================================================================================== statistics
 @_serialised
-def age_png(under_20: float | None, band_30_39: float | None, total: float | None) -> bytes:
+def age_png(under_20: float | None, band_30_39: float | None, total: float | None, t: Translator = ENGLISH) -> bytes:
     """The age shares exactly as reported: 55% under 20, 35% aged 30-39, the reported total 90% under 40; the 20-29
     band is an empty dashed frame marked 'not reported'."""
     fig = _figure("age")
     ax = fig.add_axes((0.30, 0.15, 0.66, 0.82))
-    labels = ["Under 20", "20\u201329", "30\u201339", "Under 40\n(reported total)"]
+    labels = [_wrapped_label(t("Under 20")), "20\u201329", "30\u201339", _wrapped_label(t("Under 40\n(reported total)"))]
     ys = [3, 2, 1, 0]
     for y, v, colour, hatch in ((3, under_20, BLUE, None), (1, band_30_39, SKY, "..")):
         if v is None:
-            ax.text(1, y, "not in the data pack", va="center", fontsize=12, color=VERMILLION)
+            ax.text(1, y, t("not in the data pack"), va="center", fontsize=12, color=VERMILLION)
             continue
         ax.barh(y, v, height=0.6, color=colour, edgecolor="#000000", linewidth=0.8, hatch=hatch)
-        ax.text(v + 1.5, y, f"{_num(v)}%", va="center", fontsize=14, fontweight="bold", color=INK)
+        ax.text(v + 1.5, y, f"{_num(v, t)}%", va="center", fontsize=14, fontweight="bold", color=INK)
     ax.add_patch(Rectangle((0, 2 - 0.3), 100, 0.6, fill=False, edgecolor=GREY, linestyle="--", linewidth=1.5))
-    implied = ""
+    text = t("not reported")
     if None not in (under_20, band_30_39, total):
-        implied = f"\n{_num(total)} \u2212 {_num(under_20)} \u2212 {_num(band_30_39)} leaves " \
-                  f"{_num(total - under_20 - band_30_39)}%: implausible"
-    ax.text(50, 2, "not reported" + implied, ha="center", va="center", fontsize=12, color="#222222")
+        text += "\n" + t("{total} \u2212 {under_20} \u2212 {band} leaves {rest}%: implausible").format(
+            total=_num(total, t), under_20=_num(under_20, t), band=_num(band_30_39, t),
+            rest=_num(total - under_20 - band_30_39, t))
+    ax.text(50, 2, text, ha="center", va="center", fontsize=12, color="#222222")
     if total is not None:
         ax.barh(0, total, height=0.6, color="white", edgecolor=ORANGE, linewidth=2.5, hatch="//")
-        ax.text(total + 1.5, 0, f"{_num(total)}%", va="center", fontsize=14, fontweight="bold", color=INK)
+        ax.text(total + 1.5, 0, f"{_num(total, t)}%", va="center", fontsize=14, fontweight="bold", color=INK)
     ax.axhline(0.5, color="#555555", linewidth=1, linestyle=":")
     ax.set_yticks(ys)
     ax.set_yticklabels(labels, fontsize=13)
@@ -729,36 +857,64 @@ def age_png(under_20: float | None, band_30_39: float | None, total: float | Non
     ax.set_ylim(-0.55, 3.55)
     ax.set_xticks([0, 20, 40, 60, 80, 100])
     ax.set_xticklabels([f"{t}%" for t in (0, 20, 40, 60, 80, 100)])
-    ax.set_xlabel("Share of terrorists, as reported")
+    ax.set_xlabel(t("Share of terrorists, as reported"))
     ax.tick_params(axis="y", length=0)
     return _png(fig)
 
 
 @_serialised
-def prosecution_png(rows: Sequence[Mapping]) -> bytes:
+def prosecution_png(rows: Sequence[Mapping], t: Translator = ENGLISH) -> bytes:
     """Horizontal bars, one per figure, each labelled with its metric and its own period (the periods differ);
     the value as stated at the end of the bar. ``rows``: dicts with label, period, value, value_text."""
     fig = _figure("prosecution")
     ax = fig.add_axes((0.02, 0.12, 0.96, 0.86))
     n = max(len(rows), 1)
     top = max([float(r["value"]) for r in rows] or [1.0])
+    values = []
     for i, r in enumerate(rows):
         y = n - 1 - i  # each row: metric (bold), its period (italic), then the bar
         ax.barh(y - 0.22, float(r["value"]), height=0.3, color=BLUE, edgecolor="#000000", linewidth=0.8)
-        ax.text(float(r["value"]) + top * 0.015, y - 0.22, r["value_text"], va="center", fontsize=13,
-                fontweight="bold", color=INK)
+        values.append(ax.text(float(r["value"]) + top * 0.015, y - 0.22, r["value_text"], va="center", fontsize=13,
+                              fontweight="bold", color=INK))
         ax.text(0, y + 0.36, textwrap.shorten(str(r["label"]), 80, placeholder=" …"), va="center", ha="left",
                 fontsize=11.5, color=INK, fontweight="bold")
-        ax.text(0, y + 0.08, "Period: " + textwrap.shorten(str(r["period"]), 90, placeholder=" …"),
+        ax.text(0, y + 0.08, t("Period: {period}").format(period=textwrap.shorten(str(r["period"]), 90,
+                                                                                 placeholder=" …")),
                 va="center", ha="left", fontsize=10.5, color="#3A3F45", style="italic")
     ax.set_ylim(-0.5, n - 0.45)
-    ax.set_xlim(0, top * 1.3)
+    ax.set_xlim(0, _room_for(fig, ax, values, top * 1.3))
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    ax.set_xlabel("Number as reported (each bar: its own period and unit)", fontsize=11.5)
+    ax.set_xlabel(t("Number as reported (each bar: its own period and unit)"), fontsize=11.5)
     return _png(fig)
 
 
-def _num(v: float) -> str:
+AXIS_LABEL_LINE = 16  # characters: a longer line of an axis label (another language) is wrapped
+
+
+def _wrapped_label(label: str) -> str:
+    """An axis label whose lines longer than AXIS_LABEL_LINE are wrapped (labels that fit stay as they are)."""
+    return "\n".join(textwrap.fill(line, AXIS_LABEL_LINE) if len(line) > AXIS_LABEL_LINE else line
+                     for line in label.split("\n"))
+
+
+def _room_for(fig: Figure, ax, texts, right: float) -> float:
+    """The right end of the x axis (at least ``right``) that keeps every text, written from its x to the right,
+    inside the image (a longer unit in another language)."""
+    renderer = fig.canvas.get_renderer()
+    ax.set_xlim(0, right)
+    a0, a1 = ax.get_window_extent(renderer).x0, ax.get_window_extent(renderer).x1
+    room = fig.bbox.x1 - 4
+    for text in texts:
+        width = text.get_window_extent(renderer).width
+        x = text.get_position()[0]
+        if a0 + x / right * (a1 - a0) + width > room and room - width > a0:
+            right = max(right, x * (a1 - a0) / (room - width - a0))
+    return right
+
+
+def _num(v: float, t: Translator = ENGLISH) -> str:
+    """A share as written: '55', '16.6' ('16,6' in Kazakh and Russian)."""
     v = float(v)
-    return str(int(v)) if v.is_integer() else f"{v:g}"
+    text = str(int(v)) if v.is_integer() else f"{v:g}"
+    return text if t.lang == DEFAULT else text.replace(".", ",")

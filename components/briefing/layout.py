@@ -8,6 +8,8 @@ Two kinds of geometry sit side by side on a block, one per format, because the f
 - the slide places each block absolutely: ``frame``, in inches on the 16:9 slide;
 - the handout flows its blocks down an A4 page: ``Columns.share`` and ``gap``, ``Image.share`` and ``Spacer``.
 Type sizes are slide points (the PDF scales them); ``space_after`` is points after each paragraph, in both formats.
+The words of the layout (labels, alternative texts, chart series) are in the language of the translator ``t`` that
+``blocks`` is given (the briefing's, ``Briefing.t``); the names of the shapes stay English (they identify the shapes).
 
 Pure code: no python-pptx, no reportlab.
 """
@@ -24,11 +26,13 @@ from components.briefing.content import (
     CONTENT_W,
     MARGIN,
     MISSING_STATS,
+    NOTE_H,
     PER_YEAR_SERIES,
     REF_PT,
     SLIDE_W,
     TABLE_PT,
     Page,
+    _lines,
 )
 from components.briefing.images import SIZES
 from components.briefing.theme import (
@@ -47,10 +51,12 @@ from components.briefing.theme import (
     WARN,
     safe_url,
 )
+from components.i18n import ENGLISH, N_, Translator
 from components.text import UNKNOWN
 
-NEVER_ZERO = ("Unknown is never zero: sums read \u201cat least N\u201d with the incidents that have no figure counted "
-              "apart. Caveats sit beside the figures they qualify.")
+NEVER_ZERO = N_("Unknown is never zero: sums read \u201cat least N\u201d with the incidents that have no figure "
+                "counted apart. Caveats sit beside the figures they qualify.")
+AT_LEAST = N_("at least {n}")  # the qualifier of a sum with unknowns (components.views.summary)
 
 
 # ------------------------------------------------------------------------------------------------ blocks
@@ -176,12 +182,24 @@ class Spacer:
 Block = Heading | Paragraphs | Box | Tiles | Table | Image | Chart | Columns | Spacer
 
 
-def blocks(page: Page) -> list[Block]:
-    """The blocks of one page, its heading first (each renderer adds the source line and the page number)."""
-    return [Heading(page.title, page.subtitle, big=page.kind == "title"), *_PAGES[page.kind](page)]
+def blocks(page: Page, t: Translator = ENGLISH) -> list[Block]:
+    """The blocks of one page, its heading first (each renderer adds the source line and the page number), their
+    words in the language of ``t``."""
+    return [Heading(page.title, page.subtitle, big=page.kind == "title"), *_PAGES[page.kind](page, t)]
 
 
 # ------------------------------------------------------------------------------------------------ text helpers
+def text_height(paras: Sequence[Para], width: float, size: float, space_after: float) -> float:
+    """The height (inches) these paragraphs need in a box ``width`` inches wide (its insets included), estimated as
+    the pagination estimates it: each paragraph at the size of its largest run, its lines from its text, the space
+    after each paragraph but the last."""
+    height = 0.0
+    for runs in paras:
+        pt = max((r.size or size for r in runs), default=size)
+        height += _lines("".join(r.text for r in runs), width, pt) * pt * 1.2 / 72 + space_after / 72
+    return height - space_after / 72 if paras else 0.0
+
+
 def para(text: str, **style) -> Para:
     """A paragraph of one run."""
     return (Run(text, **style),)
@@ -192,18 +210,29 @@ def link(url: str, text: str = "", size: float | None = None) -> Run:
     return Run(text or url, size=size, url=safe_url(url), color=LINK)
 
 
-def value_runs(value: str, size: float = FIGURE_PT) -> Para:
-    """'at least 45' as a small 'at least' and a big '45' (the qualifier stays on the figure, legibly)."""
-    if value == UNKNOWN:  # a word, not a number: smaller, so that it fits the tile
+def _unknown(value: str, t: Translator) -> bool:
+    return value == UNKNOWN or value == t(UNKNOWN)
+
+
+def value_runs(value: str, size: float = FIGURE_PT, t: Translator = ENGLISH) -> Para:
+    """'at least 45' as a small 'at least' and a big '45' (the qualifier stays on the figure, legibly), in the
+    language of ``t`` (the qualifier before or after the number, as the language puts it)."""
+    if _unknown(value, t):  # a word, not a number: smaller, so that it fits the tile
         return (Run(value, size=size * 0.62, bold=True),)
-    if value.startswith("at least "):
-        return (Run("at least ", size=size * 0.5, bold=True), Run(value.removeprefix("at least "), size=size, bold=True))
+    before, _, after = t(AT_LEAST).partition("{n}")
+    if (before or after) and value.startswith(before) and value.endswith(after) and len(value) > len(before + after):
+        number = value[len(before):len(value) - len(after)]
+        runs = [Run(before, size=size * 0.5, bold=True)] if before else []
+        runs.append(Run(number, size=size, bold=True))
+        if after:
+            runs.append(Run(after, size=size * 0.5, bold=True))
+        return tuple(runs)
     return (Run(value, size=size, bold=True),)
 
 
-def cell(value: str) -> Run:
+def cell(value: str, t: Translator = ENGLISH) -> Run:
     """A table cell: 'unknown' is set apart (italic, in the warning colour), never to be read as a zero."""
-    return Run(value, italic=True, color=WARN) if value == UNKNOWN else Run(value)
+    return Run(value, italic=True, color=WARN) if _unknown(value, t) else Run(value)
 
 
 def _right_of(x: float, y: float, h: float, bleed: float = 0.0) -> Frame:
@@ -216,74 +245,80 @@ def _aspect(key: str) -> float:
     return h / w
 
 
-def _missing(width: float) -> Paragraphs:
-    return Paragraphs((para(MISSING_STATS, color=WARN),), name="Missing", frame=Frame(MARGIN, CONTENT_TOP, width, 1.0))
+def _missing(width: float, t: Translator) -> Paragraphs:
+    return Paragraphs((para(t(MISSING_STATS), color=WARN),), name="Missing",
+                      frame=Frame(MARGIN, CONTENT_TOP, width, 1.0))
 
 
 # ------------------------------------------------------------------------------------------------ pages
-def _title(page: Page) -> list[Block]:
+def _title(page: Page, t: Translator) -> list[Block]:
     body = page.body
     lines = body["lines"]
-    cite: list[Para] = [(Run("Cite as: ", bold=True), Run(body["citation"]))]
+    cite: list[Para] = [(Run(t("Cite as: "), bold=True), Run(body["citation"]))]
     if body["url"]:
-        cite.append((Run("This view: ", bold=True), link(body["url"])))
-    cite.append(para(NEVER_ZERO, size=TABLE_PT, color=MUTED))
-    view = (para("Briefing pack", size=22, color=MUTED), para(lines[0], size=24, bold=True), para(lines[1], size=LEAD_PT))
+        cite.append((Run(t("This view: "), bold=True), link(body["url"])))
+    cite.append(para(t(NEVER_ZERO), size=TABLE_PT, color=MUTED))
+    view = (para(t("Briefing pack"), size=22, color=MUTED), para(lines[0], size=24, bold=True),
+            para(lines[1], size=LEAD_PT))
     return [Spacer(40), Paragraphs(view, space_after=10, name="Filter", frame=Frame(MARGIN, 1.8, CONTENT_W, 2.3)),
             Spacer(30), Paragraphs(tuple(cite), space_after=10, name="Citation", frame=Frame(MARGIN, 4.1, CONTENT_W, 2.6))]
 
 
-def _empty(page: Page) -> list[Block]:
+def _empty(page: Page, t: Translator) -> list[Block]:
     first, *rest = page.body["lines"]
-    paras = (para(first, size=24, bold=True), *(para(t, size=LEAD_PT) for t in rest))
+    paras = (para(first, size=24, bold=True), *(para(line, size=LEAD_PT) for line in rest))
     return [Paragraphs(paras, space_after=14, name="No match", frame=Frame(MARGIN, CONTENT_TOP + 0.3, CONTENT_W, 3.5))]
 
 
-def _headline(page: Page) -> list[Block]:
-    tiles = tuple(Box(Paragraphs((para(label, size=LEAD_PT, color=MUTED), value_runs(value),
+def _headline(page: Page, t: Translator) -> list[Block]:
+    tiles = tuple(Box(Paragraphs((para(label, size=LEAD_PT, color=MUTED), value_runs(value, t=t),
                                   para(note, size=TABLE_PT, color=MUTED)), space_after=4),
                       fill=TILE_FILL, line=RULE, name=f"Figure: {label}")
                   for label, value, note in page.body["tiles"])
-    notes = tuple(para(t) for t in page.body["notes"])
+    notes = tuple(para(note) for note in page.body["notes"])
     return [Tiles(tiles, gap=0.3, frame=Frame(MARGIN, CONTENT_TOP + 0.1, CONTENT_W, 2.5)), Spacer(14),
             Paragraphs(notes, space_after=8, name="Notes", frame=Frame(MARGIN, CONTENT_TOP + 2.85, CONTENT_W, 2.3))]
 
 
-def _per_year(page: Page) -> list[Block]:
+def _per_year(page: Page, t: Translator) -> list[Block]:
     data = page.body["per_year"]
-    series = tuple((name, tuple(int(v) for v in data[col]))
+    series = tuple((t(name), tuple(int(v) for v in data[col]))
                    for name, col in zip(PER_YEAR_SERIES, ("incidents", "killed_known", "killed_unknown")))
     chart = Chart("per_year", tuple(str(y) for y in data["year"]), series, "per_year", _aspect("per_year"),
                   "Per-year chart", Frame(MARGIN - 0.1, CONTENT_TOP - 0.05, 9.2, 5.25))
-    notes = Paragraphs(tuple(para(t) for t in page.body["notes"]), TABLE_PT, 10, "Notes",
+    notes = Paragraphs(tuple(para(note) for note in page.body["notes"]), TABLE_PT, 10, "Notes",
                        _right_of(9.75, CONTENT_TOP + 0.1, 5.0))
     return [Columns((chart,), (notes,), share=0.79)]
 
 
-def _table(page: Page) -> list[Block]:
-    """The milestones, the incidents, the disagreements: a note above a table (either may be missing)."""
+def _table(page: Page, t: Translator) -> list[Block]:
+    """The milestones, the incidents, the disagreements: a note above a table (either may be missing). A note of
+    several lines (``note_lines``, as the content measured it) pushes the table down by its extra lines."""
     body = page.body
     out: list[Block] = []
     y = CONTENT_TOP
     if body.get("note"):
+        extra = max(0, body.get("note_lines", 1) - 1) * TABLE_PT * 1.2 / 72
         out.append(Paragraphs((para(body["note"], color=MUTED),), TABLE_PT, 6, "Table note",
-                              Frame(MARGIN, CONTENT_TOP - 0.05, CONTENT_W, 0.45)))
-        y += 0.42
+                              Frame(MARGIN, CONTENT_TOP - 0.05, CONTENT_W, NOTE_H + extra)))
+        y += 0.42 + extra
     if body["rows"]:
         columns, widths = tuple(body["columns"]), tuple(body["widths"])
-        rows = tuple(tuple(cell(v) for v in r) for r in body["rows"])
-        out.append(Table(columns, widths, rows, tuple(i for i, c in enumerate(columns) if c in ("Killed", "Injured")),
+        rows = tuple(tuple(cell(v, t) for v in r) for r in body["rows"])
+        counts = (t("Killed"), t("Injured"))
+        out.append(Table(columns, widths, rows, tuple(i for i, c in enumerate(columns) if c in counts),
                          f"{page.kind.capitalize()} table", Frame(MARGIN, y, sum(widths), 0.4 * (len(rows) + 1))))
     return out
 
 
-def _map(page: Page) -> list[Block]:
+def _map(page: Page, t: Translator) -> list[Block]:
     w, h = SIZES["map"]
-    picture = Image("map", "Map", "Map of Kazakhstan's regions with the incidents of this view as points: colour shows "
-                    "the attack type, size the victims killed; hollow rings mark incidents whose victims are unknown.",
+    picture = Image("map", "Map", t("Map of Kazakhstan's regions with the incidents of this view as points: colour "
+                                    "shows the attack type, size the victims killed; hollow rings mark incidents "
+                                    "whose victims are unknown."),
                     Frame(MARGIN - 0.15, CONTENT_TOP - 0.05, w, h))
     x = MARGIN - 0.15 + w + 0.1
-    right: list[Block] = [Paragraphs(tuple(para(t) for t in page.body["notes"]), TABLE_PT, 6, "Notes",
+    right: list[Block] = [Paragraphs(tuple(para(note) for note in page.body["notes"]), TABLE_PT, 6, "Notes",
                                      _right_of(x, CONTENT_TOP, 3.9, bleed=0.1))]
     if page.body["attribution"]:
         right.append(Paragraphs((para(page.body["attribution"]),), TABLE_PT, 0, "Attribution",
@@ -291,11 +326,12 @@ def _map(page: Page) -> list[Block]:
     return [Columns((picture,), tuple(right), share=0.79, gap=10)]
 
 
-def _timeline(page: Page) -> list[Block]:
+def _timeline(page: Page, t: Translator) -> list[Block]:
     w, h = SIZES["timeline"]
     y = CONTENT_TOP - 0.08
-    return [Image("timeline", "Timeline", "Policy timeline: one lane per kind of milestone, incidents at the bottom, "
-                  "approximate phases at the top.", Frame(MARGIN, y, w, h), share=0.97),
+    return [Image("timeline", "Timeline", t("Policy timeline: one lane per kind of milestone, incidents at the "
+                                            "bottom, approximate phases at the top."), Frame(MARGIN, y, w, h),
+                  share=0.97),
             Paragraphs((para(page.body["note"], color=MUTED),), TABLE_PT, 0, "Timeline note",
                        Frame(MARGIN, y + h + 0.02, CONTENT_W, 0.4))]
 
@@ -304,59 +340,66 @@ def _caveat(paras: Sequence[Para], frame: Frame) -> Box:
     return Box(Paragraphs(tuple(paras), TABLE_PT, 6), fill=CAVEAT_FILL, line=CAVEAT_LINE, name="Caveat", frame=frame)
 
 
-def _age(page: Page) -> list[Block]:
+def _age(page: Page, t: Translator) -> list[Block]:
     body = page.body
     values = tuple(body["values"])
-    chart = Chart("age", tuple(body["categories"]), (("Share of terrorists, as reported (%)", values),), "age",
+    chart = Chart("age", tuple(body["categories"]), ((t("Share of terrorists, as reported (%)"), values),), "age",
                   _aspect("age"), "Age chart", Frame(MARGIN - 0.1, CONTENT_TOP, 7.3, 5.1),
-                  instead=None if any(v is not None for v in values) else _missing(6.8))
+                  instead=None if any(v is not None for v in values) else _missing(6.8, t))
     caveat = [para(body["caveat_title"], size=LEAD_PT, bold=True), para(body["caveat"])]
     if body["arithmetic"] and body["arithmetic"] not in body["caveat"]:
         caveat.append(para(body["arithmetic"]))
     if body["missing"]:
-        caveat.append(para("Not in the data pack: " + ", ".join(body["missing"]), color=WARN))
+        caveat.append(para(t("Not in the data pack: {items}").format(items=", ".join(body["missing"])), color=WARN))
     right: list[Block] = [_caveat(caveat, _right_of(7.55, CONTENT_TOP, 3.2))]
     if body["quote"]:
-        right.append(Paragraphs((para("What the source says (verbatim)", bold=True),
-                                 para(f"\u201c{body['quote']}\u201d", italic=True)), TABLE_PT, 4, "Quote",
-                                _right_of(7.55, CONTENT_TOP + 3.3, 1.85)))
+        quote = [para(t("What the source says (verbatim)"), bold=True),
+                 para(f"\u201c{body['quote']}\u201d", italic=True)]
+        if body.get("quote_translation"):  # the project's translation, beside the verbatim quote
+            quote.append(para(t("Translation: {text}").format(text=body["quote_translation"]), color=MUTED))
+        right.append(Paragraphs(tuple(quote), TABLE_PT, 4, "Quote", _right_of(7.55, CONTENT_TOP + 3.3, 1.85)))
     return [Columns((chart,), tuple(right), share=0.57)]
 
 
-def _prosecution(page: Page) -> list[Block]:
+def _prosecution(page: Page, t: Translator) -> list[Block]:
     body = page.body
     rows = body["rows"]
-    chart = Chart("prosecution", tuple(f"{r['label']} \u2014 period: {r['period']}" for r in rows),
-                  (("Number as reported", tuple(r["value"] for r in rows)),), "prosecution", _aspect("prosecution"),
-                  "Prosecution chart", Frame(MARGIN - 0.1, CONTENT_TOP, 7.6, 5.1),
+    chart = Chart("prosecution", tuple(t("{label} \u2014 period: {period}").format(label=r["label"], period=r["period"])
+                                       for r in rows),
+                  ((t("Number as reported"), tuple(r["value"] for r in rows)),), "prosecution",
+                  _aspect("prosecution"), "Prosecution chart", Frame(MARGIN - 0.1, CONTENT_TOP, 7.6, 5.1),
                   # a qualified figure keeps its qualifier ("at least 2"), never a bare number
                   labels=tuple(r["value_text"] if r["qualifier"] not in ("", "exact") else "" for r in rows),
-                  instead=None if rows else _missing(7.0))
-    caveat = [para(body["caveat_title"], size=LEAD_PT, bold=True), *(para(t) for t in body["caveats"])]
+                  instead=None if rows else _missing(7.0, t))
+    caveat = [para(body["caveat_title"], size=LEAD_PT, bold=True), *(para(text) for text in body["caveats"])]
     return [Columns((chart,), (_caveat(caveat, _right_of(7.85, CONTENT_TOP, 5.1)),), share=0.6)]
 
 
-def _fighters(page: Page) -> list[Block]:
+def _fighters(page: Page, t: Translator) -> list[Block]:
     """The estimate of the source documents and the comparators from elsewhere, in two boxes, never mixed."""
     body = page.body
     rng = body["range"]
     if rng:
-        estimate = [para(f"From the source document ({rng['who']})", size=LEAD_PT, bold=True),
+        estimate = [para(t("From the source document ({who})").format(who=rng["who"]), size=LEAD_PT, bold=True),
                     para(f"{rng['value']} {rng['unit']}", size=RANGE_PT, bold=True, color=RANGE_LINE),
-                    para(f"{rng['metric']}, {rng['period']}: an estimate given as a range, not a count."),
+                    para(t("{metric}, {period}: an estimate given as a range, not a count.").format(
+                        metric=rng["metric"], period=rng["period"])),
                     para(f"\u201c{rng['quote']}\u201d", size=TABLE_PT, italic=True)]
+        if rng.get("quote_translation"):  # the project's translation, beside the verbatim quote
+            estimate.append(para(t("Translation: {text}").format(text=rng["quote_translation"]), size=TABLE_PT,
+                                 color=MUTED))
         if rng["caveat"]:
-            estimate.append(para("Caveat: " + rng["caveat"], size=TABLE_PT))
+            estimate.append(para(t("Caveat: {caveat}").format(caveat=rng["caveat"]), size=TABLE_PT))
     else:
-        estimate = [para("The range of the source document is not in the data pack.", color=WARN)]
-    comparators = [para("Comparators: not from the five source documents", size=LEAD_PT, bold=True)]
+        estimate = [para(t("The range of the source document is not in the data pack."), color=WARN)]
+    comparators = [para(t("Comparators: not from the five source documents"), size=LEAD_PT, bold=True)]
     for c in body["comparators"]:
         comparators.append((Run(c["value"], size=COMPARATOR_PT, bold=True, color=COMPARATOR_LINE),
                             Run(f"  {c['unit']}")))
         comparators.append(para(f"{c['who']} ({c['source']})", size=TABLE_PT, color=MUTED))
     if not body["comparators"]:
-        comparators.append(para("No comparator in the data pack."))
-    comparators.append(para("Shown for comparison only; never added to or mixed with the estimate.", size=TABLE_PT,
+        comparators.append(para(t("No comparator in the data pack.")))
+    comparators.append(para(t("Shown for comparison only; never added to or mixed with the estimate."), size=TABLE_PT,
                             italic=True))
     half = (CONTENT_W - 0.4) / 2
     left = Box(Paragraphs(tuple(estimate), space_after=8), line=RANGE_LINE, name="Range",
@@ -367,7 +410,7 @@ def _fighters(page: Page) -> list[Block]:
     return [Columns((left,), (right,), share=0.509, gap=14)]
 
 
-def _sources(page: Page) -> list[Block]:
+def _sources(page: Page, t: Translator) -> list[Block]:
     paras = []
     for e in page.body["entries"]:
         runs = [Run(f"[{e['n']}] ", bold=True), Run(f"{e['id']}: ", color=MUTED),
@@ -379,7 +422,7 @@ def _sources(page: Page) -> list[Block]:
                        Frame(MARGIN, CONTENT_TOP - 0.05, CONTENT_W, CONTENT_BOTTOM - CONTENT_TOP + 0.1))]
 
 
-def _licences(page: Page) -> list[Block]:
+def _licences(page: Page, t: Translator) -> list[Block]:
     paras: list[Para] = []
     for heading, text, url in page.body["items"]:
         paras.append(para(heading, size=LEAD_PT, bold=True))
@@ -393,7 +436,7 @@ def _licences(page: Page) -> list[Block]:
                        frame=Frame(MARGIN, CONTENT_TOP - 0.2, CONTENT_W, CONTENT_BOTTOM - CONTENT_TOP + 0.2))]
 
 
-_PAGES: Mapping[str, Callable[[Page], list[Block]]] = {
+_PAGES: Mapping[str, Callable[[Page, Translator], list[Block]]] = {
     "title": _title, "empty": _empty, "headline": _headline, "per_year": _per_year, "milestones": _table,
     "map": _map, "timeline": _timeline, "age": _age, "prosecution": _prosecution, "fighters": _fighters,
     "incidents": _table, "disagreements": _table, "sources": _sources, "licences": _licences,

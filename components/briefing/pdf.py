@@ -1,7 +1,8 @@
 """The briefing pack as an A4 landscape PDF handout: one page per page of the content model (reportlab).
 
 Each page flows its layout blocks (``layout.blocks``) down the page, one function per block type; frames, which
-place the blocks on a slide, are not used here.
+place the blocks on a slide, are not used here. The text is set in DejaVu Sans, which has every letter of Kazakh and
+Russian; the document says its language.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import io
 from xml.sax.saxutils import escape
 
 from components.briefing import layout
-from components.briefing.content import BODY_PT, SOURCE_PT, TABLE_PT, TITLE_PT, Briefing
+from components.briefing.content import BODY_PT, SOURCE_PT, TABLE_PT, TITLE_PT, Briefing, rebalance
 from components.briefing.layout import (
     Box,
     Chart,
@@ -59,7 +60,9 @@ PDF_MARGIN_X, PDF_TOP, PDF_BOTTOM = 34.0, 26.0, 46.0
 PDF_FRAME_W = PDF_PAGE_W - 2 * PDF_MARGIN_X
 PDF_FRAME_H = PDF_PAGE_H - PDF_TOP - PDF_BOTTOM
 BIG_TITLE_PT = 34  # the title page's
+MIN_TITLE_SHARE = 0.85  # a page title longer than the line (another language's) is set smaller, down to this share
 TABLE_HEAD = "#2F4B7C"
+CELL_PAD = 6  # reportlab's own left and right padding of a table cell, points
 TABLE_BAND = "#EEF2F7"
 
 
@@ -85,16 +88,18 @@ def render(b: Briefing) -> bytes:
         canvas.restoreState()
 
     buf = io.BytesIO()
+    t = b.t
     doc = BaseDocTemplate(buf, pagesize=(PDF_PAGE_W, PDF_PAGE_H), leftMargin=PDF_MARGIN_X,
                           rightMargin=PDF_MARGIN_X, topMargin=PDF_TOP, bottomMargin=PDF_BOTTOM,
-                          title=f"{b.title}: {b.filter_text}", subject="Briefing pack", author="",
-                          creator="Kazakhstan Terrorism & Counter-Terrorism Dashboard")
+                          title=f"{b.title}: {b.filter_text}", subject=t("Briefing pack"), author="",
+                          creator=t("Kazakhstan Terrorism & Counter-Terrorism Dashboard"),
+                          **({"lang": t.lang} if t.lang != "en" else {}))
     frame = Frame(PDF_MARGIN_X, PDF_BOTTOM, PDF_FRAME_W, PDF_FRAME_H, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0, id="content")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=footer)])
     story = []
     for i, page in enumerate(b.pages):
-        content = _flow_all(layout.blocks(page), PDF_FRAME_W, b)
+        content = _flow_all(layout.blocks(page, t), PDF_FRAME_W, b)
         # One page per page of the model: shrink (never split) content that would overflow.
         story.append(KeepInFrame(PDF_FRAME_W, PDF_FRAME_H - 2, content, mode="shrink"))
         if i < total - 1:
@@ -146,8 +151,20 @@ def _para(runs: Para, size: float = BODY_PT, space_after: float = 3, align: int 
 
 
 # ------------------------------------------------------------------------------------------------ blocks
+def _title_pt(title: str, width: float, big: bool) -> float:
+    """The (slide) size of a page title: its own, or smaller (to MIN_TITLE_SHARE of it) to keep a longer title of
+    another language on one line. The title page's may take two lines."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    size = BIG_TITLE_PT if big else TITLE_PT
+    if big:
+        return size
+    wide = stringWidth(title, PDF_FONT + "-Bold", size * PDF_SCALE)
+    return size if wide <= width else max(size * MIN_TITLE_SHARE, size * width / wide)
+
+
 def _heading(block: Heading, width: float, b: Briefing) -> list:
-    title = _para((Run(block.title, bold=True),), BIG_TITLE_PT if block.big else TITLE_PT,
+    title = _para((Run(block.title, bold=True),), _title_pt(block.title, width, block.big),
                   space_after=2 if block.subtitle else 10)
     if not block.subtitle:
         return [title]
@@ -217,14 +234,34 @@ def _table(block: Table, width: float, b: Briefing) -> list:
     header = [_para((Run(c, bold=True, color=WHITE),), block.size, space_after=0) for c in block.columns]
     rows = [header] + [[_para((run,), block.size, space_after=0, align=1 if i in block.centre else 0)
                         for i, run in enumerate(r)] for r in block.rows]
-    scale = width / sum(block.widths)
-    t = RTable(rows, colWidths=[w * scale for w in block.widths], repeatRows=1)
+    t = RTable(rows, colWidths=_column_widths(block, width), repeatRows=1)
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(TABLE_HEAD)),
                            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor(TABLE_BAND)]),
                            ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
                            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     return [t]
+
+
+def _column_widths(block: Table, width: float) -> list[float]:
+    """The slide's column widths scaled to ``width``, a column too narrow for the longest word of its header (bold)
+    or cells, as DejaVu Sans sets it, widened from the others (words are never broken inside: 'Жараланғандар',
+    'Classification')."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    size = block.size * PDF_SCALE
+    scale = width / sum(block.widths)
+    widths = [w * scale for w in block.widths]
+    need = []
+    for i, header in enumerate(block.columns):
+        words = [(word, PDF_FONT + "-Bold") for word in header.split()]
+        for row in block.rows:
+            run = row[i]
+            face = PDF_FONT + {(False, False): "", (True, False): "-Bold", (False, True): "-Oblique",
+                               (True, True): "-BoldOblique"}[(run.bold, run.italic)]
+            words += [(word, face) for word in run.text.split()]
+        need.append(max((stringWidth(word, face, size) for word, face in words), default=0.0) + 2 * CELL_PAD + 1)
+    return rebalance(widths, need, [n > w for n, w in zip(need, widths)])
 
 
 def _columns(block: Columns, width: float, b: Briefing) -> list:

@@ -1,6 +1,7 @@
 """The briefing pack as a 16:9 PowerPoint deck: one slide per page of the content model, charts editable.
 
 Each page is drawn from its layout blocks (``layout.blocks``), one function per block type, each block at its frame.
+In Kazakh or Russian every run of text is tagged with its language (spelling and screen readers read it as such).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from components.briefing.content import (
     TABLE_PT,
     TITLE_PT,
     Briefing,
+    _lines,
 )
 from components.briefing.layout import (
     Box,
@@ -38,7 +40,12 @@ from components.exports import neutralise_cell
 from components.figures import style
 
 BIG_TITLE_PT = 40  # the title slide's
+MIN_TITLE_PT = 28  # a page title longer than a line (another language's) is set smaller, down to this
 GRID = "#E3E6EA"  # chart gridlines
+LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ"}  # the deck's text language (English keeps Office's default)
+# The text estimate (content.CHAR_EM, 0.2 in of padding) runs about this much above what Arial really takes: a box is
+# set to shrink only when even the real text would overflow it.
+ESTIMATE_MARGIN = 1.08
 
 
 def render(b: Briefing) -> bytes:
@@ -48,13 +55,18 @@ def render(b: Briefing) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     prs.core_properties.title = f"{b.title}: {b.filter_text}"
-    prs.core_properties.subject = "Briefing pack"
+    prs.core_properties.subject = b.t("Briefing pack")
+    tag = LANGUAGE_TAGS.get(b.t.lang, "")
+    if tag:
+        prs.core_properties.language = tag
     total = len(b.pages)
     for number, page in enumerate(b.pages, 1):
         slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only": the title stays a real title placeholder
-        for block in layout.blocks(page):
+        for block in layout.blocks(page, b.t):
             _draw(slide, block, b)
         _footer(slide, page.source, number, total)
+        if tag:
+            _tag_language(slide, tag)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
@@ -62,6 +74,25 @@ def render(b: Briefing) -> bytes:
 
 def _draw(slide, block: layout.Block, b: Briefing) -> None:
     _DRAW[type(block)](slide, block, b)
+
+
+def _tag_language(slide, tag: str) -> None:
+    """Every run of the slide (text boxes, shapes, tables) marked as text in the language ``tag`` ('ru-RU')."""
+    from pptx.oxml.ns import qn
+
+    for element in slide._element.iter(qn("a:rPr"), qn("a:endParaRPr")):
+        element.set("lang", tag)
+
+
+def title_size(title: str, big: bool = False) -> float:
+    """The size of a page title: TITLE_PT, or as much smaller (not under MIN_TITLE_PT) as a title longer than the
+    line needs to fit on it. The title page's keeps its size (its box takes two lines)."""
+    if big:
+        return BIG_TITLE_PT
+    size = TITLE_PT
+    while size > MIN_TITLE_PT and _lines(title, CONTENT_W, size) > 1:
+        size -= 1
+    return size
 
 
 # ------------------------------------------------------------------------------------------------ text
@@ -87,6 +118,25 @@ def _runs(paragraph, runs: tuple[Run, ...], size: float) -> None:
             run.hyperlink.address = spec.url
 
 
+def _shrink_to_fit(tf, block: Paragraphs, width: float, height: float) -> None:
+    """A text that the estimate says is taller than its box (a longer language, a long list of notes) is set to
+    shrink on overflow, at the scale the estimate gives: PowerPoint and LibreOffice draw it inside the box instead of
+    over the source line. The runs keep their sizes (the scale is the box's)."""
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
+    need = layout.text_height(block.paras, width, block.size, block.space_after) / ESTIMATE_MARGIN
+    if need <= height or need <= 0:
+        return
+    body = tf._txBody.bodyPr
+    for tag in ("a:spAutoFit", "a:noAutofit", "a:normAutofit"):
+        for child in body.findall(qn(tag)):
+            body.remove(child)
+    fit = etree.SubElement(body, qn("a:normAutofit"))
+    fit.set("fontScale", str(max(50000, int(height / need * 100) * 1000)))
+    fit.set("lnSpcReduction", "10000")
+
+
 def _text_frame(tf, block: Paragraphs, anchor=None) -> None:
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Pt
@@ -106,6 +156,7 @@ def _textbox(slide, frame: Frame, block: Paragraphs, name: str):
 
     shape = slide.shapes.add_textbox(Inches(frame.x), Inches(frame.y), Inches(frame.w), Inches(frame.h))
     _text_frame(shape.text_frame, block)
+    _shrink_to_fit(shape.text_frame, block, frame.w, frame.h - 0.1)  # a text box's insets: 0.1 in, 0.05 in
     if name:
         shape.name = name
     return shape
@@ -137,6 +188,7 @@ def _shape(slide, frame: Frame, box: Box, line_width: float = 1.5):
     for side in ("left", "right", "top", "bottom"):
         setattr(tf, f"margin_{side}", Inches(0.12))
     _text_frame(tf, box.content, MSO_ANCHOR.TOP)
+    _shrink_to_fit(tf, box.content, frame.w - 0.04, frame.h - 0.24)  # the box's margins: 0.12 in
     if box.name:
         shape.name = box.name
     return shape
@@ -148,15 +200,18 @@ def _heading(slide, block: Heading, b: Briefing) -> None:
     from pptx.util import Inches
 
     title = slide.shapes.title
-    title.left, title.top, title.width = Inches(MARGIN), Inches(0.6 if block.big else 0.25), Inches(CONTENT_W)
-    title.height = Inches(1.0 if block.big else 0.85)
+    size = title_size(block.title, block.big)
+    two_lines = block.big and _lines(block.title, CONTENT_W, size) > 1  # a longer title in another language
+    top = 0.25 if two_lines else 0.6 if block.big else 0.25
+    title.left, title.top, title.width = Inches(MARGIN), Inches(top), Inches(CONTENT_W)
+    title.height = Inches(1.45 if two_lines else 1.0 if block.big else 0.85)
     tf = title.text_frame
     tf.clear()
     tf.word_wrap = True
     tf.vertical_anchor = MSO_ANCHOR.BOTTOM
     p = tf.paragraphs[0]
     p.alignment = PP_ALIGN.LEFT
-    _runs(p, (Run(block.title, bold=True),), BIG_TITLE_PT if block.big else TITLE_PT)
+    _runs(p, (Run(block.title, bold=True),), size)
     if block.subtitle:
         _textbox(slide, Frame(MARGIN, 1.1, CONTENT_W, 0.4),
                  Paragraphs((layout.para(block.subtitle, color=MUTED),), TABLE_PT), "Subtitle")

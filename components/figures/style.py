@@ -4,6 +4,8 @@ meaning never rests on colour alone."""
 
 from __future__ import annotations
 
+from components.i18n import N_
+
 OKABE_ITO = {
     "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000", "grey": "#767676",  # grey darkened from #999999 for 4.5:1 contrast on white
@@ -21,20 +23,22 @@ ATTACK_TYPE_COLOURS = {
     "Unknown": OKABE_ITO["grey"],
 }
 
-# Lanes of the policy timeline: each policy category's lane, top to bottom, the incidents lane last.
-INCIDENTS_LANE = "Incidents"
+# Lanes of the policy timeline: each policy category's lane, top to bottom, the incidents lane last. The names are
+# the lanes' keys (English, as the figures and tests name them); show them with ``t(lane)``.
+INCIDENTS_LANE = N_("Incidents")
 POLICY_LANES = {
-    "law": "Laws, amendments and decrees",
-    "amendment": "Laws, amendments and decrees",
-    "decree": "Laws, amendments and decrees",
-    "parliamentary step": "Laws, amendments and decrees",
-    "court ban": "Court bans and rulings",
-    "court ruling": "Court bans and rulings",
-    "state programme": "State programmes",
-    "institution": "Institutions",
-    "international agreement": "International agreements",
-    "context": "Context",
-    "foiled plot": "Context",  # plots stopped with arrests only: context, not incidents (docs/inclusion_criteria.md)
+    "law": N_("Laws, amendments and decrees"),
+    "amendment": N_("Laws, amendments and decrees"),
+    "decree": N_("Laws, amendments and decrees"),
+    "parliamentary step": N_("Laws, amendments and decrees"),
+    "court ban": N_("Court bans and rulings"),
+    "court ruling": N_("Court bans and rulings"),
+    "state programme": N_("State programmes"),
+    "institution": N_("Institutions"),
+    "international agreement": N_("International agreements"),
+    "context": N_("Context"),
+    # plots stopped with arrests only: context, not incidents (docs/inclusion_criteria.md)
+    "foiled plot": N_("Context"),
 }
 LANE_ORDER = ["Context", "International agreements", "Institutions", "State programmes", "Court bans and rulings",
               "Laws, amendments and decrees", INCIDENTS_LANE]

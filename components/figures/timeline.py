@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel.dates import format_date
 
 from components.figures import style
 from components.figures.style import lane_of
@@ -34,14 +35,14 @@ from components.figures.timeline_tables import bans_table as bans_table
 from components.figures.timeline_tables import decisions_count as decisions_count
 from components.figures.timeline_tables import phases_covering as phases_covering
 from components.figures.timeline_tables import timeline_table as timeline_table
+from components.i18n import ENGLISH, N_, Translator
 from components.pack import alternatives as alt
 from components.pack.values import is_blank
-from components.text import date_long as date_text
-from components.text import escape_plotly, plural
+from components.text import escape_plotly
 
 INCIDENTS = style.INCIDENTS_LANE
 PHASE_SETS = ("terrorism", "response")
-PHASE_ROW_NAMES = {"terrorism": "Terrorism phases (approx.)", "response": "Response phases (approx.)"}
+PHASE_ROW_NAMES = {"terrorism": N_("Terrorism phases (approx.)"), "response": N_("Response phases (approx.)")}
 PHASE_LINES = {"terrorism": "rgba(213, 94, 0, 0.7)", "response": "rgba(0, 114, 178, 0.7)"}
 # Fills of the phase bars, translucent under the labels written on them.
 PHASE_BAR_FILLS = {"terrorism": "rgba(213, 94, 0, 0.28)", "response": "rgba(0, 114, 178, 0.24)"}
@@ -72,20 +73,59 @@ INCIDENT_LIMIT = 1000
 BIN_SIZE_MAX = 26  # marker diameter (px) of the fullest period
 BIN_SIZE_MIN = 5
 
+# The sentences that name the period the incidents are counted by, one per period (its word changes with the
+# sentence in Kazakh and Russian).
+BINS_LEGEND = {"month": N_("Incidents per month (area: number of incidents)"),
+               "quarter": N_("Incidents per quarter (area: number of incidents)"),
+               "year": N_("Incidents per year (area: number of incidents)")}
+AGGREGATED = {
+    "month": N_("The {n} incidents are too many to draw one by one: the incidents row shows one circle per month "
+                "with incidents, its area proportional to their number (hover for the count and the victims killed). "
+                "Narrow the filters below {limit} incidents to see each incident."),
+    "quarter": N_("The {n} incidents are too many to draw one by one: the incidents row shows one circle per "
+                  "quarter with incidents, its area proportional to their number (hover for the count and the "
+                  "victims killed). Narrow the filters below {limit} incidents to see each incident."),
+    "year": N_("The {n} incidents are too many to draw one by one: the incidents row shows one circle per year "
+               "with incidents, its area proportional to their number (hover for the count and the victims killed). "
+               "Narrow the filters below {limit} incidents to see each incident."),
+}
+ALT = {
+    "": N_("Timeline {start}-{end} with one row per kind of policy milestone ({lanes}) and a row of incidents: "
+           "{counts} and {incidents}. Two rows of bars above show the approximate phases of terrorism and of the "
+           "state's response from the 2018 Karaganda article. The same items are listed in 'View as table'."),
+    "month": N_("Timeline {start}-{end} with one row per kind of policy milestone ({lanes}) and a row of incidents "
+                "counted per month (circles sized by the number): {counts} and {incidents}. Two rows of bars above "
+                "show the approximate phases of terrorism and of the state's response from the 2018 Karaganda "
+                "article. The same items are listed in 'View as table'."),
+    "quarter": N_("Timeline {start}-{end} with one row per kind of policy milestone ({lanes}) and a row of "
+                  "incidents counted per quarter (circles sized by the number): {counts} and {incidents}. Two rows "
+                  "of bars above show the approximate phases of terrorism and of the state's response from the 2018 "
+                  "Karaganda article. The same items are listed in 'View as table'."),
+    "year": N_("Timeline {start}-{end} with one row per kind of policy milestone ({lanes}) and a row of incidents "
+               "counted per year (circles sized by the number): {counts} and {incidents}. Two rows of bars above "
+               "show the approximate phases of terrorism and of the state's response from the 2018 Karaganda "
+               "article. The same items are listed in 'View as table'."),
+}
+
 
 # ---------------------------------------------------------------------------------------------------- text helpers
 _esc = escape_plotly  # data text in hovers and labels (plotly renders <b>, <a>, <br> ...)
 
 
-def _wrap(value: object, width: int = HOVER_WRAP, limit: int | None = None) -> str:
+def _wrap(value: object, width: int = HOVER_WRAP, limit: int | None = None, t: Translator = ENGLISH) -> str:
     """Wrap data text into escaped hover lines joined by <br> (escaping after wrapping keeps entities whole)."""
     if is_blank(value):
         return ""
     s = " ".join(str(value).split())
     if limit is not None and len(s) > limit:
-        s = s[:limit].rsplit(" ", 1)[0] + " … (full text in the details)"
+        s = s[:limit].rsplit(" ", 1)[0] + " " + t("… (full text in the details)")
     lines = textwrap.wrap(s, width, break_on_hyphens=False, break_long_words=False)
     return "<br>".join(escape_plotly(line) for line in lines)
+
+
+def _upper_first(text: str) -> str:
+    """'court ban' -> 'Court ban' (the rest as it is: a label may hold capitals of its own)."""
+    return text[:1].upper() + text[1:]
 
 
 def _lane_label(name: str, colour: str | None = None, symbol: str | None = None) -> str:
@@ -208,44 +248,48 @@ def _phase_items(phases: pd.DataFrame, years: tuple[int, int]) -> dict[str, list
 
 
 # ---------------------------------------------------------------------------------------------------- hover texts
-def policy_hover(row: dict, bans: pd.DataFrame | None = None) -> str:
+def policy_hover(row: dict, bans: pd.DataFrame | None = None, t: Translator = ENGLISH) -> str:
     lane = lane_of(row.get("category"))
     lines = [f"<b>{_wrap(row.get('title'))}</b>",
-             _esc(date_text(row["date"], row["date_precision"])),
-             f"{_esc(row.get('category')).capitalize()} · lane: {_esc(lane)}"]
+             _esc(t.date(row["date"], row["date_precision"])),
+             t("{category} · lane: {lane}").format(category=_upper_first(_esc(t.value("category", row.get("category")))),
+                                                  lane=_esc(t(lane)))]
     if not is_blank(row.get("date_note")):
-        lines.append("Date: " + _wrap(row["date_note"]))
+        lines.append(t("Date: {note}").format(note=_wrap(row["date_note"])))
     if bans is not None and not bans.empty:
-        lines.append(_wrap(ban_sentence(bans)))
+        lines.append(_wrap(ban_sentence(bans, t)))
     if not is_blank(row.get("notes")):
-        lines.append("<i>Notes:</i> " + _wrap(row["notes"], limit=HOVER_MAX_CHARS))
+        lines.append(f"<i>{t('Notes:')}</i> " + _wrap(row["notes"], limit=HOVER_MAX_CHARS, t=t))
     if not is_blank(row.get(alt.DERIVED)):
-        lines.append("<i>Sources disagree:</i> " + _wrap(row[alt.DERIVED], limit=HOVER_MAX_CHARS))
-    lines.append("Click for the full record and its sources.")
+        lines.append(f"<i>{t('Sources disagree:')}</i> " + _wrap(row[alt.DERIVED], limit=HOVER_MAX_CHARS, t=t))
+    lines.append(t("Click for the full record and its sources."))
     return "<br>".join(lines)
 
 
-def event_hover(row: dict) -> str:
-    lines = [f"<b>Incident: {_esc(row.get('place'))} ({_esc(row.get('region'))})</b>",
-             _esc(date_text(row["date"], row["date_precision"]))]
+def event_hover(row: dict, t: Translator = ENGLISH) -> str:
+    lines = ["<b>" + t("Incident: {place} ({region})").format(place=_esc(row.get("place")),
+                                                           region=_esc(t.value("region", row.get("region")))) + "</b>",
+             _esc(t.date(row["date"], row["date_precision"]))]
     if not is_blank(row.get("date_note")):
-        lines.append("Date: " + _wrap(row["date_note"]))
-    kind = _esc(row.get("event_type")).capitalize()
+        lines.append(t("Date: {note}").format(note=_wrap(row["date_note"])))
+    kind = _upper_first(_esc(t.value("event_type", row.get("event_type"))))
     desc = _esc(row.get("attack_description"))
     lines.append(f"{kind}: {desc}" if desc else kind)
-    lines.append(f"Victims killed (excl. perpetrators): {_esc(victims_text(row.get('killed')))}")
-    lines.append(f"Classification: {_esc(row.get('classification'))}")
+    lines.append(t("Victims killed (excl. perpetrators): {n}").format(n=_esc(victims_text(row.get("killed"), t))))
+    lines.append(t("Classification: {classification}").format(
+        classification=_esc(t.value("classification", row.get("classification")))))
     if not is_blank(row.get("disagreements")):
-        lines.append("<i>Sources disagree:</i> " + _wrap(row["disagreements"], limit=HOVER_MAX_CHARS))
-    lines.append("Click for the full record and its sources.")
+        lines.append(f"<i>{t('Sources disagree:')}</i> " + _wrap(row["disagreements"], limit=HOVER_MAX_CHARS, t=t))
+    lines.append(t("Click for the full record and its sources."))
     return "<br>".join(lines)
 
 
-def phase_hover(row: dict) -> str:
-    kind = "Terrorism phase" if row["phase_set"] == "terrorism" else "Phase of the state's response"
+def phase_hover(row: dict, t: Translator = ENGLISH) -> str:
+    kind = (t("Terrorism phase {order}, approx. {start}-{end}") if row["phase_set"] == "terrorism"
+            else t("Phase of the state's response {order}, approx. {start}-{end}"))
     lines = [f"<b>{_esc(row['label'])}</b>",
-             f"{kind} {int(row['order'])}, approx. {int(row['start_year'])}-{int(row['end_year'])}",
-             "Years are approximate readings of the 2018 Karaganda article.",
+             kind.format(order=int(row["order"]), start=int(row["start_year"]), end=int(row["end_year"])),
+             t("Years are approximate readings of the 2018 Karaganda article."),
              _wrap(row.get("description"))]
     return "<br>".join(line for line in lines if line)
 
@@ -263,15 +307,17 @@ def bin_unit(years: tuple[int, int]) -> str:
     return "month" if span <= 3 else "quarter" if span <= 10 else "year"
 
 
-def _period_label(start: pd.Timestamp, unit: str) -> str:
+def _period_label(start: pd.Timestamp, unit: str, t: Translator = ENGLISH) -> str:
     if unit == "month":
-        return start.strftime("%B %Y")
+        if t.lang == ENGLISH.lang:
+            return start.strftime("%B %Y")
+        return format_date(start.date(), "LLLL y", locale=t.lang)  # the month in the nominative: 'май 2012'
     if unit == "quarter":
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        return t("Q{quarter} {year}").format(quarter=(start.month - 1) // 3 + 1, year=start.year)
     return str(start.year)
 
 
-def incident_bins(events: pd.DataFrame, unit: str) -> pd.DataFrame:
+def incident_bins(events: pd.DataFrame, unit: str, t: Translator = ENGLISH) -> pd.DataFrame:
     """Incidents counted per period (``unit``: month, quarter or year) of their recorded date: start (first day),
     mid (the middle of the period), label ('May 2012', 'Q2 2012', '2012'), incidents, killed_known (sum of known
     victims-killed figures), n_known, n_unknown, imprecise (dates known only to the month or year, or approximate).
@@ -295,27 +341,32 @@ def incident_bins(events: pd.DataFrame, unit: str) -> pd.DataFrame:
     starts = [pd.Timestamp(int(k // per_year), int(k % per_year) * months + 1, 1) for k in keys]
     out["start"] = starts
     out["mid"] = [d + (d + pd.DateOffset(months=months) - d) / 2 for d in starts]
-    out["label"] = [_period_label(d, unit) for d in starts]
+    out["label"] = [_period_label(d, unit, t) for d in starts]
     return out.reset_index(drop=True)[["start", "mid", "label", "incidents", "killed_known", "n_known", "n_unknown",
                                        "imprecise"]]
 
 
-def bin_hover(row: dict) -> str:
+def bin_hover(row: dict, t: Translator = ENGLISH) -> str:
     """'123 incidents in May 2012<br>at least 45 victims killed; 6 with no figure<br>...' (no data text in it)."""
     n = int(row["incidents"])
-    lines = [f"<b>{n:,} incident{'s' if n != 1 else ''} in {escape_plotly(row['label'])}</b>"]
+    incidents = t.n("{n} incident", "{n} incidents", n)
+    lines = ["<b>" + t("{incidents} in {period}").format(incidents=incidents, period=escape_plotly(row["label"]))
+             + "</b>"]
     if not row["n_known"]:
-        lines.append("Victims killed: unknown (no figure for " + ("it)" if n == 1 else "any of them)"))
+        lines.append(t("Victims killed: unknown (no figure for it)") if n == 1
+                     else t("Victims killed: unknown (no figure for any of them)"))
     elif row["n_unknown"]:
         k = int(row["killed_known"])
-        lines.append(f"At least {k:,} victim{'' if k == 1 else 's'} killed; {int(row['n_unknown']):,} with no figure")
+        lines.append(t("{killed}; {n} with no figure").format(
+            killed=t.n("At least {n} victim killed", "At least {n} victims killed", k),
+            n=t.number(int(row["n_unknown"]))))
     else:
-        k = int(row["killed_known"])
-        lines.append(f"{k:,} victim{'' if k == 1 else 's'} killed")
+        lines.append(t.n("{n} victim killed", "{n} victims killed", int(row["killed_known"])))
     if row["imprecise"]:
-        lines.append(f"{int(row['imprecise']):,} of them dated only to the month or year, or approximately "
-                     "(counted by the date recorded)")
-    lines.append(f"Narrow the filters below {INCIDENT_LIMIT:,} incidents to see each one.")
+        lines.append(t("{n} of them dated only to the month or year, or approximately (counted by the date "
+                       "recorded)").format(n=t.number(int(row["imprecise"]))))
+    lines.append(t("Narrow the filters below {limit} incidents to see each one.").format(
+        limit=t.number(INCIDENT_LIMIT)))
     return "<br>".join(lines)
 
 
@@ -326,11 +377,13 @@ def bin_sizes(counts, most: int) -> list[float]:
 
 # ---------------------------------------------------------------------------------------------------- figure
 def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: pd.DataFrame, bans: pd.DataFrame,
-                         years: tuple[int, int] = (1991, 2016), incident_limit: int = INCIDENT_LIMIT) -> go.Figure:
+                         years: tuple[int, int] = (1991, 2016), incident_limit: int = INCIDENT_LIMIT,
+                         t: Translator = ENGLISH) -> go.Figure:
     """Lanes of policy milestones (style.LANE_ORDER), an incidents lane and the approximate phases of the 2018
     Karaganda article as labelled bars, over the years given. customdata of every marker is [record id]. Above
     ``incident_limit`` incidents, the incidents lane holds one circle per period instead (``incident_bins``; trace
-    meta kind 'event_bins', no record ids)."""
+    meta kind 'event_bins', no record ids). Every word on it is in the language of ``t`` (the traces' meta keeps the
+    English lane names)."""
     years = (int(min(years)), int(max(years)))
     events = in_years(events, years)
     gap_days = _days_per_px(years) * MARKER_PX  # how far apart two markers must be to share a row
@@ -339,20 +392,21 @@ def make_timeline_figure(policies: pd.DataFrame, phases: pd.DataFrame, events: p
     rows = _row_layout(n_sub, list(style.LANE_ORDER))
 
     fig = go.Figure()
-    shapes, annotations = _add_phase_bars(fig, phase_items, n_sub, rows, gap_days)
-    _add_policy_lanes(fig, in_years(policies, years), rows, gap_days, bans_by_policy(bans))
+    shapes, annotations = _add_phase_bars(fig, phase_items, n_sub, rows, gap_days, t)
+    _add_policy_lanes(fig, in_years(policies, years), rows, gap_days, bans_by_policy(bans), t)
     if len(events) > incident_limit:
-        _add_incident_bins(fig, events, years, rows[INCIDENTS][0])
+        _add_incident_bins(fig, events, years, rows[INCIDENTS][0], t)
     else:
-        _add_incident_stars(fig, events, rows[INCIDENTS], gap_days)
-    fig.add_trace(_precision_key())
-    tickvals, ticktext, separators = _lane_axis(rows, n_sub)
-    fig.update_layout(**_timeline_layout(years, rows, tickvals, ticktext, shapes + separators, annotations))
+        _add_incident_stars(fig, events, rows[INCIDENTS], gap_days, t)
+    fig.add_trace(_precision_key(t))
+    tickvals, ticktext, separators = _lane_axis(rows, n_sub, t)
+    fig.update_layout(**_timeline_layout(years, rows, tickvals, ticktext, shapes + separators, annotations, t))
     return fig
 
 
 def _add_phase_bars(fig: go.Figure, phase_items: dict[str, list[dict]], n_sub: dict[str, int],
-                    rows: dict[str, tuple[float, float]], gap_days: float) -> tuple[list[dict], list[dict]]:
+                    rows: dict[str, tuple[float, float]], gap_days: float,
+                    t: Translator = ENGLISH) -> tuple[list[dict], list[dict]]:
     """One bar per phase in its set's row, labelled; invisible markers along the bar carry the hover (one trace per
     set). Returns the bars (layout shapes) and their labels (layout annotations)."""
     shapes: list[dict] = []
@@ -374,10 +428,10 @@ def _add_phase_bars(fig: go.Figure, phase_items: dict[str, list[dict]], n_sub: d
             xs = _points_along(it["x0"], it["x1"], gap_days)
             hx += xs
             hy += [y_mid] * len(xs)
-            htext += [phase_hover(it)] * len(xs)
+            htext += [phase_hover(it, t)] * len(xs)
             hid += [[it["phase_id"]] for _ in xs]
         fig.add_trace(go.Scatter(
-            x=hx, y=hy, mode="markers", name=PHASE_ROW_NAMES[s], showlegend=False, hovertext=htext,
+            x=hx, y=hy, mode="markers", name=t(PHASE_ROW_NAMES[s]), showlegend=False, hovertext=htext,
             hovertemplate="%{hovertext}<extra></extra>", customdata=hid,
             marker=dict(size=14, opacity=0, color=PHASE_LINES[s]), meta={"kind": "phase", "phase_set": s},
             unselected=dict(marker=dict(opacity=0)), selected=dict(marker=dict(opacity=0)),
@@ -392,7 +446,7 @@ def _points_along(x0: pd.Timestamp, x1: pd.Timestamp, gap_days: float) -> list[p
 
 
 def _add_policy_lanes(fig: go.Figure, policies: pd.DataFrame, rows: dict[str, tuple[float, float]],
-                      gap_days: float, ban_groups: dict[str, pd.DataFrame]) -> None:
+                      gap_days: float, ban_groups: dict[str, pd.DataFrame], t: Translator = ENGLISH) -> None:
     """One trace per policy lane: its lane's colour and shape, an open marker with a dot for an imprecise date."""
     pol = policies.copy()
     pol["lane"] = pol["category"].map(lane_of)
@@ -408,9 +462,9 @@ def _add_policy_lanes(fig: go.Figure, policies: pd.DataFrame, rows: dict[str, tu
         records = sub.to_dict("records")
         symbols = [_imprecise_symbol(symbol) if r["date_precision"] in IMPRECISE else symbol for r in records]
         fig.add_trace(go.Scatter(
-            x=list(sub["date"]), y=[centre + o for o in offsets], mode="markers", name=lane, showlegend=False,
+            x=list(sub["date"]), y=[centre + o for o in offsets], mode="markers", name=t(lane), showlegend=False,
             customdata=[[r["policy_id"]] for r in records],
-            hovertext=[policy_hover(r, ban_groups.get(r["policy_id"])) for r in records],
+            hovertext=[policy_hover(r, ban_groups.get(r["policy_id"]), t) for r in records],
             hovertemplate="%{hovertext}<extra></extra>",
             marker=dict(color=colour, symbol=symbols, size=POLICY_MARKER_SIZE, line=dict(color=colour, width=2)),
             hoverlabel=dict(bordercolor=colour), meta={"kind": "policy", "lane": lane},
@@ -423,7 +477,8 @@ def _imprecise_symbol(symbol: str) -> str:
     return f"{base}-open-dot"
 
 
-def _add_incident_stars(fig: go.Figure, events: pd.DataFrame, row: tuple[float, float], gap_days: float) -> None:
+def _add_incident_stars(fig: go.Figure, events: pd.DataFrame, row: tuple[float, float], gap_days: float,
+                        t: Translator = ENGLISH) -> None:
     """Two traces, always: filled stars sized by victims killed, and open stars of fixed size where the number is
     unknown (with a dot when the date is imprecise)."""
     centre, height = row
@@ -431,15 +486,15 @@ def _add_incident_stars(fig: go.Figure, events: pd.DataFrame, row: tuple[float, 
     slots = sub_rows(_day_numbers(ev["date"]), gap_days * 1.2, MAX_SLOTS[INCIDENTS])
     ev = ev.assign(_y=[centre + o for o in centre_out_offsets(slots, _spread(height))])
     colour = style.LANE_COLOURS[INCIDENTS]
-    for part, name, is_known in ((ev[ev["killed"].notna()], "Incident (size: victims killed)", True),
-                                 (ev[ev["killed"].isna()], "Incident, victims killed unknown", False)):
+    for part, name, is_known in ((ev[ev["killed"].notna()], t("Incident (size: victims killed)"), True),
+                                 (ev[ev["killed"].isna()], t("Incident, victims killed unknown"), False)):
         records = part.to_dict("records")
         base = style.LANE_SYMBOLS[INCIDENTS] + ("" if is_known else "-open")
         symbols = [base + ("-dot" if r["date_precision"] in IMPRECISE and not is_known else "") for r in records]
         fig.add_trace(go.Scatter(
             x=list(part["date"]), y=list(part["_y"]), mode="markers", name=name, legendgroup="incidents",
             customdata=[[r["event_id"]] for r in records],
-            hovertext=[event_hover(r) for r in records], hovertemplate="%{hovertext}<extra></extra>",
+            hovertext=[event_hover(r, t) for r in records], hovertemplate="%{hovertext}<extra></extra>",
             marker=dict(color=colour, symbol=symbols or base,
                         size=[victims_size(r["killed"]) for r in records] if is_known else UNKNOWN_VICTIMS_SIZE,
                         line=dict(color=colour if not is_known else "white", width=2 if not is_known else 0.5)),
@@ -447,17 +502,18 @@ def _add_incident_stars(fig: go.Figure, events: pd.DataFrame, row: tuple[float, 
         ))
 
 
-def _add_incident_bins(fig: go.Figure, events: pd.DataFrame, years: tuple[int, int], centre: float) -> None:
+def _add_incident_bins(fig: go.Figure, events: pd.DataFrame, years: tuple[int, int], centre: float,
+                       t: Translator = ENGLISH) -> None:
     """Too many incidents to draw one by one: one circle per period, its area the number of incidents."""
     unit = bin_unit(years)
-    bins = incident_bins(events, unit)
+    bins = incident_bins(events, unit, t)
     most = int(bins["incidents"].max()) if not bins.empty else 1
     records = bins.to_dict("records")
     colour = style.LANE_COLOURS[INCIDENTS]
     fig.add_trace(go.Scatter(
         x=list(bins["mid"]), y=[centre] * len(bins), mode="markers",
-        name=f"Incidents per {unit} (area: number of incidents)", legendgroup="incidents",
-        hovertext=[bin_hover(r) for r in records], hovertemplate="%{hovertext}<extra></extra>",
+        name=t(BINS_LEGEND[unit]), legendgroup="incidents",
+        hovertext=[bin_hover(r, t) for r in records], hovertemplate="%{hovertext}<extra></extra>",
         customdata=[[f"{unit}:{r['start']:%Y-%m}"] for r in records],
         marker=dict(symbol="circle", color=colour, opacity=0.55, size=bin_sizes(bins["incidents"], most),
                     line=dict(color=colour, width=1.5)),
@@ -465,26 +521,26 @@ def _add_incident_bins(fig: go.Figure, events: pd.DataFrame, years: tuple[int, i
     ))
 
 
-def _precision_key() -> go.Scatter:
+def _precision_key(t: Translator = ENGLISH) -> go.Scatter:
     """Key of the open-with-dot marker (date precision), drawn in the legend only."""
     return go.Scatter(
-        x=[None], y=[None], mode="markers", name="Date month-only or approximate",
+        x=[None], y=[None], mode="markers", name=t("Date month-only or approximate"),
         marker=dict(symbol="circle-open-dot", size=POLICY_MARKER_SIZE, color="#444", line=dict(width=2)),
         hoverinfo="skip", meta={"kind": "key"},
     )
 
 
-def _lane_axis(rows: dict[str, tuple[float, float]], n_sub: dict[str, int]) -> tuple[list[float], list[str],
-                                                                                     list[dict]]:
+def _lane_axis(rows: dict[str, tuple[float, float]], n_sub: dict[str, int],
+               t: Translator = ENGLISH) -> tuple[list[float], list[str], list[dict]]:
     """Tick positions and labels of the rows, top to bottom, and the lines under them: a thin one under every row,
     a stronger one under the phase rows."""
     tickvals, ticktext, lines = [], [], []
     for name, (c, h) in sorted(rows.items(), key=lambda kv: -kv[1][0]):
         tickvals.append(c)
         if name.startswith("phase:"):
-            ticktext.append(_lane_label(PHASE_ROW_NAMES[name.split(":", 1)[1]]))
+            ticktext.append(_lane_label(t(PHASE_ROW_NAMES[name.split(":", 1)[1]])))
         else:
-            ticktext.append(_lane_label(name, style.LANE_COLOURS[name], style.LANE_SYMBOLS[name]))
+            ticktext.append(_lane_label(t(name), style.LANE_COLOURS[name], style.LANE_SYMBOLS[name]))
         lines.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=c - h / 2, y1=c - h / 2,
                           line=dict(color="#D0D4D9", width=1), layer="below"))
     phase_bottom = min((rows[f"phase:{s}"][0] - rows[f"phase:{s}"][1] / 2 for s in PHASE_SETS if n_sub[s]),
@@ -495,20 +551,22 @@ def _lane_axis(rows: dict[str, tuple[float, float]], n_sub: dict[str, int]) -> t
     return tickvals, ticktext, lines
 
 
-def _year_ticks(years: tuple[int, int]) -> dict:
-    """x-axis ticks for the span: every other year over 14 years or more, down to every quarter under 3."""
+def _year_ticks(years: tuple[int, int], t: Translator = ENGLISH) -> dict:
+    """x-axis ticks for the span: every other year over 14 years or more, down to every quarter under 3. Plotly
+    writes month names in English only: in another language the months are numbers ('05.2012')."""
     span = years[1] - years[0] + 1
+    months = "%b %Y" if t.lang == ENGLISH.lang else "%m.%Y"
     if span >= 14:
         return dict(dtick="M24", tick0="1991-01-01", tickformat="%Y", minor=dict(dtick="M12", showgrid=True))
     if span >= 6:
         return dict(dtick="M12", tickformat="%Y")
     if span >= 3:
-        return dict(dtick="M6", tickformat="%b %Y")
-    return dict(dtick="M3", tickformat="%b %Y")
+        return dict(dtick="M6", tickformat=months)
+    return dict(dtick="M3", tickformat=months)
 
 
 def _timeline_layout(years: tuple[int, int], rows: dict[str, tuple[float, float]], tickvals: list[float],
-                     ticktext: list[str], shapes: list[dict], annotations: list[dict]) -> dict:
+                     ticktext: list[str], shapes: list[dict], annotations: list[dict], t: Translator = ENGLISH) -> dict:
     """The figure's layout: as tall as its rows, dates across, the rows' names as y tick labels, the legend below."""
     x_lo, x_hi = _x_range(years)
     bottom = min(c - h / 2 for c, h in rows.values())
@@ -524,36 +582,32 @@ def _timeline_layout(years: tuple[int, int], rows: dict[str, tuple[float, float]
         dragmode="zoom",
         clickmode="event+select",
         xaxis=dict(type="date", range=[x_lo, x_hi], showgrid=True, gridcolor="#E3E6EA", title=None,
-                   tickfont=dict(size=14, color="#14171A"), **_year_ticks(years)),
+                   tickfont=dict(size=14, color="#14171A"), **_year_ticks(years, t)),
         yaxis=dict(range=[bottom, 0], tickvals=tickvals, ticktext=ticktext, fixedrange=True, showgrid=False,
                    zeroline=False, tickfont=dict(size=14, color="#14171A"), ticks="", showline=False, title=None),
     )
 
 
 # ---------------------------------------------------------------------------------------------------- words
-def aggregated_incidents(events: pd.DataFrame, years: tuple[int, int], limit: int = INCIDENT_LIMIT) -> str:
+def aggregated_incidents(events: pd.DataFrame, years: tuple[int, int], limit: int = INCIDENT_LIMIT,
+                         t: Translator = ENGLISH) -> str:
     """'' when the incidents are drawn one by one, else the sentence saying how they are drawn."""
     n = 0 if events is None or events.empty else int(events["date"].dt.year.between(*years).sum())
     if n <= limit:
         return ""
-    unit = bin_unit(years)
-    return (f"The {n:,} incidents are too many to draw one by one: the incidents row shows one circle per "
-            f"{unit} with incidents, its area proportional to their number (hover for the count and the victims "
-            f"killed). Narrow the filters below {limit:,} incidents to see each incident.")
+    return t(AGGREGATED[bin_unit(years)]).format(n=t.number(n), limit=t.number(limit))
 
 
-def policy_counts(policies: pd.DataFrame) -> str:
+def policy_counts(policies: pd.DataFrame, t: Translator = ENGLISH) -> str:
     """'4 milestones' or '4 milestones, 1 context event' (context rows are drawn in their own lane, not policy)."""
     context = int((policies["category"] == "context").sum())
-    text = plural(len(policies) - context, "milestone")
-    return f"{text}, {plural(context, 'context event')}" if context else text
+    text = t.n("{n} milestone", "{n} milestones", len(policies) - context)
+    return f"{text}, {t.n('{n} context event', '{n} context events', context)}" if context else text
 
 
-def figure_alt(policies: pd.DataFrame, events: pd.DataFrame, years: tuple[int, int]) -> str:
+def figure_alt(policies: pd.DataFrame, events: pd.DataFrame, years: tuple[int, int], t: Translator = ENGLISH) -> str:
     lo, hi = years
-    row = (f"a row of incidents counted per {bin_unit(years)} (circles sized by the number)"
-           if len(events) > INCIDENT_LIMIT else "a row of incidents")
-    return (f"Timeline {lo}-{hi} with one row per kind of policy milestone ({', '.join(style.LANE_ORDER[:-1])}) "
-            f"and {row}: {policy_counts(policies)} and {plural(len(events), 'incident')}. "
-            "Two rows of bars above show the approximate phases of terrorism and of the state's response from the "
-            "2018 Karaganda article. The same items are listed in 'View as table'.")
+    row = bin_unit(years) if len(events) > INCIDENT_LIMIT else ""
+    return t(ALT[row]).format(start=lo, end=hi, lanes=", ".join(t(lane) for lane in style.LANE_ORDER[:-1]),
+                              counts=policy_counts(policies, t),
+                              incidents=t.n("{n} incident", "{n} incidents", len(events)))

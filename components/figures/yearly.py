@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.figures import style
+from components.i18n import DEFAULT, ENGLISH, N_, Translator
 from components.text import escape_plotly
 
 
@@ -15,6 +16,11 @@ def milestones(policies: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
     rows = policies[policies["date"].dt.year.between(*years) & (policies["category"] != "context")].copy()
     rows["lane"] = rows["category"].map(style.POLICY_LANES)
     return rows.sort_values("date")
+
+
+def _precisions(rows: pd.DataFrame) -> list:
+    """Each row's date precision (day where the rows do not say)."""
+    return rows["date_precision"].tolist() if "date_precision" in rows else ["day"] * len(rows)
 
 
 def yearly_label(incidents: int, known: int, unknown: int) -> str:
@@ -26,44 +32,53 @@ def yearly_label(incidents: int, known: int, unknown: int) -> str:
     return f"≥{known}" if unknown else str(known)
 
 
-YEARLY_NOTE = ("≥ marks a year where some incidents have no victim figure (the bar shows the known ones); ? marks a "
-               "year where none has. Hover a bar for the count.")
+# shown with t(YEARLY_NOTE)
+YEARLY_NOTE = N_("≥ marks a year where some incidents have no victim figure (the bar shows the known ones); ? marks "
+                 "a year where none has. Hover a bar for the count.")
 
 
-def make_yearly_figure(per_year: pd.DataFrame, policy_rows: pd.DataFrame) -> go.Figure:
+def _hover_date(day: pd.Timestamp, precision: object, t: Translator) -> str:
+    """A milestone's date in its hover: '15 Oct 2004' (English, as it always read); in Kazakh and Russian as precise
+    as it is known, months by their names in the language."""
+    if t.lang == DEFAULT:
+        return f"{day:%d %b %Y}"
+    return t.date(day, str(precision) if isinstance(precision, str) else "day")
+
+
+def make_yearly_figure(per_year: pd.DataFrame, policy_rows: pd.DataFrame, t: Translator = ENGLISH) -> go.Figure:
     """Three rows sharing the year axis: policy milestones (top strip), incidents per year, victims killed per
-    year. Years whose victims are partly unknown carry a '+N unknown' label, so a low bar never reads as a full
-    count."""
+    year, in the translator's language. Years whose victims are partly unknown carry a '≥N' label, so a low bar
+    never reads as a full count."""
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09, row_heights=[0.22, 0.39, 0.39],
-                        subplot_titles=("Policy milestones", "Incidents per year", "Victims killed per year "
-                                        "(excluding perpetrators)"))
+                        subplot_titles=(t("Policy milestones"), t("Incidents per year"),
+                                        t("Victims killed per year (excluding perpetrators)")))
     for lane in [lane for lane in style.LANE_ORDER if lane in set(policy_rows.get("lane", []))]:
         rows = policy_rows[policy_rows["lane"] == lane]
         x = rows["date"].dt.year + (rows["date"].dt.day_of_year - 1) / 366 - 0.5
         fig.add_trace(go.Scatter(
-            x=x, y=[lane] * len(rows), mode="markers", name=lane, legendgroup="policy",
+            x=x, y=[lane] * len(rows), mode="markers", name=t(lane), legendgroup="policy",
             marker=dict(symbol=style.LANE_SYMBOLS[lane], size=11, color=style.LANE_COLOURS[lane],
                         line=dict(width=1, color="#333")),
             customdata=rows[["policy_id"]].to_numpy(),
-            hovertext=[f"{escape_plotly(t)}<br>{d:%d %b %Y} · {escape_plotly(c)}"
-                       for t, d, c in zip(rows["title"], rows["date"], rows["category"])],
+            hovertext=[f"{escape_plotly(title)}<br>{_hover_date(d, p, t)} · {escape_plotly(t.value('category', c))}"
+                       for title, d, p, c in zip(rows["title"], rows["date"], _precisions(rows), rows["category"])],
             hovertemplate="%{hovertext}<extra></extra>",
         ), row=1, col=1)
     fig.add_trace(go.Bar(
-        x=per_year["year"], y=per_year["incidents"], name="Incidents", marker_color=style.OKABE_ITO["blue"],
+        x=per_year["year"], y=per_year["incidents"], name=t("Incidents"), marker_color=style.OKABE_ITO["blue"],
         text=[str(v) if v else "" for v in per_year["incidents"]], textposition="outside", cliponaxis=False,
         textfont_size=14,
-        hovertemplate="%{x}: %{y} incident(s)<extra></extra>", showlegend=False,
+        hovertemplate=t("%{x}: %{y} incident(s)") + "<extra></extra>", showlegend=False,
     ), row=2, col=1)
     unknown = per_year["killed_unknown"]
     labels = [yearly_label(n, k, u) for n, k, u in zip(per_year["incidents"], per_year["killed_known"], unknown)]
     fig.add_trace(go.Bar(
-        x=per_year["year"], y=per_year["killed_known"], name="Victims killed",
+        x=per_year["year"], y=per_year["killed_known"], name=t("Victims killed"),
         marker=dict(color=style.OKABE_ITO["vermillion"]), text=labels, textposition="outside", cliponaxis=False,
         textfont_size=14,
         customdata=unknown, showlegend=False,
-        hovertemplate="%{x}: %{y} victims killed where known; %{customdata} incident(s) with no figure"
-                      "<extra></extra>",
+        hovertemplate=t("%{x}: %{y} victims killed where known; %{customdata} incident(s) with no figure")
+        + "<extra></extra>",
     ), row=3, col=1)
     lo, hi = int(per_year["year"].min()), int(per_year["year"].max())
     fig.update_xaxes(range=[lo - 0.6, hi + 0.6], dtick=1 if hi - lo <= 12 else 2, tickangle=0)

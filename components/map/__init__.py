@@ -1,5 +1,7 @@
 """The incident map, by concern. Pure code: no Streamlit, no I/O; the Map page, its slide and the briefing pack's map
-image draw from it.
+image draw from it. What the user reads (tooltips, labels, legend, table) is in the language of the translator
+passed as ``t`` (``components.i18n``, English by default); the layers' data keep the table's English values, which
+clicks and links use.
 
 - ``geometry``: region rings and their areas, the printed map's Albers projection, distances, overlapping points
 - ``clusters``: located incidents, those at one point or overlapping, grid cells above POINT_LIMIT; their sentences

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from components.i18n import ENGLISH, Translator
 from components.map import geometry
 
 # Above this many located incidents in the filter the map draws grid cells instead of individual incidents.
@@ -52,9 +53,10 @@ def colocated(events: pd.DataFrame) -> list[dict]:
     return sorted(out, key=lambda g: (-g["n"], g["place"]))
 
 
-def colocated_sentence(groups: list[dict]) -> str:
+def colocated_sentence(groups: list[dict], t: Translator = ENGLISH) -> str:
     """'Almaty: 5 incidents at one point; Aktobe: 4 incidents at one point' (empty when none overlap)."""
-    return "; ".join(f"{g['place']}: {g['n']} incidents at one point" for g in groups)
+    return "; ".join(f"{g['place']}: " + t.n("{n} incident at one point", "{n} incidents at one point", g["n"])
+                     for g in groups)
 
 
 # ------------------------------------------------------------------ overlap at the starting zoom
@@ -98,23 +100,34 @@ def nearby_clusters(events: pd.DataFrame, threshold_deg: float = OVERLAP_DEG) ->
     return sorted(out, key=lambda c: (-c["n"], c["place"]))
 
 
-def nearby_sentence(clusters: list[dict]) -> str:
+def nearby_sentence(clusters: list[dict], t: Translator = ENGLISH) -> str:
     """'9 incidents within 20 km of Almaty (5 at one point)' for the clusters of several points (empty if none)."""
     parts = []
     for c in clusters:
         if c["points"] < 2:
             continue
-        km = max(5, int(math.ceil(c["radius_km"] / 5.0) * 5))
-        at_one = f" ({c['at_anchor']} at one point)" if c["at_anchor"] > 1 else ""
-        parts.append(f"{c['n']} incidents within {km} km of {c['place']}{at_one}")
+        km = t.number(max(5, int(math.ceil(c["radius_km"] / 5.0) * 5)))
+        incidents = t.n("{n} incident", "{n} incidents", c["n"])
+        if c["at_anchor"] > 1:
+            parts.append(t("{incidents} within {km} km of {place} ({at_one} at one point)").format(
+                incidents=incidents, km=km, place=c["place"], at_one=t.number(c["at_anchor"])))
+        else:
+            parts.append(t("{incidents} within {km} km of {place}").format(incidents=incidents, km=km,
+                                                                          place=c["place"]))
     return "; ".join(parts)
 
 
 # ------------------------------------------------------------------ grid cells (large filters)
 
-def deg_text(value: float) -> str:
-    """An angle for a sentence: '0.5°'."""
-    return f"{value:g}\u00b0"
+def deg_number(value: float, t: Translator = ENGLISH) -> str:
+    """An angle's number for a sentence: '0.5' (Russian and Kazakh: '0,5')."""
+    text = f"{value:g}"
+    return text if t.lang == "en" else text.replace(".", ",")
+
+
+def deg_text(value: float, t: Translator = ENGLISH) -> str:
+    """An angle for a sentence: '0.5°' (Russian and Kazakh: '0,5°')."""
+    return deg_number(value, t) + "\u00b0"
 
 
 @dataclass(frozen=True)
@@ -131,13 +144,15 @@ class Aggregation:
     def aggregated(self) -> bool:
         return self.located > self.limit
 
-    def sentence(self) -> str:
+    def sentence(self, t: Translator = ENGLISH) -> str:
         """'93,000 incidents shown as 22 grid cells of 0.5°; narrow the filters below 3,000 to see individual
         incidents' (empty when the incidents are drawn one by one)."""
         if not self.aggregated:
             return ""
-        return (f"{self.located:,} incidents shown as {self.cells:,} grid cell{'s' if self.cells != 1 else ''} of "
-                f"{deg_text(self.cell_deg)}; narrow the filters below {self.limit:,} to see individual incidents")
+        return t("{incidents} shown as {cells} of {deg}; narrow the filters below {limit} to see individual "
+                 "incidents").format(incidents=t.n("{n} incident", "{n} incidents", self.located),
+                                     cells=t.n("{n} grid cell", "{n} grid cells", self.cells),
+                                     deg=deg_text(self.cell_deg, t), limit=t.number(self.limit))
 
 
 def aggregation(events: pd.DataFrame, limit: int = POINT_LIMIT, cell_deg: float = CELL_DEG) -> Aggregation:
@@ -172,23 +187,30 @@ def grid_cells(events: pd.DataFrame, cell_deg: float = CELL_DEG) -> pd.DataFrame
                  ].reset_index(drop=True)
 
 
-def cell_victims_text(incidents: int, killed_known: int, n_known: int, n_unknown: int) -> str:
+def cell_victims_text(incidents: int, killed_known: int, n_known: int, n_unknown: int,
+                      t: Translator = ENGLISH) -> str:
     """'1,234 incidents; at least 456 victims killed; 78 with no figure' (unknown never read as 0)."""
-    head = f"{incidents:,} incident{'s' if incidents != 1 else ''}"
+    head = t.n("{n} incident", "{n} incidents", incidents)
     if not n_known:
-        return f"{head}; victims killed unknown (no figure for {'it' if incidents == 1 else 'any of them'})"
-    noun = "victim" if killed_known == 1 else "victims"
+        return (t("{incidents}; victims killed unknown (no figure for it)") if incidents == 1 else
+                t("{incidents}; victims killed unknown (no figure for any of them)")).format(incidents=head)
     if n_unknown:
-        return f"{head}; at least {killed_known:,} {noun} killed; {n_unknown:,} with no figure"
-    return f"{head}; {killed_known:,} {noun} killed"
+        return t("{incidents}; {killed}; {unknown} with no figure").format(
+            incidents=head, killed=t.n("at least {n} victim killed", "at least {n} victims killed", killed_known),
+            unknown=t.number(n_unknown))
+    return f"{head}; " + t.n("{n} victim killed", "{n} victims killed", killed_known)
 
 
-def compact_count(n: int) -> str:
-    """A count for a small label: 950, 1.2k, 12k, 1.3M."""
+def compact_count(n: int, t: Translator = ENGLISH) -> str:
+    """A count for a small label: 950, 1.2k, 12k, 1.3M (Russian '1,2 тыс.', '1,3 млн')."""
     if n < 1000:
         return str(n)
     if n < 10_000:
-        return f"{n / 1000:.1f}k".replace(".0k", "k")
-    if n < 1_000_000:
-        return f"{round(n / 1000)}k"
-    return f"{n / 1e6:.1f}M".replace(".0M", "M")
+        number, thousands = f"{n / 1000:.1f}".removesuffix(".0"), True
+    elif n < 1_000_000:
+        number, thousands = str(round(n / 1000)), True
+    else:
+        number, thousands = f"{n / 1e6:.1f}".removesuffix(".0"), False
+    if t.lang != "en":
+        number = number.replace(".", ",")
+    return (t("{n}k") if thousands else t("{n}M")).format(n=number)

@@ -26,6 +26,7 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from components.figures import style
+from components.i18n import ENGLISH, Translator
 from components.map import geometry, points
 from components.map.clusters import CELL_DEG, POINT_LIMIT, compact_count, located_mask, nearby_clusters
 from components.map.regions import DEFAULT_SHADE, SHADE_OPTIONS, region_layer_data
@@ -91,19 +92,19 @@ def _label_cost(box: geometry.Box, px_: np.ndarray, py_: np.ndarray, pr: np.ndar
     return hits + (10 if outside else 0)
 
 
-def label_data(events: pd.DataFrame) -> list[dict]:
+def label_data(events: pd.DataFrame, t: Translator = ENGLISH) -> list[dict]:
     """Labels of the places where several incidents overlap at the starting zoom: 'Aktobe: 4 incidents',
-    'Almaty area: 9 incidents' (on two lines). Each goes right, left, above or below its point, whichever covers
-    the fewest other points and labels and stays inside the map; labels are drawn under the points, so a label
-    never hides one."""
+    'Almaty area: 9 incidents' (on two lines, in the translator's language). Each goes right, left, above or below
+    its point, whichever covers the fewest other points and labels and stays inside the map; labels are drawn
+    under the points, so a label never hides one."""
     located = events[located_mask(events)]
     px_, py_ = _pixels(located["latitude"].to_numpy(float), located["longitude"].to_numpy(float))
     pr = points.radii_px(located["killed"])
     placed: list[geometry.Box] = []
     out = []
     for c in nearby_clusters(events):
-        name = c["place"] if c["points"] == 1 else f"{c['place']} area"
-        text = f"{name}:\n{c['n']} incidents"
+        name = c["place"] if c["points"] == 1 else t("{place} area").format(place=c["place"])
+        text = f"{name}:\n" + t.n("{n} incident", "{n} incidents", c["n"])
         x, y = _pixels(c["latitude"], c["longitude"])
         costs = [_label_cost(_label_box(x, y, text, s), px_, py_, pr, placed) for s in _LABEL_SPOTS]
         spot = _LABEL_SPOTS[costs.index(min(costs))]  # the first of equal costs: the preferred spot
@@ -113,7 +114,7 @@ def label_data(events: pd.DataFrame) -> list[dict]:
     return out
 
 
-def cell_label_data(cells: list[dict]) -> list[dict]:
+def cell_label_data(cells: list[dict], t: Translator = ENGLISH) -> list[dict]:
     """The count of each big enough cell, written on its circle (at most CELL_LABELS_MAX, largest first); a label
     that would overlap one already placed at the starting zoom is left out (the tooltip still gives the count)."""
     out: list[dict] = []
@@ -121,7 +122,7 @@ def cell_label_data(cells: list[dict]) -> list[dict]:
     for c in cells:
         if c["radius"] < CELL_LABEL_MIN_RADIUS_PX or len(out) >= CELL_LABELS_MAX:
             continue
-        text = compact_count(c["incidents"])
+        text = compact_count(c["incidents"], t)
         x, y = _pixels(c["latitude"], c["longitude"])
         half_w, half_h = (len(text) * LABEL_CHAR_PX + 6) / 2, LABEL_LINE_PX / 2 + 1
         box = (x - half_w, y - half_h, x + half_w, y + half_h)
@@ -137,22 +138,23 @@ def cell_label_data(cells: list[dict]) -> list[dict]:
 def make_map(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = DEFAULT_SHADE,
              basemap: bool = False, *, all_events: pd.DataFrame | None = None,
              region_filter: Collection[str] = (), point_limit: int = POINT_LIMIT,
-             cell_deg: float = CELL_DEG) -> pdk.Deck:
+             cell_deg: float = CELL_DEG, t: Translator = ENGLISH) -> pdk.Deck:
     """The map of the filtered incidents ``events``. ``all_events`` (default: ``events``) fixes the order of the
     points layer; the ones outside ``events`` are hidden (only while ``all_events`` has at most ``point_limit``
     located incidents; beyond, the layer holds the filtered incidents only). Above ``point_limit`` located incidents
     in ``events``, grid cells of ``cell_deg`` degrees are drawn instead of the incidents (layers ``cells`` and
-    ``cell_labels``). No basemap unless ``basemap`` (Carto light, needs internet, no token)."""
+    ``cell_labels``). No basemap unless ``basemap`` (Carto light, needs internet, no token). Tooltips and labels
+    are in the translator's language; the layers' data keep the table's values."""
     if shade_by not in SHADE_OPTIONS:
         raise ValueError(f"shade_by must be one of {', '.join(SHADE_OPTIONS)}, not {shade_by!r}")
     all_events = events if all_events is None else all_events
-    regions = _regions_layer(region_layer_data(events, boundaries, shade_by, region_filter, basemap))
+    regions = _regions_layer(region_layer_data(events, boundaries, shade_by, region_filter, basemap, t))
     if int(located_mask(events).sum()) > point_limit:
-        layers = [regions, *_cell_layers(events, cell_deg, point_limit)]
+        layers = [regions, *_cell_layers(events, cell_deg, point_limit, t)]
     else:
         # Every located incident of the table in a fixed order (selection stability), unless the table is large.
         base = all_events if int(located_mask(all_events).sum()) <= point_limit else events
-        layers = [regions, _label_layer(events), _points_layer(points.point_data(base, events))]
+        layers = [regions, _label_layer(events, t), _points_layer(points.point_data(base, events, t))]
     if basemap:
         return CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**VIEW),
                            map_provider="carto", map_style=CARTO_LIGHT, tooltip=TOOLTIP)
@@ -192,14 +194,15 @@ def _text_layer(layer_id: str, data: list[dict], **kwargs) -> pdk.Layer:
     )
 
 
-def _label_layer(events: pd.DataFrame) -> pdk.Layer:
-    return _text_layer(LAYER_LABELS, label_data(events), get_text="text", get_text_anchor="anchor",
+def _label_layer(events: pd.DataFrame, t: Translator = ENGLISH) -> pdk.Layer:
+    return _text_layer(LAYER_LABELS, label_data(events, t), get_text="text", get_text_anchor="anchor",
                        get_alignment_baseline="baseline", get_pixel_offset="offset")
 
 
-def _cell_layers(events: pd.DataFrame, cell_deg: float, limit: int) -> list[pdk.Layer]:
+def _cell_layers(events: pd.DataFrame, cell_deg: float, limit: int,
+                 t: Translator = ENGLISH) -> list[pdk.Layer]:
     """Grid cells: a circle per cell (area ~ incidents) and the count written on the bigger ones."""
-    cells = points.cell_data(events, cell_deg, limit)
+    cells = points.cell_data(events, cell_deg, limit, t)
     circles = pdk.Layer(
         "ScatterplotLayer", id=LAYER_CELLS, data=cells,
         pickable=True, auto_highlight=True, highlight_color=[0, 0, 0, 60], stroked=True, filled=True,
@@ -208,7 +211,7 @@ def _cell_layers(events: pd.DataFrame, cell_deg: float, limit: int) -> list[pdk.
         get_fill_color=list(points.CELL_FILL), get_line_color=list(points.CELL_LINE), get_line_width=1.5,
         line_width_units="'pixels'",
     )
-    labels = _text_layer(LAYER_CELL_LABELS, cell_label_data(cells), get_text="text", get_text_anchor="'middle'",
+    labels = _text_layer(LAYER_CELL_LABELS, cell_label_data(cells, t), get_text="text", get_text_anchor="'middle'",
                          get_alignment_baseline="'center'")
     return [circles, labels]
 

@@ -13,12 +13,17 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from components.figures import style
+from components.i18n import ENGLISH, N_, Translator
 from components.map import points, regions
 from components.map.clusters import CELL_DEG, POINT_LIMIT, deg_text, grid_cells, located_mask
 
 LEGEND_WIDTH_PX = 210
-ATTACK_TYPE_GROUP = "Colour: attack type (GTD)"
-SIZE_GROUP = "Size: victims killed"
+ATTACK_TYPE_GROUP = N_("Colour: attack type (GTD)")
+SIZE_GROUP = N_("Size: victims killed")
+REGION_GROUPS = {"incidents": N_("Region: incidents"), "victims": N_("Region: victims killed")}
+REGION_STATES = (("unknown", N_("unknown (no victim figure)"), regions.UNKNOWN_VICTIMS_RGB),
+                 ("no incident", N_("no incident"), regions.NO_INCIDENT_RGB),
+                 ("outside filter", N_("outside the region filter"), regions.OUTSIDE_FILTER_RGB))
 
 
 @dataclass(frozen=True)
@@ -51,60 +56,65 @@ def cell_legend_counts(most: int) -> list[int]:
 
 def legend_items(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = regions.DEFAULT_SHADE,
                  region_filter: Collection[str] = (), point_limit: int = POINT_LIMIT,
-                 cell_deg: float = CELL_DEG) -> list[LegendItem]:
+                 cell_deg: float = CELL_DEG, t: Translator = ENGLISH) -> list[LegendItem]:
     """What the map draws, in legend order: attack types present, the unknown-victims ring, point sizes, and the
     region shading with its numbers. Above ``point_limit`` located incidents: the grid cells and their sizes
-    instead of the incidents."""
+    instead of the incidents. Headings and labels in the translator's language."""
     mask = located_mask(events)
     if int(mask.sum()) > point_limit:
-        items = _cell_items(events, cell_deg)
+        items = _cell_items(events, cell_deg, t)
     else:
         located = events[mask]
-        items = _attack_type_items(located) + _size_items(located)
-    return items + _region_items(events, boundaries, shade_by, region_filter)
+        items = _attack_type_items(located, t) + _size_items(located, t)
+    return items + _region_items(events, boundaries, shade_by, region_filter, t)
 
 
-def _cell_items(events: pd.DataFrame, cell_deg: float) -> list[LegendItem]:
+def _cell_items(events: pd.DataFrame, cell_deg: float, t: Translator = ENGLISH) -> list[LegendItem]:
     cells = grid_cells(events, cell_deg)
     most = int(cells["incidents"].max())
-    group = f"Grid cells of {deg_text(cell_deg)} ({len(cells):,}): size = incidents in the cell, not one incident"
+    group = t("Grid cells of {deg} ({cells}): size = incidents in the cell, not one incident").format(
+        deg=deg_text(cell_deg, t), cells=t.number(len(cells)))
     rgb = points.CELL_FILL[:3]
-    return [LegendItem(group, "size", f"{k:,}", rgb, radius=points.cell_radius_px(k, most), outline=rgb)
+    return [LegendItem(group, "size", t.number(k), rgb, radius=points.cell_radius_px(k, most), outline=rgb)
             for k in cell_legend_counts(most)]
 
 
-def _attack_type_items(located: pd.DataFrame) -> list[LegendItem]:
+def _attack_type_items(located: pd.DataFrame, t: Translator = ENGLISH) -> list[LegendItem]:
     """The attack types present, in the palette's order, then any type the palette lacks (grey)."""
     counts = located["attack_type"].value_counts()
     counts = counts[counts > 0]  # a categorical column also counts its unused categories
-    items = [LegendItem(ATTACK_TYPE_GROUP, "point", f"{attack_type} ({int(counts[attack_type])})",
-                        style.hex_to_rgb(hex_colour), radius=6.0, outline=points.POINT_OUTLINE_RGB)
+    group = t(ATTACK_TYPE_GROUP)
+
+    def label(attack_type: str) -> str:
+        return f"{t.value('attack_type', attack_type)} ({t.number(int(counts[attack_type]))})"
+
+    items = [LegendItem(group, "point", label(attack_type), style.hex_to_rgb(hex_colour), radius=6.0,
+                        outline=points.POINT_OUTLINE_RGB)
              for attack_type, hex_colour in style.ATTACK_TYPE_COLOURS.items() if attack_type in counts]
-    items += [LegendItem(ATTACK_TYPE_GROUP, "point", f"{attack_type} ({int(counts[attack_type])})",
-                         style.hex_to_rgb(style.OKABE_ITO["grey"]), outline=points.POINT_OUTLINE_RGB)
+    items += [LegendItem(group, "point", label(attack_type), style.hex_to_rgb(style.OKABE_ITO["grey"]),
+                         outline=points.POINT_OUTLINE_RGB)
               for attack_type in counts.index if attack_type not in style.ATTACK_TYPE_COLOURS]
     return items
 
 
-def _size_items(located: pd.DataFrame) -> list[LegendItem]:
-    items = [LegendItem(SIZE_GROUP, "size", str(k), (110, 110, 110), radius=points.radius_px(k),
+def _size_items(located: pd.DataFrame, t: Translator = ENGLISH) -> list[LegendItem]:
+    group = t(SIZE_GROUP)
+    items = [LegendItem(group, "size", str(k), (110, 110, 110), radius=points.radius_px(k),
                         outline=points.POINT_OUTLINE_RGB) for k in (0, 1, 5, 10, 20)]
     n_unknown = int(located["killed"].isna().sum())
-    items.append(LegendItem(SIZE_GROUP, "ring", f"unknown ({n_unknown}): ring, fixed size", (110, 110, 110),
-                            radius=points.UNKNOWN_RADIUS_PX))
+    items.append(LegendItem(group, "ring", t("unknown ({n}): ring, fixed size").format(n=t.number(n_unknown)),
+                            (110, 110, 110), radius=points.UNKNOWN_RADIUS_PX))
     return items
 
 
 def _region_items(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str,
-                  region_filter: Collection[str]) -> list[LegendItem]:
-    group = f"Region: {regions.SHADE_OPTIONS[shade_by].lower()}"
+                  region_filter: Collection[str], t: Translator = ENGLISH) -> list[LegendItem]:
+    group = t(REGION_GROUPS[shade_by])  # one heading per option of regions.SHADE_OPTIONS
     classes, states = regions.shade_states(events, boundaries, shade_by, region_filter)
     items = [LegendItem(group, "area", c.label, c.rgb) for c in classes]
-    for state, label, rgb in (("unknown", "unknown (no victim figure)", regions.UNKNOWN_VICTIMS_RGB),
-                              ("no incident", "no incident", regions.NO_INCIDENT_RGB),
-                              ("outside filter", "outside the region filter", regions.OUTSIDE_FILTER_RGB)):
+    for state, label, rgb in REGION_STATES:
         if state in states:
-            items.append(LegendItem(group, "area", label, rgb))
+            items.append(LegendItem(group, "area", t(label), rgb))
     return items
 
 

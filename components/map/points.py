@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from components.figures import style
-from components.map.clusters import CELL_DEG, POINT_LIMIT, cell_victims_text, grid_cells, located_mask
+from components.i18n import ENGLISH, N_, Translator
+from components.map.clusters import CELL_DEG, POINT_LIMIT, cell_victims_text, deg_number, grid_cells, located_mask
 from components.pack.values import is_blank
-from components.text import COORD_WORDS, count_text, or_unknown
-from components.text import date_long as date_text
+from components.text import COORD_WORDS
 
 # Point sizes, in screen pixels. Radius grows with the square root of victims killed (area ~ victims).
 RADIUS_MIN_PX = 3.5
@@ -35,6 +35,38 @@ CELL_LINE = (255, 255, 255, 255)
 
 TOOLTIP_DISAGREE_CHARS = 220  # the rest is in the incident's detail
 
+# The words of components.text.COORD_WORDS (and of a precision not stated), marked for the catalogue: shown
+# translated by ``coord_words``.
+COORD_MARKED = (N_("incident site"), N_("centre of the named settlement, not the exact site"),
+                N_("rough location within the area"), N_("precision not stated"))
+
+
+# ------------------------------------------------------------------ words of a record, in the language
+
+def unknown_or(value: object, t: Translator = ENGLISH, column: str | None = None) -> str:
+    """A data value as text (a category or region by its label in the language when ``column`` names it), or
+    'unknown' when blank."""
+    if is_blank(value):
+        return t("unknown")
+    return str(t.value(column, value) if column else value)
+
+
+def figure_text(value: object, t: Translator = ENGLISH) -> str:
+    """A casualty figure: 'unknown' when blank, never 0."""
+    return t("unknown") if is_blank(value) else t.number(int(value))
+
+
+def date_text(value: object, precision: object, t: Translator = ENGLISH) -> str:
+    """A date as precisely as it is known ('12 November 2011', 'November 2011 (month only)'), in the language."""
+    if is_blank(value):
+        return t("unknown")
+    return t.date(pd.Timestamp(value), "" if is_blank(precision) else str(precision))
+
+
+def coord_words(precision: object, t: Translator = ENGLISH) -> str:
+    """What an incident's point marks ('incident site', 'centre of the named settlement, not the exact site' ...)."""
+    return t(COORD_WORDS.get(str(precision), "precision not stated"))
+
 
 # ------------------------------------------------------------------ incidents
 
@@ -52,29 +84,35 @@ def radii_px(killed: pd.Series) -> np.ndarray:
                             RADIUS_MIN_PX, RADIUS_MAX_PX))
 
 
-def incident_tooltip(row: Mapping, n_at_point: int = 1) -> str:
-    """Plain text (never HTML) shown on hover over an incident."""
+def incident_tooltip(row: Mapping, n_at_point: int = 1, t: Translator = ENGLISH) -> str:
+    """Plain text (never HTML) shown on hover over an incident, in the translator's language (region, attack
+    type and kind by their labels)."""
     lines = [
-        f"{row['place']} ({or_unknown(row.get('region'))})",
-        date_text(row["date"], row["date_precision"]),
-        f"{or_unknown(row.get('attack_type'))} ({or_unknown(row.get('event_type'))})",
-        f"Victims killed: {count_text(row.get('killed'))}; injured: {count_text(row.get('injured'))}",
-        f"Perpetrators killed: {count_text(row.get('perpetrators_killed'))}",
-        "Point: " + COORD_WORDS.get(row.get("coord_precision"), "precision not stated"),
+        f"{row['place']} ({unknown_or(row.get('region'), t, 'region')})",
+        date_text(row["date"], row["date_precision"], t),
+        f"{unknown_or(row.get('attack_type'), t, 'attack_type')} ({unknown_or(row.get('event_type'), t, 'event_type')})",
+        t("Victims killed: {killed}; injured: {injured}").format(killed=figure_text(row.get("killed"), t),
+                                                                  injured=figure_text(row.get("injured"), t)),
+        t("Perpetrators killed: {n}").format(n=figure_text(row.get("perpetrators_killed"), t)),
+        t("Point: {precision}").format(precision=coord_words(row.get("coord_precision"), t)),
     ]
     others = row.get("disagreements")
     if not is_blank(others) and str(others):
-        lines.append("Sources disagree: " + textwrap.shorten(str(others), TOOLTIP_DISAGREE_CHARS, placeholder=" …"))
+        lines.append(t("Sources disagree: {text}").format(
+            text=textwrap.shorten(str(others), TOOLTIP_DISAGREE_CHARS, placeholder=" …")))
     if n_at_point > 1:
-        lines.append(f"One of {n_at_point} incidents drawn at this point: all are listed under 'View as table'.")
-    lines.append("Click for the full record.")
+        lines.append(t.n("One of {n} incident drawn at this point: all are listed under 'View as table'.",
+                         "One of {n} incidents drawn at this point: all are listed under 'View as table'.",
+                         n_at_point))
+    lines.append(t("Click for the full record."))
     return "\n".join(lines)
 
 
-def point_data(events: pd.DataFrame, shown: pd.DataFrame | None = None) -> list[dict]:
+def point_data(events: pd.DataFrame, shown: pd.DataFrame | None = None, t: Translator = ENGLISH) -> list[dict]:
     """One record per located incident of ``events``, in a stable drawing order (big points first so that small
     ones stay on top; rings last). ``in_filter`` is 1 for incidents of ``shown`` (default: all), else 0 (hidden).
-    Coordinates are the table's, unchanged."""
+    Coordinates are the table's, unchanged; the tooltip is in the translator's language, the other fields keep
+    the table's values."""
     shown = events if shown is None else shown
     shown_ids = set(shown["event_id"])
     located = events[located_mask(events)]
@@ -99,7 +137,7 @@ def point_data(events: pd.DataFrame, shown: pd.DataFrame | None = None) -> list[
             "line": [*rgb, 255] if unknown else [*POINT_OUTLINE_RGB, 255],
             "line_width": RING_WIDTH_PX if unknown else 1.2,
             "in_filter": 1 if row["event_id"] in shown_ids else 0,
-            "tooltip": incident_tooltip(row, n_here),
+            "tooltip": incident_tooltip(row, n_here, t),
         })
     records.sort(key=lambda r: (not r["killed_known"], -r["radius"], r["event_id"]))
     return records
@@ -107,12 +145,14 @@ def point_data(events: pd.DataFrame, shown: pd.DataFrame | None = None) -> list[
 
 # ------------------------------------------------------------------ grid cells
 
-def _lat_text(v: float) -> str:
-    return f"{abs(v):g}\u00b0 {'N' if v >= 0 else 'S'}"
+def _lat_text(v: float, t: Translator = ENGLISH) -> str:
+    deg = deg_number(abs(v), t) + "\u00b0"
+    return (t("{deg} N") if v >= 0 else t("{deg} S")).format(deg=deg)
 
 
-def _lon_text(v: float) -> str:
-    return f"{abs(v):g}\u00b0 {'E' if v >= 0 else 'W'}"
+def _lon_text(v: float, t: Translator = ENGLISH) -> str:
+    deg = deg_number(abs(v), t) + "\u00b0"
+    return (t("{deg} E") if v >= 0 else t("{deg} W")).format(deg=deg)
 
 
 def cell_radius_px(incidents: int | np.ndarray, most: int) -> float | np.ndarray:
@@ -122,8 +162,10 @@ def cell_radius_px(incidents: int | np.ndarray, most: int) -> float | np.ndarray
     return float(r) if np.ndim(r) == 0 else r
 
 
-def cell_data(events: pd.DataFrame, cell_deg: float = CELL_DEG, limit: int = POINT_LIMIT) -> list[dict]:
-    """One record per grid cell with its circle (radius by incidents) and its text tooltip."""
+def cell_data(events: pd.DataFrame, cell_deg: float = CELL_DEG, limit: int = POINT_LIMIT,
+              t: Translator = ENGLISH) -> list[dict]:
+    """One record per grid cell with its circle (radius by incidents) and its text tooltip (in the translator's
+    language)."""
     cells = grid_cells(events, cell_deg)
     if cells.empty:
         return []
@@ -132,8 +174,9 @@ def cell_data(events: pd.DataFrame, cell_deg: float = CELL_DEG, limit: int = POI
     out = []
     for r, rad in zip(cells.to_dict("records"), radius, strict=True):
         south, west = float(r["south"]), float(r["west"])
-        where = (f"Grid cell {_lat_text(south)}-{_lat_text(south + cell_deg)}, "
-                 f"{_lon_text(west)}-{_lon_text(west + cell_deg)}")
+        where = t("Grid cell {south}-{north}, {west}-{east}").format(
+            south=_lat_text(south, t), north=_lat_text(south + cell_deg, t), west=_lon_text(west, t),
+            east=_lon_text(west + cell_deg, t))
         out.append({
             "longitude": float(r["longitude"]), "latitude": float(r["latitude"]),
             "incidents": int(r["incidents"]), "killed_known": int(r["killed_known"]),
@@ -141,9 +184,9 @@ def cell_data(events: pd.DataFrame, cell_deg: float = CELL_DEG, limit: int = POI
             "tooltip": "\n".join([
                 where,
                 cell_victims_text(int(r["incidents"]), int(r["killed_known"]), int(r["n_known"]),
-                                  int(r["n_unknown"])),
-                f"A summary of the incidents in this cell, drawn at its centre (not at their places). Narrow the "
-                f"filters below {limit:,} incidents to see each one.",
+                                  int(r["n_unknown"]), t),
+                t("A summary of the incidents in this cell, drawn at its centre (not at their places). Narrow the "
+                  "filters below {limit} incidents to see each one.").format(limit=t.number(limit)),
             ]),
         })
     return out

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from components.figures import style
+from components.i18n import ENGLISH, N_, Translator
 from components.map.geometry import region_name
 
-SHADE_OPTIONS = {"incidents": "Incidents", "victims": "Victims killed"}
+# The options are the link's values (English in every language); their labels are translated where shown.
+SHADE_OPTIONS = {"incidents": N_("Incidents"), "victims": N_("Victims killed")}
 DEFAULT_SHADE = "incidents"
 
 REGION_OUTLINE_RGB = (60, 60, 60)
@@ -63,17 +65,21 @@ class RegionFigure:
     def killed_text(self) -> str:
         """'12 victims killed', 'at least 12 victims killed; 2 incidents with no figure', 'victims killed: unknown
         (no figure for any of its 3 incidents)', 'no incident'."""
+        return self.killed_words()
+
+    def killed_words(self, t: Translator = ENGLISH) -> str:
+        """``killed_text`` in the translator's language."""
         if not self.incidents:
-            return "no incident"
+            return t("no incident")
         k = self.n_killed_unknown
         if not self.n_killed_known:
-            return ("victims killed: unknown (no figure for its incident)" if k == 1
-                    else f"victims killed: unknown (no figure for any of its {k} incidents)")
-        noun = "victim" if self.killed_known == 1 else "victims"
+            return (t("victims killed: unknown (no figure for its incident)") if k == 1 else
+                    t.n("victims killed: unknown (no figure for any of its {n} incident)",
+                        "victims killed: unknown (no figure for any of its {n} incidents)", k))
         if k:
-            return (f"at least {self.killed_known} {noun} killed; {k} incident{'s' if k != 1 else ''} "
-                    "with no figure")
-        return f"{self.killed_known} {noun} killed"
+            return (t.n("at least {n} victim killed", "at least {n} victims killed", self.killed_known) + "; "
+                    + t.n("{n} incident with no figure", "{n} incidents with no figure", k))
+        return t.n("{n} victim killed", "{n} victims killed", self.killed_known)
 
 
 def region_figures(events: pd.DataFrame, regions: Collection[str],
@@ -127,15 +133,16 @@ def shade_rgb(value: int | None, classes: list[ShadeClass]) -> tuple[int, int, i
     return NO_INCIDENT_RGB
 
 
-def region_tooltip(fig: RegionFigure) -> str:
-    """Plain text shown on hover over a region."""
+def region_tooltip(fig: RegionFigure, t: Translator = ENGLISH) -> str:
+    """Plain text shown on hover over a region (its name in the translator's language)."""
+    name = str(t.value("region", fig.region))
     if not fig.in_filter:
-        return f"{fig.region}\nOutside the region filter.\nClick to show only this region."
-    noun = "incident" if fig.incidents == 1 else "incidents"
-    lines = [fig.region, f"{fig.incidents} {noun} in the current filter"]
+        return "\n".join([name, t("Outside the region filter."), t("Click to show only this region.")])
+    lines = [name, t.n("{n} incident in the current filter", "{n} incidents in the current filter", fig.incidents)]
     if fig.incidents:
-        lines.append(fig.killed_text[0].upper() + fig.killed_text[1:])
-    lines.append("Click to show only this region.")
+        killed = fig.killed_words(t)
+        lines.append(killed[:1].upper() + killed[1:])
+    lines.append(t("Click to show only this region."))
     return "\n".join(lines)
 
 
@@ -171,9 +178,11 @@ def shade_states(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str
 
 
 def region_layer_data(events: pd.DataFrame, boundaries: Mapping | None, shade_by: str = DEFAULT_SHADE,
-                      region_filter: Collection[str] = (), basemap: bool = False) -> dict:
+                      region_filter: Collection[str] = (), basemap: bool = False,
+                      t: Translator = ENGLISH) -> dict:
     """The boundary GeoJSON (copied, never modified) with each feature's properties extended by the figures, the
-    fill colour and the tooltip. ``shade`` is the value the region is shaded by (None: unknown or no incident)."""
+    fill colour and the tooltip (in the translator's language; ``region`` stays the English name, which a click
+    filters by). ``shade`` is the value the region is shaded by (None: unknown or no incident)."""
     collection = {"type": "FeatureCollection", "features": []}
     if not boundaries:
         return collection
@@ -189,12 +198,12 @@ def region_layer_data(events: pd.DataFrame, boundaries: Mapping | None, shade_by
             "incidents": fig.incidents,
             "killed_known": fig.killed_known,
             "killed_unknown_incidents": fig.n_killed_unknown,
-            "killed_text": fig.killed_text,
+            "killed_text": fig.killed_words(t),
             "shade": value,
             "shade_state": state,
             "fill": [*rgb, alpha],
             "line": [*(OUTSIDE_FILTER_LINE_RGB if state == "outside filter" else REGION_OUTLINE_RGB), 255],
-            "tooltip": region_tooltip(fig),
+            "tooltip": region_tooltip(fig, t),
         }
         collection["features"].append(feature)
     return collection

@@ -11,22 +11,23 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from components.i18n import ENGLISH, N_, Translator
 from components.pack.schema import split_ids
 from components.pack.values import is_blank
 from components.text import url_has_path  # noqa: F401 (the URL checks live in the text module)
 
-STATUS_WORDS = {"alternative": "other figure", "superseded": "earlier report, since revised",
-                "error": "error in the source"}
+STATUS_WORDS = {"alternative": N_("other figure"), "superseded": N_("earlier report, since revised"),
+                "error": N_("error in the source")}
 # Short labels of the columns alternatives are usually about; any other column reads as its name.
 COLUMN_LABELS = {
-    "killed": "Victims killed", "injured": "Injured", "perpetrators_killed": "Perpetrators killed",
-    "total_deaths": "All deaths", "date": "Date", "date_precision": "Date precision", "place": "Place",
-    "region": "Region", "classification": "Classification", "event_type": "Kind", "attack_type": "Attack type",
-    "perpetrator_group": "Perpetrator", "perpetrator": "Perpetrator", "target_type": "Target",
-    "attack_description": "What happened", "title": "Title", "value": "Figure", "court": "Court",
-    "organisation": "Organisation", "name_in_source": "Name", "decision_date": "Decision date",
-    "start_year": "Start year", "end_year": "End year", "latitude": "Location", "longitude": "Location",
-    "unit": "Unit", "period": "Period", "category": "Category", "description": "What it did",
+    "killed": N_("Victims killed"), "injured": N_("Injured"), "perpetrators_killed": N_("Perpetrators killed"),
+    "total_deaths": N_("All deaths"), "date": N_("Date"), "date_precision": N_("Date precision"), "place": N_("Place"),
+    "region": N_("Region"), "classification": N_("Classification"), "event_type": N_("Kind"), "attack_type": N_("Attack type"),
+    "perpetrator_group": N_("Perpetrator"), "perpetrator": N_("Perpetrator"), "target_type": N_("Target"),
+    "attack_description": N_("What happened"), "title": N_("Title"), "value": N_("Figure"), "court": N_("Court"),
+    "organisation": N_("Organisation"), "name_in_source": N_("Name"), "decision_date": N_("Decision date"),
+    "start_year": N_("Start year"), "end_year": N_("End year"), "latitude": N_("Location"), "longitude": N_("Location"),
+    "unit": N_("Unit"), "period": N_("Period"), "category": N_("Category"), "description": N_("What it did"),
 }
 # Columns whose value is a figure or fact a source either states or contradicts (counts, dates, places,
 # classifications, a statistic's value): a source cited for another value of one of these is not among the record's
@@ -50,15 +51,17 @@ def number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def value_text(row: Mapping) -> str:
-    """The alternative value as written: the value, 'low–high' for a range, 'at least low' for an open one."""
+def value_text(row: Mapping, t: Translator = ENGLISH) -> str:
+    """The alternative value as written: the value (a category's label in the language of ``t``), 'low–high' for a
+    range, 'at least low' for an open one."""
     if not is_blank(row.get("value")):
-        return str(row["value"])
+        column = str(row.get("column"))
+        return str(t.value("region" if column == "region" else column, row["value"]))
     low, high = row.get("value_low"), row.get("value_high")
     if is_blank(high):
-        return f"at least {number_text(low)}"
+        return t("at least {n}").format(n=number_text(low))
     if is_blank(low):
-        return f"at most {number_text(high)}"
+        return t("at most {n}").format(n=number_text(high))
     return f"{number_text(low)}–{number_text(high)}"
 
 
@@ -102,21 +105,22 @@ def citations(alt: Mapping, sources: Mapping[str, Mapping]) -> str:
     return "; ".join(short_citation(s, sources) for s in split_ids(alt.get("source_ids")))
 
 
-def line(alt: Mapping, sources: Mapping[str, Mapping]) -> str:
+def line(alt: Mapping, sources: Mapping[str, Mapping], t: Translator = ENGLISH) -> str:
     """'Injured: 3 (other figure; ICT, 2013; AFP, 2011-05-17)' — one alternative as one line of text."""
     cites = citations(alt, sources)
-    status = STATUS_WORDS.get(alt["status"], alt["status"])
-    return f"{column_label(str(alt['column']))}: {value_text(alt)} ({status}; {cites})"
+    status = t(STATUS_WORDS.get(alt["status"], alt["status"]))
+    column = str(alt["column"])
+    return f"{t(column_label(column))}: {value_text(alt, t)} ({status}; {cites})"
 
 
-def summary_text(alts: list[Mapping], sources: Mapping[str, Mapping]) -> str:
+def summary_text(alts: list[Mapping], sources: Mapping[str, Mapping], t: Translator = ENGLISH) -> str:
     """Every alternative of a record in one line; empty when there is none."""
-    return "; ".join(line(a, sources) for a in alts)
+    return "; ".join(line(a, sources, t) for a in alts)
 
 
-def attach(tables: dict[str, pd.DataFrame]) -> None:
+def attach(tables: dict[str, pd.DataFrame], t: Translator = ENGLISH) -> None:
     """Add the derived ``disagreements`` text column to every table an alternative can be about (blank where the
-    record has none)."""
+    record has none), in the language of ``t``."""
     alts = tables.get("alternatives")
     sources = {r["source_id"]: r for r in tables["sources"].to_dict("records")} if "sources" in tables else {}
     by_record: dict[tuple[str, str], list[dict]] = {}
@@ -127,7 +131,7 @@ def attach(tables: dict[str, pd.DataFrame]) -> None:
         df = tables.get(table)
         if df is None or id_col not in df:
             continue
-        texts = [summary_text(by_record.get((table, rid), []), sources) for rid in df[id_col]]
+        texts = [summary_text(by_record.get((table, rid), []), sources, t) for rid in df[id_col]]
         df[DERIVED] = pd.Series([t or None for t in texts], index=df.index, dtype="str")
 
 
@@ -137,6 +141,7 @@ def contradiction_alternatives(alternatives: pd.DataFrame, contradiction_id: str
     return alternatives[alternatives["contradiction_id"] == contradiction_id].to_dict("records")
 
 
-def contradiction_text(alternatives: pd.DataFrame, contradiction_id: str, sources: Mapping[str, Mapping]) -> str:
-    """The other values of one contradiction, with who gives them, as one line."""
-    return summary_text(contradiction_alternatives(alternatives, contradiction_id), sources)
+def contradiction_text(alternatives: pd.DataFrame, contradiction_id: str, sources: Mapping[str, Mapping],
+                       t: Translator = ENGLISH) -> str:
+    """The other values of one contradiction, with who gives them, as one line (in the language of ``t``)."""
+    return summary_text(contradiction_alternatives(alternatives, contradiction_id), sources, t)

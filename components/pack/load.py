@@ -17,20 +17,20 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from components import text
+from components import i18n, text
 from components.pack import alternatives as alts
-from components.pack import schema
+from components.pack import schema, translate
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 METADATA_FILE = "metadata.json"
 # Load order: a table is checked against the ids of the tables loaded before it.
 TABLE_ORDER = ("sources", "regions", "policies", "events", "excluded", "banned_organisations", "statistics", "phases",
-               "contradictions", "alternatives", "source_checks")
+               "contradictions", "alternatives", "source_checks", "translations", "vocabulary")
 ID_COLUMNS = {"sources": "source_id", "regions": "region", "policies": "policy_id", "events": "event_id",
               "excluded": "case_id",
               "banned_organisations": "ban_id", "statistics": "stat_id", "phases": "phase_id",
               "contradictions": "contradiction_id", "alternatives": "alt_id",
-              "source_checks": "record_id"}
+              "source_checks": "record_id", "translations": "record_id", "vocabulary": "value"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,11 @@ class DataPack:
     metadata: dict
     boundaries: dict | None = None
     data_dir: str = ""
+    # The language of the texts (components.pack.translate.localized): its translator knows the vocabulary's labels;
+    # basis says, for each translated cell (table, record id, column), whether it is the project's translation.
+    lang: str = i18n.DEFAULT
+    t: i18n.Translator = i18n.ENGLISH
+    basis: dict = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -150,6 +155,8 @@ class _Reader:
             fc = exc.failure_cases
         bad_rows: set[int] = set()
         table_level = False
+        frame_checks = {c.name for c in sch.checks} | {c.error for c in sch.checks if c.error}
+        seen: set[tuple] = set()
         for case in fc.itertuples(index=False):
             column = case.column if isinstance(case.column, str) else None
             check = str(case.check)
@@ -164,6 +171,11 @@ class _Reader:
                 table_level = True
                 continue
             row = None if case.index is None or pd.isna(case.index) else int(case.index)
+            if check in frame_checks:  # a rule over several columns: pandera lists the row once per column
+                if (row, check) in seen:
+                    continue
+                seen.add((row, check))
+                column, value = None, None
             message, rule = _describe(sch, column, check, value, known)
             if row is None:
                 self.error(file, message, column=column, value=value, rule=rule)
@@ -256,6 +268,7 @@ def load_datapack(data_dir: str | Path = DEFAULT_DATA_DIR) -> DataPack:
     _check_alternatives(reader, tables, status)
     _check_source_checks(reader, tables, status)
     _check_sources(reader, tables["sources"])
+    translate.check(reader, tables, status)
     tables = {name: df.reset_index(drop=True) for name, df in tables.items()}
     alts.attach(tables)
     return DataPack(tables=tables, status=status, problems=reader.problems, metadata=metadata,

@@ -388,6 +388,77 @@ def _source_checks_schema(r: _Rules) -> pa.DataFrameSchema:
         name="source_checks")
 
 
+BASES = ("project", "official", "original")
+
+
+def _basis_cited(df: pd.DataFrame) -> pd.Series:
+    """An official or original form names the sources it was read in."""
+    sourced = df["basis_ru"].isin(("official", "original")) | df["basis_kk"].isin(("official", "original"))
+    return ~sourced | df["source_ids"].notna()
+
+
+def translated_columns(meta: dict) -> dict[tuple[str, str], str]:
+    """(table, column) -> how it is translated ('text', 'quote' or 'label'), from the data dictionary."""
+    return {(table, column): spec["translate"] for table, tspec in meta["tables"].items()
+            for column, spec in tspec["columns"].items() if "translate" in spec}
+
+
+def vocabulary_columns(meta: dict) -> dict[tuple[str, str], list[str]]:
+    """(table, column) -> allowed values of every category column, and the region names' column (``regions.region``
+    is a name, not a category: its values are whatever the regions table lists)."""
+    out = {(table, column): list(spec["values"]) for table, tspec in meta["tables"].items()
+           for column, spec in tspec["columns"].items() if spec.get("type") == "category" and "values" in spec}
+    out[("regions", "region")] = []
+    return out
+
+
+def _translated(r: _Rules) -> dict[str, pa.Column]:
+    """The columns of a translation, in translations.csv and vocabulary.csv: each language, how it was obtained,
+    the sources of an official or original form, a note."""
+    return {"ru": _text(required=True), "kk": _text(required=True), "basis_ru": _category(BASES),
+            "basis_kk": _category(BASES), "source_ids": _text(checks=r.sources()), "note": _text()}
+
+
+def _translations_schema(r: _Rules) -> pa.DataFrameSchema:
+    marked = translated_columns(r.meta)
+    return pa.DataFrameSchema({
+        "table": _category(r.allowed("translations", "table")),
+        "record_id": _text(required=True),
+        "column": _text(required=True),
+        "en": _text(required=True),
+        **_translated(r),
+    }, checks=[
+        *r.record_and_column(),
+        pa.Check(lambda df: pd.Series([(t, c) in marked for t, c in zip(df["table"], df["column"])], index=df.index,
+                                      dtype=bool),
+                 name="translatable_column", error="column must be marked 'translate' in data/metadata.json"),
+        pa.Check(_basis_cited, name="basis_cited", error="an official or original form must cite its source_ids"),
+    ], unique=["table", "record_id", "column"], strict=True, name="translations")
+
+
+def _vocabulary_schema(r: _Rules) -> pa.DataFrameSchema:
+    columns = vocabulary_columns(r.meta)
+    regions = r.known.get("regions")
+
+    def listed(df: pd.DataFrame) -> pd.Series:
+        ok = []
+        for t, c, v in zip(df["table"], df["column"], df["value"]):
+            allowed = columns.get((t, c))
+            ok.append(allowed is not None and (v in allowed if allowed else regions is None or v in regions))
+        return pd.Series(ok, index=df.index, dtype=bool)
+
+    return pa.DataFrameSchema({
+        "table": _text(required=True),
+        "column": _text(required=True),
+        "value": _text(required=True),
+        **_translated(r),
+    }, checks=[
+        pa.Check(listed, name="listed_value",
+                 error="value must be an allowed value of that category column in data/metadata.json (or a region)"),
+        pa.Check(_basis_cited, name="basis_cited", error="an official or original form must cite its source_ids"),
+    ], unique=["table", "column", "value"], strict=True, name="vocabulary")
+
+
 # Stage 2, table by table, in the order the loader reads the tables.
 TABLE_SCHEMAS: dict[str, Callable[[_Rules], pa.DataFrameSchema]] = {
     "sources": _sources_schema,
@@ -401,6 +472,8 @@ TABLE_SCHEMAS: dict[str, Callable[[_Rules], pa.DataFrameSchema]] = {
     "contradictions": _contradictions_schema,
     "alternatives": _alternatives_schema,
     "source_checks": _source_checks_schema,
+    "translations": _translations_schema,
+    "vocabulary": _vocabulary_schema,
 }
 
 

@@ -11,16 +11,20 @@ import pandas as pd
 
 from components.figures import yearly
 from components.filters import Filters
-from components.i18n import ENGLISH, Translator
+from components.i18n import DEFAULT, ENGLISH, N_, Translator
 from components.pack.load import DataPack
-from components.text import plural
 from components.views import summary
 from components.views.sources import excluded_summary
 
 RECENT = 8  # incidents in the overview's "most recent" list
 RECENT_COLUMNS = ["date", "place", "region", "attack_type", "killed", "injured", "classification"]
-YEAR_TABLE_NAMES = {"killed_known": "victims killed (known)", "killed_unknown": "incidents with unknown victims",
-                    "injured_known": "injured (known)", "injured_unknown": "incidents with unknown injured"}
+# The headers of the chart's 'View as table' (translated where shown)
+YEAR_TABLE_NAMES = {"year": N_("year"), "incidents": N_("incidents"), "killed_known": N_("victims killed (known)"),
+                    "killed_unknown": N_("incidents with unknown victims"), "injured_known": N_("injured (known)"),
+                    "injured_unknown": N_("incidents with unknown injured")}
+MILESTONE_TABLE_NAMES = {"date": N_("date"), "category": N_("category"), "title": N_("title")}
+# Category columns of the recent incidents, shown by their labels in the language
+RECENT_LABELS = ("region", "attack_type", "classification")
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,19 @@ class Overview:
 
     @property
     def classification_text(self) -> str:
-        """'terrorism: 12; extremism: 3' (classifications present only)."""
-        return "; ".join(f"{k}: {v}" for k, v in self.classifications)
+        """'officially terrorism: 4; disputed: 1' (classifications present only, by their labels)."""
+        return "; ".join(f"{self.t.value('classification', k)}: {v}" for k, v in self.classifications)
 
     @cached_property  # built once per view model (the model is memoised), so its Arrow form is made once
     def year_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The chart's 'View as table': per year (unknowns counted apart) and the milestones drawn."""
-        return (self.per_year.rename(columns=YEAR_TABLE_NAMES), self.milestones[["date", "category", "title"]])
+        """The chart's 'View as table': per year (unknowns counted apart) and the milestones drawn (categories by
+        their labels), with headers in the language."""
+        t = self.t
+        milestones = self.milestones[list(MILESTONE_TABLE_NAMES)]
+        if t.lang != DEFAULT:
+            milestones = milestones.assign(category=[t.value("category", c) for c in milestones["category"]])
+        return (self.per_year.rename(columns={k: t(v) for k, v in YEAR_TABLE_NAMES.items()}),
+                milestones.rename(columns={k: t(v) for k, v in MILESTONE_TABLE_NAMES.items()}))
 
 
 def _recent(events: pd.DataFrame) -> pd.DataFrame:
@@ -67,25 +77,41 @@ def _recent(events: pd.DataFrame) -> pd.DataFrame:
     return candidates.sort_values("date", ascending=False).head(RECENT)
 
 
+def _recent_table(recent: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """The most recent incidents as the page lists them: unknown figures written out, categories and regions by
+    their labels in the language (the frame's English values stay in the pack)."""
+    out = summary.display_counts(recent[RECENT_COLUMNS], t=t)
+    if t.lang != DEFAULT:
+        for col in RECENT_LABELS:
+            out[col] = [t.value(col, v) for v in out[col]]
+    return out
+
+
 def _classifications(events: pd.DataFrame) -> list[tuple[str, int]]:
     counts = events["classification"].value_counts()
     return [(str(k), int(v)) for k, v in counts.items() if v > 0]  # a categorical also counts unused categories
 
 
-def chart_alt(per_year: pd.DataFrame, milestones: pd.DataFrame, killed: summary.Figure) -> str:
-    """The overview chart's text alternative, with its numbers."""
+def chart_alt(per_year: pd.DataFrame, milestones: pd.DataFrame, killed: summary.Figure,
+              t: Translator = ENGLISH) -> str:
+    """The overview chart's text alternative, with its numbers, in the translator's language."""
     years = per_year["year"]
     busiest = per_year.loc[per_year["incidents"].idxmax()] if len(per_year) and per_year["incidents"].max() else None
-    text = (f"Three stacked charts over {int(years.min())}-{int(years.max())}: "
-            f"{plural(len(milestones), 'policy milestone')} by kind; "
-            f"{plural(int(per_year['incidents'].sum()), 'incident')} per year")
-    if busiest is not None:
-        text += f" (most in {int(busiest['year'])}: {int(busiest['incidents'])})"
-    return text + f"; and victims killed per year, {killed.sentence()}."
+    words = dict(start=int(years.min()), end=int(years.max()),
+                 milestones=t.n("{n} policy milestone", "{n} policy milestones", len(milestones)),
+                 incidents=t.n("{n} incident", "{n} incidents", int(per_year["incidents"].sum())),
+                 killed=killed.sentence(t))
+    if busiest is None:
+        return t("Three stacked charts over {start}-{end}: {milestones} by kind; {incidents} per year; and victims "
+                 "killed per year, {killed}.").format(**words)
+    return t("Three stacked charts over {start}-{end}: {milestones} by kind; {incidents} per year (most in {year}: "
+             "{most}); and victims killed per year, {killed}.").format(
+        **words, year=int(busiest["year"]), most=t.number(int(busiest["incidents"])))
 
 
-def build(pack: DataPack, filters: Filters, events: pd.DataFrame, t: Translator = ENGLISH) -> Overview:
-    """The overview of the incidents ``events`` (those of ``filters``), in the translator's language."""
+def build(pack: DataPack, filters: Filters, events: pd.DataFrame, t: Translator | None = None) -> Overview:
+    """The overview of the incidents ``events`` (those of ``filters``), in the pack's language (or ``t``'s)."""
+    t = t or pack.t
     per_year = summary.per_year(events, filters.years)
     milestones = yearly.milestones(pack.tables["policies"], filters.years).sort_values(["date", "policy_id"],
                                                                                 kind="stable")
@@ -95,5 +121,5 @@ def build(pack: DataPack, filters: Filters, events: pd.DataFrame, t: Translator 
         incidents=len(events), headline=headline, tiles=summary.tiles(events, t),
         disputed=summary.disputed_count(events), classifications=_classifications(events),
         per_year=per_year, milestones=milestones, recent_ids=recent["event_id"].tolist(),
-        recent=summary.display_counts(recent[RECENT_COLUMNS]), coverage=summary.coverage_text(events),
-        left_out=excluded_summary(pack), chart_alt=chart_alt(per_year, milestones, headline["killed"]), t=t)
+        recent=_recent_table(recent, t), coverage=summary.coverage_text(events, t),
+        left_out=excluded_summary(pack, t=t), chart_alt=chart_alt(per_year, milestones, headline["killed"], t), t=t)

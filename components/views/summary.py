@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components.i18n import ENGLISH, Translator
+from components.i18n import ENGLISH, N_, Translator
 
 # column: (words in a sentence, full description, short label for a tile)
 MEASURES = {
@@ -43,10 +43,13 @@ class Figure:
             return ""
         return f"{self.n_unknown} incident{'s' if self.n_unknown != 1 else ''} with no figure"
 
-    def sentence(self) -> str:
-        """'at least 42 victims killed; 3 incidents with no figure'."""
-        text = f"{self.value_text} {self.label}"
-        return f"{text}; {self.unknown_text}" if self.unknown_text else text
+    def sentence(self, t: Translator = ENGLISH) -> str:
+        """'at least 42 victims killed; 3 incidents with no figure' (in the translator's language)."""
+        value = _value_text(self, t)
+        text = {"killed": t("{value} victims killed"), "injured": t("{value} injured"),
+                "perpetrators_killed": t("{value} perpetrators killed")}[self.column].format(value=value)
+        unknown = _unknown_text(self, t)
+        return t("{figure}; {unknown}").format(figure=text, unknown=unknown) if unknown else text
 
 
 def figure(events: pd.DataFrame, column: str) -> Figure:
@@ -73,17 +76,18 @@ class Tile:
 ALL_KNOWN = "every incident has a figure"
 
 
-def kinds_text(events: pd.DataFrame) -> str:
-    """'attack: 12; security operation: 15; premature or accidental explosion: 4' (kinds present only)."""
+def kinds_text(events: pd.DataFrame, t: Translator = ENGLISH) -> str:
+    """'attack: 12; security operation: 15; premature or accidental explosion: 4' (kinds present only, by their
+    labels in the translator's language)."""
     counts = events["event_type"].value_counts()
     counts = counts[counts > 0]  # a categorical column also counts its unused categories
-    return "; ".join(f"{k}: {int(v)}" for k, v in counts.items())
+    return "; ".join(f"{t.value('event_type', k)}: {int(v)}" for k, v in counts.items())
 
 
 def tiles(events: pd.DataFrame, t: Translator = ENGLISH) -> list[Tile]:
     """The four headline tiles: incidents (with their kinds), then victims killed, injured and perpetrators killed
     as sums of the known figures with the incidents that have none counted apart (in the translator's language)."""
-    out = [Tile(t("Incidents"), str(len(events)), kinds_text(events),
+    out = [Tile(t("Incidents"), str(len(events)), kinds_text(events, t),
                 t("Attacks, security operations and premature explosions in the filter. See 'Incident kind' in the "
                   "sidebar."))]
     labels = {"killed": (t("Victims killed"), t("Victims killed, excluding perpetrators")),
@@ -117,19 +121,14 @@ def disputed_count(events: pd.DataFrame) -> int:
 
 BASIS_ORDER = ("terrorism criteria", "official classification", "security operation", "premature explosion",
                "official version dropped", "dataset criteria")
-BASIS_WORDS = {"terrorism criteria": "by the terrorism criteria", "official classification":
-               "classified as terrorism or extremism by officials, criteria not established",
-               "security operation": "security operations",
-               "premature explosion": "premature explosions", "official version dropped":
-               "first called terrorism officially, later not", "dataset criteria": "imported, by their dataset's criteria"}
-BASIS_ONE = {**BASIS_WORDS, "security operation": "security operation", "premature explosion": "premature explosion"}
-COVERAGE = ("The incident table holds every incident in public reporting that meets its inclusion criteria: violence "
-            "by non-state actors with a political, economic, religious or social aim meant to reach a wider audience "
-            "(the GTD's criteria), violence the authorities classified as terrorism or extremism, security operations "
-            "against armed groups, premature explosions, and incidents first called terrorism officially and later "
-            "not. Figures are as reported, with the other values sources "
-            "give kept beside them. Not included: foiled plots with arrests only (on the policy timeline as "
-            "context), ordinary crime, and unrest or riots with no terrorist aim.")
+# What the incident table covers (marked for the catalogue: shown with t(COVERAGE)).
+COVERAGE = N_("The incident table holds every incident in public reporting that meets its inclusion criteria: violence "
+              "by non-state actors with a political, economic, religious or social aim meant to reach a wider audience "
+              "(the GTD's criteria), violence the authorities classified as terrorism or extremism, security "
+              "operations against armed groups, premature explosions, and incidents first called terrorism officially "
+              "and later not. Figures are as reported, with the other values sources give kept beside them. Not "
+              "included: foiled plots with arrests only (on the policy timeline as context), ordinary crime, and "
+              "unrest or riots with no terrorist aim.")
 
 
 def basis_counts(events: pd.DataFrame) -> list[tuple[str, int]]:
@@ -141,15 +140,35 @@ def basis_counts(events: pd.DataFrame) -> list[tuple[str, int]]:
     return [(b, int(counts[b])) for b in order]
 
 
-def coverage_text(events: pd.DataFrame) -> str:
+def coverage_text(events: pd.DataFrame, t: Translator = ENGLISH) -> str:
     """'Of these 31 incidents: 20 by the terrorism criteria, 8 security operations, ...; 9 with doubt that they
-    are terrorism.' Computed from the rows in the view."""
-    parts = [f"{n} {(BASIS_ONE if n == 1 else BASIS_WORDS).get(b, b)}" for b, n in basis_counts(events)]
+    are terrorism.' Computed from the rows in the view, in the translator's language."""
+    parts = [_basis_part(b, n, t) for b, n in basis_counts(events)]
     if not parts:
         return ""
     doubt = int((events["doubt_terrorism"].astype("object") == "yes").sum()) if "doubt_terrorism" in events else 0
-    return (f"Of these {len(events)} incidents: {', '.join(parts)}; {doubt} with doubt that "
-            f"{'it is' if doubt == 1 else 'they are'} terrorism.")
+    return t("Of these {n} incidents: {parts}; {doubt}.").format(
+        n=t.number(len(events)), parts=", ".join(parts),
+        doubt=t.n("{n} with doubt that it is terrorism", "{n} with doubt that they are terrorism", doubt))
+
+
+def _basis_part(basis: str, n: int, t: Translator) -> str:
+    """'20 by the terrorism criteria', '1 security operation'; a basis the criteria do not name, as it is."""
+    if basis == "terrorism criteria":
+        return t.n("{n} by the terrorism criteria", "{n} by the terrorism criteria", n)
+    if basis == "official classification":
+        return t.n("{n} classified as terrorism or extremism by officials, criteria not established",
+                   "{n} classified as terrorism or extremism by officials, criteria not established", n)
+    if basis == "security operation":
+        return t.n("{n} security operation", "{n} security operations", n)
+    if basis == "premature explosion":
+        return t.n("{n} premature explosion", "{n} premature explosions", n)
+    if basis == "official version dropped":
+        return t.n("{n} first called terrorism officially, later not",
+                   "{n} first called terrorism officially, later not", n)
+    if basis == "dataset criteria":
+        return t.n("{n} imported, by their dataset's criteria", "{n} imported, by their dataset's criteria", n)
+    return f"{t.number(n)} {t.value('inclusion_basis', basis)}"
 
 
 def per_year(events: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
@@ -166,10 +185,13 @@ def per_year(events: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
     return out.reset_index()
 
 
-def display_counts(df: pd.DataFrame, columns=("killed", "injured", "perpetrators_killed", "total_deaths")) -> pd.DataFrame:
-    """A copy for display where unknown counts read 'unknown' (a table would otherwise show 'None' or blank)."""
+def display_counts(df: pd.DataFrame, columns=("killed", "injured", "perpetrators_killed", "total_deaths"),
+                   t: Translator = ENGLISH) -> pd.DataFrame:
+    """A copy for display where unknown counts read 'unknown' (a table would otherwise show 'None' or blank), in the
+    translator's language."""
     out = df.copy()
+    unknown = t("unknown")
     for col in columns:
         if col in out:
-            out[col] = out[col].map(lambda v: "unknown" if pd.isna(v) else str(int(v))).astype("str")
+            out[col] = out[col].map(lambda v: unknown if pd.isna(v) else str(int(v))).astype("str")
     return out

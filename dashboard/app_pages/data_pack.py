@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from components.views.sources import meta_text, table_title
 from dashboard import frame
 from dashboard.data import data_dir, get_pack
 
@@ -11,7 +12,7 @@ meta = pack.metadata
 
 t = frame.t()
 st.title(t("Data pack"))
-st.caption(meta["description"])
+st.caption(meta_text(meta, ("description",), t))
 
 errors, warnings = pack.errors, pack.warnings
 if errors:
@@ -26,23 +27,31 @@ else:
 overview = pd.DataFrame(
     [
         {
-            "Table": spec["title"],
+            "Table": table_title(meta, name, t),
             "File": spec["file"],
             "Rows loaded": pack.status[name].rows_loaded,
             "Rows in file": pack.status[name].rows_read,
             "Status": (
-                "not loaded" if not pack.status[name].loaded
-                else "ok" if pack.status[name].rows_loaded == pack.status[name].rows_read
-                else f"{pack.status[name].rows_read - pack.status[name].rows_loaded} row(s) left out"
+                t("not loaded") if not pack.status[name].loaded
+                else t("ok") if pack.status[name].rows_loaded == pack.status[name].rows_read
+                else t("{n} row(s) left out").format(n=pack.status[name].rows_read - pack.status[name].rows_loaded)
             ),
-            "Description": spec["description"],
-            "Licence": spec["license"],
+            "Description": meta_text(meta, ("tables", name, "description"), t),
+            "Licence": meta_text(meta, ("tables", name, "license"), t),
         }
         for name, spec in meta["tables"].items()
     ]
 )
+# The tables' headers in the language (the frames keep their English column names)
+HEADERS = {"Table": t("Table"), "File": t("File"), "Rows loaded": t("Rows loaded"), "Rows in file": t("Rows in file"),
+           "Status": t("Status"), "Description": t("Description"), "Licence": t("Licence"),
+           "Severity": t("Severity"), "Row": t("Row"), "Column": t("Column"), "Value": t("Value"),
+           "Problem": t("Problem"), "Rule": t("Rule"), "Type": t("Type"), "Unit": t("Unit"), "Meaning": t("Meaning"),
+           "Allowed values": t("Allowed values")}
+SEVERITY = {"error": t("error"), "warning": t("warning")}
+
 st.subheader(t("Tables"))
-st.dataframe(overview, hide_index=True, width="stretch")
+st.dataframe(overview, hide_index=True, width="stretch", column_config=HEADERS)
 
 if pack.problems:
     st.subheader(t("Problems ({errors} errors, {warnings} warnings)").format(errors=len(errors),
@@ -50,35 +59,37 @@ if pack.problems:
     st.dataframe(
         pd.DataFrame(
             [
-                {"Severity": p.severity, "File": p.file, "Row": p.row, "Column": p.column, "Value": p.value,
-                 "Problem": p.message, "Rule": p.rule}
+                {"Severity": SEVERITY.get(p.severity, p.severity), "File": p.file, "Row": p.row,
+                 "Column": p.column, "Value": p.value, "Problem": p.message, "Rule": p.rule}
                 for p in pack.problems
             ]
         ),
         hide_index=True,
         width="stretch",
-        column_config={"Row": st.column_config.NumberColumn(help=t("Spreadsheet row: the header is row 1"))},
+        column_config={**HEADERS, "Row": st.column_config.NumberColumn(
+            t("Row"), help=t("Spreadsheet row: the header is row 1"))},
     )
 
 st.subheader(t("Browse a table"))
 names = list(meta["tables"])
-choice = st.selectbox(t("Table"), names, format_func=lambda n: meta["tables"][n]["title"], key="browse_table")
+choice = st.selectbox(t("Table"), names, format_func=lambda n: table_title(meta, n, t), key="browse_table")
 spec = meta["tables"][choice]
 st.dataframe(
     pack.tables[choice],
     hide_index=True,
     width="stretch",
-    column_config={col: st.column_config.Column(help=info["description"]) for col, info in spec["columns"].items()},
+    column_config={col: st.column_config.Column(help=t(info["description"])) for col, info in spec["columns"].items()},
 )
 with st.expander(t("Column dictionary")):
     st.dataframe(
         pd.DataFrame(
-            [{"Column": col, "Type": info["type"], "Unit": info.get("unit", ""), "Meaning": info["description"],
+            [{"Column": col, "Type": info["type"], "Unit": info.get("unit", ""), "Meaning": t(info["description"]),
               "Allowed values": ", ".join(info.get("values", []))}
              for col, info in spec["columns"].items()]
         ),
         hide_index=True,
         width="stretch",
+        column_config=HEADERS,
     )
 
 st.subheader(t("Sources"))
@@ -89,4 +100,5 @@ st.dataframe(
     column_config={"url": st.column_config.LinkColumn("url")},
 )
 
-st.caption(t("Licence: {licence}.").format(licence=meta["license"]) + f" {meta['boundaries']['attribution']}.")
+st.caption(t("Licence: {licence}.").format(licence=meta_text(meta, ("license",), t))
+           + f" {meta_text(meta, ('boundaries', 'attribution'), t)}.")

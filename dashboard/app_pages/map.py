@@ -8,15 +8,17 @@ from __future__ import annotations
 import streamlit as st
 
 from components import filters as flt
-from components.map.clusters import CELL_DEG, POINT_LIMIT
+from components.map.clusters import CELL_DEG, POINT_LIMIT, deg_text
 from components.map.layers import LAYER_INCIDENTS, LAYER_REGIONS
 from components.map.regions import DEFAULT_SHADE, SHADE_OPTIONS
 from components.map.table import TABLE_LIMIT
+from components.views.sources import meta_text
 from dashboard import data, details, frame
 from dashboard.data import arrow_of, current_pack, filtered_events
 
 MAP_KEY = "map"
 TABLE_KEY = "map_table"
+SHADE_KEY = "shade"
 _LAST_REGION = "_map_region_applied"
 _LAST_PICK = "_map_last_pick"
 
@@ -85,16 +87,26 @@ if events.empty:
 
 map_col, side_col = st.columns([3, 1], gap="small")
 with side_col:
-    # The options are the link's values (a bound widget writes its shown label into the URL, so no format_func).
-    shade = st.segmented_control(t("Shade regions by"), list(SHADE_OPTIONS), default=DEFAULT_SHADE,
-                                 required=True, key="shade", bind="query-params",
-                                 help=t("incidents: number of incidents in the filter. victims: victims killed "
-                                        "(excluding perpetrators); a region whose incidents have no victim figure "
-                                        "reads 'unknown', never 0."))
+    # The options are the link's values, English in every language; their labels are in the language. Not a bound
+    # widget (a bound one writes its shown label, 'Убито жертв', into the link): seeded from the link here when
+    # first drawn, and written back below, as the frame does the filters.
+    if SHADE_KEY not in st.session_state:
+        linked = st.query_params.get(SHADE_KEY)
+        st.session_state[SHADE_KEY] = linked if linked in SHADE_OPTIONS else DEFAULT_SHADE
+    shade = st.segmented_control(t("Shade regions by"), list(SHADE_OPTIONS), required=True, key=SHADE_KEY,
+                                 format_func=lambda option: t(SHADE_OPTIONS[option]),
+                                 help=t("Incidents: the number of incidents in the filter. Victims killed: victims "
+                                        "killed, excluding perpetrators; a region whose incidents have no victim "
+                                        "figure reads 'unknown', never 0."))
     basemap = st.toggle(t("Basemap (online)"), key="basemap", bind="query-params",
                         help=t("Adds a light Carto street map under the regions. Off by default: the map then "
                                "works offline and needs no account or token."))
 shade = shade if shade in SHADE_OPTIONS else DEFAULT_SHADE
+if shade != DEFAULT_SHADE:  # the link names the shading unless it is the default
+    if st.query_params.get(SHADE_KEY) != shade:
+        st.query_params[SHADE_KEY] = shade
+elif SHADE_KEY in st.query_params:
+    del st.query_params[SHADE_KEY]
 
 view = data.map_view(pack, filters.key())
 agg = view.aggregation
@@ -111,11 +123,12 @@ with side_col:
 
 if agg.aggregated:
     st.caption(frame.escape_md(
-        f"Each dark circle is a grid cell of {CELL_DEG:g}° (about 55 km north to south): it sums the "
-        "incidents whose coordinates fall in the cell and is drawn at the cell's centre, not at an incident's "
-        "place; its area is proportional to its incidents, and the bigger ones carry their count. Hover a cell for "
-        "its incidents and victims killed (unknown figures counted apart, never as 0). Narrow the years, regions "
-        f"or other filters below {POINT_LIMIT:,} incidents to see each incident and open its record."))
+        t("Each dark circle is a grid cell of {deg} (about 55 km north to south): it sums the incidents whose "
+          "coordinates fall in the cell and is drawn at the cell's centre, not at an incident's place; its area is "
+          "proportional to its incidents, and the bigger ones carry their count. Hover a cell for its incidents "
+          "and victims killed (unknown figures counted apart, never as 0). Narrow the years, regions or other "
+          "filters below {limit} incidents to see each incident and open its record.").format(
+            deg=deg_text(CELL_DEG, t), limit=t.number(POINT_LIMIT))))
 if view.overlap_text:
     st.caption(frame.escape_md(view.overlap_text))
 if agg.aggregated:
@@ -130,9 +143,10 @@ if n_missing:
     st.caption(t.n("{n} incident in the filter has no coordinates and is not drawn; see 'View as table'.",
                    "{n} incidents in the filter have no coordinates and are not drawn; see 'View as table'.",
                    n_missing))
-frame.source_line(f"{pack.metadata.get('title', 'the data pack')}, incidents table (events.csv). "
-                  + pack.metadata["boundaries"]["attribution"]
-                  + (". Basemap © CARTO, © OpenStreetMap contributors" if basemap else ""))
+frame.source_line(t("{title}, incidents table (events.csv).").format(title=meta_text(pack.metadata, ("title",), t)
+                                                                     or t("the data pack"))
+                  + " " + meta_text(pack.metadata, ("boundaries", "attribution"), t)
+                  + (". " + t("Basemap © CARTO, © OpenStreetMap contributors") if basemap else ""))
 
 capped = len(events) > TABLE_LIMIT
 label = (t("View as table (the {limit} most recent of {n} incidents)").format(limit=t.number(TABLE_LIMIT),
@@ -165,3 +179,5 @@ new = new_on_map or new_in_table
 if new:
     details.open_once("event", None, pack)  # a deliberate new pick opens the record even if it was open before
     details.open_once("event", new, pack)
+
+details.translation_note(t)  # the places, the tooltips' summaries and the notes come from the data pack

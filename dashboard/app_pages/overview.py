@@ -11,7 +11,7 @@ from dashboard.data import arrow_of, current_pack
 pack = current_pack()
 filters = st.session_state["filters"]
 t = frame.t()
-view = data.overview(pack, filters.key(), t.lang)
+view = data.overview(pack, filters.key())
 n_events = view.incidents
 
 st.title(t("Terrorism and counter-terrorism in Kazakhstan, 1991-2016"))
@@ -26,7 +26,7 @@ if view.disputed:
                                                           "an incident to see the alternatives.")))
 
 with st.expander(t("What the incident table covers, and what it leaves out")):
-    st.markdown(frame.escape_md(summary.COVERAGE))
+    st.markdown(frame.escape_md(t(summary.COVERAGE)))
     if view.coverage:
         st.markdown(frame.escape_md(view.coverage))
     if view.left_out:
@@ -43,14 +43,14 @@ state = st.plotly_chart(
 points = (state or {}).get("selection", {}).get("points", []) if state else []
 policy_ids = [p["customdata"][0] for p in points if isinstance(p.get("customdata"), list) and p["customdata"]]
 details.open_once("policy", policy_ids[0] if policy_ids else None, pack)
-st.caption(charts.YEARLY_NOTE)
+st.caption(t(charts.YEARLY_NOTE))
 frame.source_line(t("incidents and policy milestones from the data pack (events and policies tables), each row "
                     "citing its own sources; see 'Sources and data'. Click a milestone for its detail."))
 with st.expander(t("View as table")):
     year_table, milestone_table = view.year_tables
     st.dataframe(arrow_of(year_table), hide_index=True, width="stretch")
     st.dataframe(arrow_of(milestone_table), hide_index=True, width="stretch",
-                 column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
+                 column_config={t("date"): st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 st.subheader(t("Most recent incidents"))
 if not n_events:
@@ -69,3 +69,4 @@ else:
     rows = table["selection"]["rows"] if table else []
     details.open_once("event", view.recent_ids[rows[0]] if rows else None, pack)
     st.caption(t("Select a row to see every field, the disagreements between sources and the sources themselves."))
+details.translation_note(t)  # the milestones' titles, the places and the coverage come from the data pack

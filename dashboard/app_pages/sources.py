@@ -6,14 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from components import exports
-from dashboard import data, frame
+from components.views.sources import SOURCE_HEADERS, meta_text, table_title
+from dashboard import data, details, frame
 from dashboard.data import arrow_of, current_pack, filtered_events
 
 pack = current_pack()
 meta = pack.metadata
 filters = st.session_state["filters"]
 n_events = len(filtered_events(pack, filters.key()))
-filter_text = filters.describe(n_events)
+filter_text = filters.describe(n_events, frame.t())
 
 
 def _tables() -> dict:
@@ -23,10 +24,22 @@ def _tables() -> dict:
 
 
 def _zip(tables: dict) -> bytes:
-    return exports.zip_bytes(tables, exports.readme_text(meta, filter_text, tables, date.today()))
+    return exports.zip_bytes(tables, exports.readme_text(meta, filter_text, tables, date.today(), t=frame.t()))
 
 
 t = frame.t()
+
+
+def method_document(name: str, on_request: bool) -> None:
+    """One of the method documents (docs/), which are written in English only: in Kazakh and Russian it says so and,
+    with ``on_request``, shows the English when asked."""
+    if t.lang != "en":
+        st.caption(t("This document is in English."))
+        if on_request and not st.toggle(t("Show the English text"), key=f"show_{name}_english"):
+            return
+    st.markdown(data.doc_text(name))
+
+
 st.title(t("Sources and data"))
 frame.filter_statement(filters, n_events)
 
@@ -54,7 +67,8 @@ st.markdown(t("**{n} documents** are cited: the **{core} source documents** the 
 st.dataframe(
     arrow_of(data.sources_table(pack)),
     hide_index=True, width="stretch", key="sources_table",
-    column_config={"url": st.column_config.LinkColumn("URL"), "core_document": st.column_config.CheckboxColumn(
+    column_config={**{col: t(label) for col, label in SOURCE_HEADERS.items()},
+                   "url": st.column_config.LinkColumn(t("URL")), "core_document": st.column_config.CheckboxColumn(
         t("Source document"), help=t("One of the five documents the project started from"))},
 )
 
@@ -67,25 +81,30 @@ for label, body in data.contradiction_entries(pack):
 
 st.subheader(t("What the incident table covers, and how it was searched"))
 with st.expander(t("Inclusion criteria")):
-    st.markdown(data.doc_text("criteria"))
+    method_document("criteria", on_request=True)
 with st.expander(t("Cases considered and left out")):
     st.caption(data.excluded_summary(pack, pointer=False))
     st.dataframe(arrow_of(data.excluded_table(pack)), hide_index=True, width="stretch", key="excluded_table")
 # The log is long (about 500 lines): drawn when asked for, not sent on every rerun of the page.
 if st.toggle(t("Show the search log, year by year 1991-2016"), key="show_search_log",
              help=t("How every year was searched: queries, sources read, what was found and what was left out.")):
-    st.markdown(data.doc_text("search_log"))
+    method_document("search_log", on_request=False)  # asked for already
 
 st.subheader(t("Column dictionary"))
-table = st.selectbox(t("Table"), list(meta["tables"]), format_func=lambda n: meta["tables"][n]["title"],
+table = st.selectbox(t("Table"), list(meta["tables"]), format_func=lambda n: table_title(meta, n, t),
                      key="dictionary_table")
 spec = meta["tables"][table]
-st.caption(f"{spec['description']} File: data/{spec['file']}. Licence: {spec['license']}.")
+st.caption(t("{description} File: data/{file}. Licence: {licence}.").format(
+    description=meta_text(meta, ("tables", table, "description"), t), file=spec["file"],
+    licence=meta_text(meta, ("tables", table, "license"), t)))
 st.dataframe(
-    pd.DataFrame([{"Column": col, "Meaning": info["description"], "Type": info["type"], "Unit": info.get("unit", ""),
-                   "Allowed values": ", ".join(info.get("values", []))} for col, info in spec["columns"].items()]),
+    pd.DataFrame([{t("Column"): col, t("Meaning"): t(info["description"]), t("Type"): info["type"],
+                   t("Unit"): info.get("unit", ""), t("Allowed values"): ", ".join(info.get("values", []))}
+                  for col, info in spec["columns"].items()]),
     hide_index=True, width="stretch",
 )
 
-frame.source_line(f"{meta['title']} (version {meta['version']}). Licence: {meta['license']}. "
-                  f"{meta['boundaries']['attribution']}.")
+details.translation_note(t)  # the sources' notes, the contradictions and the cases left out come from the data pack
+frame.source_line(t("{title} (version {version}). Licence: {licence}. {attribution}.").format(
+    title=meta_text(meta, ("title",), t), version=meta["version"], licence=meta_text(meta, ("license",), t),
+    attribution=meta_text(meta, ("boundaries", "attribution"), t)))

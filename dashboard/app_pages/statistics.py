@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.exports import to_csv_bytes
 from components.figures import statistics as sc
-from dashboard import data, frame
+from dashboard import data, details, frame
 from dashboard.data import arrow_of, current_pack
 from dashboard.frame import escape_md, source_line
 
@@ -35,18 +35,22 @@ if stats.empty:
 
 
 # ------------------------------------------------------------------ helpers
+# Keyed by the headers as the tables show them (in the language).
 COLUMN_CONFIG = {
-    "Metric": st.column_config.TextColumn(width="medium"),
-    "Value": st.column_config.TextColumn(width=120, help="As stated, with its qualifier (at least, more than, about, "
-                                                         "range)"),
-    "Quote (verbatim)": st.column_config.TextColumn(width="large", help="The source's words, verbatim"),
-    "Caveat": st.column_config.TextColumn(width="large", help="Where the figure does not add up or is contradicted"),
-    "Where sources disagree": st.column_config.TextColumn(width="large", help="From the contradictions table"),
-    "Source": st.column_config.TextColumn(width="medium"),
-    "Unit": st.column_config.TextColumn(width=160),
-    "Topic": st.column_config.TextColumn(width=130),
-    "Links": st.column_config.TextColumn(help="Addresses of the sources, where known"),
-    "stat_id": st.column_config.TextColumn("Row id", help="stat_id in statistics.csv"),
+    t("Metric"): st.column_config.TextColumn(width="medium"),
+    t("Value"): st.column_config.TextColumn(width=120, help=t("As stated, with its qualifier (at least, more than, "
+                                                              "about, range)")),
+    t("Quote (verbatim)"): st.column_config.TextColumn(width="large", help=t("The source's words, verbatim")),
+    t(sc.QUOTE_TRANSLATION_COLUMN): st.column_config.TextColumn(
+        width="large", help=t("The project's translation of the quote; the quote itself is authoritative")),
+    t("Caveat"): st.column_config.TextColumn(width="large",
+                                             help=t("Where the figure does not add up or is contradicted")),
+    t("Where sources disagree"): st.column_config.TextColumn(width="large", help=t("From the contradictions table")),
+    t("Source"): st.column_config.TextColumn(width="medium"),
+    t("Unit"): st.column_config.TextColumn(width=160),
+    t("Topic"): st.column_config.TextColumn(width=130),
+    t("Links"): st.column_config.TextColumn(help=t("Addresses of the sources, where known")),
+    "stat_id": st.column_config.TextColumn(t("Row id"), help=t("stat_id in statistics.csv")),
 }
 
 
@@ -60,7 +64,7 @@ def table_of(spec, drop: tuple[str, ...] = ()) -> pd.DataFrame:
 def show_table(df: pd.DataFrame, key: str, filename: str) -> None:
     st.dataframe(arrow_of(df), hide_index=True, width="stretch", column_config=COLUMN_CONFIG, key=key, row_height=84,
                  height=min(84 * len(df) + 40, 560))
-    st.download_button("Download these rows (CSV)", lambda: to_csv_bytes(df), file_name=filename, mime="text/csv",
+    st.download_button(t("Download these rows (CSV)"), lambda: to_csv_bytes(df), file_name=filename, mime="text/csv",
                        icon=":material/download:", key=f"{key}-csv", on_click="ignore")
 
 
@@ -70,11 +74,12 @@ def chart(name: str, ids: tuple[str, ...], with_comparators: bool = False) -> No
     st.plotly_chart(data.stats_figure(pack, name), theme=None, config=sc.MODEBAR_CONFIG, key=name, alt=text.alt)
     line = text.line
     if with_comparators and text.comparators_line:
-        line = f"{line} (source document); comparators: {text.comparators_line}"
+        line = t("{line} (source document); comparators: {comparators}").format(line=line,
+                                                                              comparators=text.comparators_line)
     source_line(line)
     if text.reliability:
-        st.caption(f"About this source: {escape_md(text.reliability)}")
-    with st.expander("View as table"):
+        st.caption(t("About this source: {text}").format(text=escape_md(text.reliability)))
+    with st.expander(t("View as table")):
         show_table(table_of(ids), key=f"{name}-table", filename=f"statistics-{name}.csv")
 
 
@@ -88,7 +93,7 @@ def recorded_disagreements(ids: tuple[str, ...]) -> None:
     """The contradictions-table entries on these rows: how the data pack records the disagreement."""
     notes = data.stats_text(pack, ids).disagreements
     if notes:
-        st.markdown("**How the data pack records the disagreement**\n\n" + "\n".join(
+        st.markdown("**" + t("How the data pack records the disagreement") + "**\n\n" + "\n".join(
             f"- {escape_md(n['topic'])} ({escape_md(n['id'])}): {escape_md(n['value_used'])}" for n in notes))
 
 
@@ -103,6 +108,8 @@ with right:
                icon=":material/warning:")
     st.markdown("**" + t("What the source says") + "** " + t("(verbatim)"))
     st.markdown("> " + escape_md(age.quote))
+    if age.quote_translation:  # Kazakh and Russian: the quote stays verbatim, the project's translation under it
+        st.caption(t("Translation: {text}").format(text=escape_md(age.quote_translation)))
     st.caption(t("The chart shows the three shares exactly as quoted. No 20–29 share is derived or drawn: that "
                  "band is marked “not reported”."))
 
@@ -136,7 +143,8 @@ st.caption(t("Every other figure stated in the five source documents, grouped by
              "Incident figures are the documents' own numbers; the incident table (Map and Overview pages) holds "
              "the final tallies and where sources disagree."))
 for topic, n_rows in data.stats_topics(pack):
-    st.subheader(f"{escape_md(topic[:1].upper() + topic[1:])} ({n_rows})")
+    label = str(t.value("topic", topic))
+    st.subheader(f"{escape_md(label[:1].upper() + label[1:])} ({t.number(n_rows)})")
     show_table(table_of(("topic", topic), drop=("Topic", "Comparator")), key=f"other-{topic}",
                filename=f"statistics-{topic.replace(' ', '-')}.csv")
 
@@ -153,3 +161,5 @@ with st.container(border=True):
     else:
         show_table(comparators, key="comparators",
                    filename="statistics-comparators.csv")
+
+details.translation_note(t)  # the metrics, periods and caveats come from the data pack; quotations stay verbatim

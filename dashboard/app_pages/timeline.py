@@ -73,8 +73,8 @@ else:
         st.info(t("No policy milestone falls in {span}; only incidents are shown.").format(span=span),
                 icon=":material/filter_alt_off:")
 
-frame.source_line(f"phases and the list of banned organisations: {view.article}. Policy rows and incidents "
-                  "cite their own sources: see details (click a marker) or the table below.")
+frame.source_line(t("phases and the list of banned organisations: {article}. Policy rows and incidents cite their "
+                    "own sources: see details (click a marker) or the table below.").format(article=view.article))
 if pack.status["phases"].loaded:
     st.caption(t("Phases: their start and end years are approximate readings of the article's text (it gives "
                  "periods such as 'the end of the 1990s - the beginning of the 2000s'), so neighbouring phases "
@@ -92,11 +92,11 @@ with st.expander(t("View as table")):
     if table.empty:
         st.write(t("No milestone or incident in {span}.").format(span=span))
     else:
-        st.caption(t("Dates are written only as precisely as known: 2007-05 is May 2007 (day unknown); "
-                     "'(approx.)' marks an approximate date."))
+        st.caption(t("Dates are written only as precisely as known: 2007-05 is May 2007 (day unknown); '{approx}' "
+                     "marks an approximate date.").format(approx=t("(approx.)")))
         st.dataframe(arrow_of(table), hide_index=True, width="stretch",
-                     column_config={"Sources": st.column_config.TextColumn(help="Ids in the sources table "
-                                                                                   "('Sources and data' page)")})
+                     column_config={t("Sources"): st.column_config.TextColumn(
+                         help=t("Ids in the sources table ('Sources and data' page)"))})
 
 st.subheader(t("Banned organisations"))
 bans_status = pack.status["banned_organisations"]
@@ -115,7 +115,11 @@ else:
                 icon=":material/filter_alt_off:")
     else:
         st.dataframe(arrow_of(shown), hide_index=True, width="stretch", key="bans_table",
-                     column_config={"Designation": st.column_config.TextColumn(
-                         help="terrorist, extremist, disputed (sources differ) or not stated (no source says)")})
+                     column_config={t("Designation"): st.column_config.TextColumn(
+                         help=t("{terrorist}, {extremist}, {disputed} (sources differ) or {not_stated} (no source "
+                                "says)").format(**{k.replace(" ", "_"): t.value("designation", k) for k in
+                                                   ("terrorist", "extremist", "disputed", "not stated")}))})
         st.caption(t("Name as written in the source: exactly as the Karaganda article spells it. Open a court-ban "
                      "marker on the timeline for the decision's sources."))
+
+details.translation_note(t)  # the milestones, phases and bans come from the data pack
