@@ -94,9 +94,19 @@ with st.expander(t("View as table")):
     else:
         st.caption(t("Dates are written only as precisely as known: 2007-05 is May 2007 (day unknown); '{approx}' "
                      "marks an approximate date.").format(approx=t("(approx.)")))
-        st.dataframe(arrow_of(table), hide_index=True, width="stretch",
-                     column_config={t("Sources"): st.column_config.TextColumn(
-                         help=t("Ids in the sources table ('Sources and data' page)"))})
+        st.caption(t("Select a row (click it, or Shift+Space on a cell) to open its full record."))
+        picked = st.dataframe(arrow_of(table), hide_index=True, width="stretch", key="timeline_table",
+                              on_select="rerun", selection_mode="single-row",
+                              column_config={t("Sources"): st.column_config.TextColumn(
+                                  help=t("Ids in the sources table ('Sources and data' page)"))})
+        # the table is the keyboard's way to the records the chart's markers open (once per new pick)
+        rows = list(picked["selection"]["rows"]) if picked else []
+        record = str(table.iloc[rows[0]][t("Record id")]) if rows and 0 <= rows[0] < len(table) else None
+        if record != st.session_state.get("_timeline_table_pick"):
+            st.session_state["_timeline_table_pick"] = record
+            if record is not None:
+                (details.policy_dialog if record in set(tables["policies"]["policy_id"]) else
+                 details.event_dialog)(pack, record)
 
 st.subheader(t("Banned organisations"))
 bans_status = pack.status["banned_organisations"]
