@@ -36,13 +36,19 @@ def language_switch() -> str:
     return lang
 
 
-# A headline value wraps rather than being cut off: 'не менее 49' and 'кемінде 49' are wider than 'at least 49'.
+# A headline value, a metric's label and a pill's or segment's label wrap rather than being cut off: 'не менее 49'
+# and 'кемінде 49' are wider than 'at least 49', «Убито жертв» than 'Victims'.
 # Whatever has the keyboard's focus shows it (WCAG 2.4.7): several of Streamlit's controls draw no focus ring of
 # their own (page links, the selectbox, the multiselects, the map).
 METRIC_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }
 :focus-visible { outline: 3px solid #0B5394 !important; outline-offset: 2px !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stButtonGroup"] button, [data-testid="stButtonGroup"] button * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important; }
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap !important; }
 </style>"""
 
 

@@ -22,7 +22,7 @@ READY = """() => {
   return [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')].every(m => m.querySelector('canvas'));
 }"""
 PAGES = {"data": "data", "overview": "", "map": "map", "timeline": "timeline", "statistics": "statistics",
-         "sources": "sources"}
+         "sources": "sources", "import": "import"}
 
 
 def main(out_dir: str = "screenshots", sizes: list[str] | None = None, query: str = "", full: bool = True,

@@ -424,7 +424,9 @@ def make_prosecution_figure(stats: pd.DataFrame, sources: Mapping[str, Mapping] 
     top = max([r["value"] for r in rows] or [1])
     fig.update_yaxes(autorange=False, range=[len(rows) - 0.6, -1.0], showticklabels=False, ticks="",
                      showline=False, tickvals=ys)
-    fig.update_xaxes(range=[0, top * 1.35], title_text=t("Number as reported (each bar: its own period and unit)"))
+    # wrapped: the Russian and Kazakh titles are wider than the chart
+    fig.update_xaxes(range=[0, top * 1.35], title_text="<br>".join(
+        textwrap.wrap(t("Number as reported (each bar: its own period and unit)"), 56)))
     _missing_note(fig, [i for i in PROSECUTION_IDS if i not in by_id], t)
     return _base(fig, 90 + 125 * max(len(rows), 1), showlegend=False, margin=dict(l=10, r=20, t=10, b=10))
 
