@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 import markupsafe
 import pandas as pd
 
+from components.i18n import N_
 from components.pack.values import is_blank
 
 UNKNOWN = "unknown"
@@ -129,8 +130,9 @@ def escape_html(text: object) -> str:
     return _AUTOLINK.sub("\u2060", escaped).translate(_MD_ESCAPES_KEEP_ENTITIES)
 
 
-COORD_WORDS = {"site": "incident site", "settlement": "centre of the named settlement, not the exact site",
-               "area": "rough location within the area"}
+COORD_WORDS = {"site": N_("incident site"), "settlement": N_("centre of the named settlement, not the exact site"),
+               "area": N_("rough location within the area")}
+COORD_NOT_STATED = N_("precision not stated")
 
 
 def or_unknown(value: object, unknown: str = "unknown") -> str:

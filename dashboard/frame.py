@@ -32,7 +32,7 @@ def language_switch() -> str:
     # the page's lang attribute follows the language (screen readers, hyphenation); the value is one of LANGS
     st.html(f"<script>window.parent.document.documentElement.lang = '{lang}';"
             f"document.documentElement.lang = '{lang}';</script>", unsafe_allow_javascript=True)
-    st.html(METRIC_CSS)
+    st.html(PAGE_CSS)
     return lang
 
 
@@ -40,7 +40,7 @@ def language_switch() -> str:
 # and 'кемінде 49' are wider than 'at least 49', «Убито жертв» than 'Victims'.
 # Whatever has the keyboard's focus shows it (WCAG 2.4.7): several of Streamlit's controls draw no focus ring of
 # their own (page links, the selectbox, the multiselects, the map).
-METRIC_CSS = """<style>
+PAGE_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }
 :focus-visible { outline: 3px solid #0B5394 !important; outline-offset: 2px !important; }

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from components.figures import style
-from components.i18n import ENGLISH, N_, Translator
+from components.i18n import ENGLISH, Translator
 from components.map.clusters import CELL_DEG, POINT_LIMIT, cell_victims_text, deg_number, grid_cells, located_mask
 from components.pack.values import is_blank
-from components.text import COORD_WORDS
+from components.text import COORD_NOT_STATED, COORD_WORDS
 
 # Point sizes, in screen pixels. Radius grows with the square root of victims killed (area ~ victims).
 RADIUS_MIN_PX = 3.5
@@ -34,11 +34,7 @@ CELL_FILL = (45, 45, 52, 165)  # one colour: cells hold every attack type
 CELL_LINE = (255, 255, 255, 255)
 
 TOOLTIP_DISAGREE_CHARS = 220  # the rest is in the incident's detail
-
-# The words of components.text.COORD_WORDS (and of a precision not stated), marked for the catalogue: shown
-# translated by ``coord_words``.
-COORD_MARKED = (N_("incident site"), N_("centre of the named settlement, not the exact site"),
-                N_("rough location within the area"), N_("precision not stated"))
+COORD_MARKED = (*COORD_WORDS.values(), COORD_NOT_STATED)  # every precision's words (marked in components.text)
 
 
 # ------------------------------------------------------------------ words of a record, in the language
@@ -65,7 +61,7 @@ def date_text(value: object, precision: object, t: Translator = ENGLISH) -> str:
 
 def coord_words(precision: object, t: Translator = ENGLISH) -> str:
     """What an incident's point marks ('incident site', 'centre of the named settlement, not the exact site' ...)."""
-    return t(COORD_WORDS.get(str(precision), "precision not stated"))
+    return t(COORD_WORDS.get(str(precision), COORD_NOT_STATED))
 
 
 # ------------------------------------------------------------------ incidents

@@ -14,14 +14,12 @@ from components.pack import alternatives as alt
 from components.pack.load import DataPack
 from components.pack.sources import source_entries  # noqa: F401 (the detail's sources, re-exported)
 from components.pack.values import is_blank
-from components.text import or_unknown
+from components.text import COORD_WORDS, or_unknown
 from components.views.sources import described
 
 text = or_unknown  # the fields' words: unknown when blank
 
-# What a point stands for (components.text.COORD_WORDS, marked here for the catalogue)
-COORD_PHRASES = {"site": N_("incident site"), "settlement": N_("centre of the named settlement, not the exact site"),
-                 "area": N_("rough location within the area")}
+COORD_PHRASES = COORD_WORDS  # what a point stands for (marked for the catalogue in components.text)
 
 
 def date_text(value: pd.Timestamp, precision: str, t: Translator = ENGLISH) -> str:
