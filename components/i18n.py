@@ -35,6 +35,54 @@ def N_(message: str) -> str:
     return message
 
 
+class Msg(str):
+    """A message built in pure code (an import's row reason, a data pack problem) that a page can show in the
+    user's language: it *is* the English text (``str``, so logs, tests and comparisons see English), and remembers
+    its template and values, so ``msg.shown(t)`` gives it in ``t``'s language. The template is written where the
+    message is built, ``Msg("{column}: not a date", column=c)``, or with plural forms ``Msg.n(singular, plural, n)``;
+    ``scripts/i18n.py`` takes both into the catalogue. A value that is itself a ``Msg`` is translated too; other
+    values (a file's own words, a column's name, a row's value) are shown as they are."""
+
+    template: str
+    plural: str | None
+    count: int | None
+    params: dict
+
+    def __new__(cls, template: str, /, **params) -> Msg:
+        self = super().__new__(cls, template.format(**params) if params else template)
+        self.template, self.plural, self.count, self.params = template, None, None, params
+        return self
+
+    @classmethod
+    def n(cls, singular: str, plural: str, n: int, /, **params) -> Msg:
+        """'{n} row' / '{n} rows' by ``n``, the English form chosen as English chooses."""
+        self = cls(singular if n == 1 else plural, n=f"{n:,}", **params)
+        self.template, self.plural, self.count = singular, plural, n
+        return self
+
+    def __reduce__(self):  # pickled by the caches: keep the template and values
+        return _msg_restore, (str(self), self.template, self.plural, self.count, self.params)
+
+    def shown(self, t: Translator) -> str:
+        """The message in ``t``'s language (English when the catalogue lacks it)."""
+        params = {k: (v.shown(t) if isinstance(v, Msg) else v) for k, v in self.params.items()}
+        if self.plural is not None:
+            params["n"] = t.number(self.count)
+            return t.translations.ngettext(self.template, self.plural, self.count).format(**params)
+        return t(self.template).format(**params) if params else t(self.template)
+
+
+def _msg_restore(text: str, template: str, plural: str | None, count: int | None, params: dict) -> Msg:
+    self = str.__new__(Msg, text)
+    self.template, self.plural, self.count, self.params = template, plural, count, params
+    return self
+
+
+def shown(message: object, t: Translator) -> str:
+    """Any message in ``t``'s language: a ``Msg`` translated, anything else as it is."""
+    return message.shown(t) if isinstance(message, Msg) else str(message)
+
+
 def pick(requested: object, browser_locale: object = None) -> str:
     """The language to show: the one the link asks for if known, else the browser's (``st.context.locale``, e.g.
     'ru-RU'), else English."""

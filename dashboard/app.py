@@ -67,4 +67,5 @@ frame.url_notices(pack)
 if present.presenting():
     present.render(pack, st.session_state["filters"])
 else:
+    present.forget_slide()
     page.run()

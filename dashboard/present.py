@@ -28,6 +28,12 @@ def headings(t) -> dict[str, str]:
             "Timeline": t("Counter-terrorism policy, 1991-2016"),
             "Statistics": t("Perpetrators' ages, prosecution and prevention")}
 
+def slide_names(t) -> dict[str, str]:
+    """Each slide's name on the switch, in the language shown."""
+    return {"Overview": t("Overview"), "Map": t("Map"), "Timeline": t("Policy timeline"),
+            "Statistics": t("Statistics")}
+
+
 # Static CSS written here, never built from data.
 CSS = """
 <style>
@@ -72,6 +78,13 @@ def _step(delta: int) -> None:
 
 def _leave() -> None:
     st.session_state[KEY_PRESENT] = False
+    forget_slide()
+
+
+def forget_slide() -> None:
+    """Out of presentation mode the link names no slide."""
+    if KEY_SLIDE in st.query_params:
+        del st.query_params[KEY_SLIDE]
 
 
 def _plot(pack: DataPack, kind: str, key: tuple, height: int, alt: str) -> None:
@@ -82,9 +95,19 @@ def _plot(pack: DataPack, kind: str, key: tuple, height: int, alt: str) -> None:
 def render(pack: DataPack, filters: Filters) -> None:
     t = frame.t()
     bar = st.columns([1, 1, 5.6, 1.4], vertical_alignment="center")  # room for "Шығу"/"Выход" and the Esc hint
+    # The options are the link's values (English in every language), shown by their names in the language. Not a
+    # bound widget (a bound one writes its shown label, 'Карта', into the link): seeded from the link when first
+    # drawn and written back below, as the frame does the filters and the map its shading.
+    if st.session_state.get(KEY_SLIDE) not in SLIDES:
+        linked = st.query_params.get(KEY_SLIDE)
+        st.session_state[KEY_SLIDE] = linked if linked in SLIDES else SLIDES[0]
+    names = slide_names(t)
     with bar[2]:  # first, so that a slide named in the link is known before the buttons are drawn
-        name = st.segmented_control(t("View"), SLIDES, key=KEY_SLIDE, bind="query-params",
-                                    label_visibility="collapsed") or SLIDES[0]
+        name = st.segmented_control(t("View"), SLIDES, key=KEY_SLIDE, required=True, format_func=names.get,
+                                    label_visibility="collapsed")
+    name = name if name in SLIDES else SLIDES[0]
+    if st.query_params.get(KEY_SLIDE) != name:  # the link names the slide shown, in English
+        st.query_params[KEY_SLIDE] = name
     index = SLIDES.index(name)
     bar[0].button(t("Back"), icon=":material/arrow_back:", shortcut="Left", on_click=_step, args=(-1,),
                   disabled=index == 0, width="stretch", key="slide_prev")

@@ -1,7 +1,8 @@
 """The translation catalogues: python -m scripts.i18n update
 
 ``extract`` finds every string marked for translation in the code: ``t("...")``, ``tr("...")``,
-``frame.t()("...")``, ``self.t("...")``, ``N_("...")`` (a label defined in a table of constants) and the plural forms ``t.n("...", "...", n)``; ``update`` writes them into
+``frame.t()("...")``, ``self.t("...")``, ``N_("...")`` (a label defined in a table of constants), ``Msg("...")`` and ``Msg.n(...)`` (a message built in pure code,
+``components.i18n.Msg``) and the plural forms ``t.n("...", "...", n)``; ``update`` writes them into
 ``locales/<lang>/LC_MESSAGES/messages.po`` for each language, keeping the translations already made and dropping
 the entries no code uses any more (tests/test_i18n.py fails while any entry is untranslated or unused)."""
 
@@ -18,7 +19,7 @@ from components import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = ("dashboard", "components")
-NAMES = {"t", "tr", "N_"}
+NAMES = {"t", "tr", "N_", "Msg"}
 
 
 def _marked(node: ast.Call) -> tuple[str, ...] | None:
@@ -29,6 +30,7 @@ def _marked(node: ast.Call) -> tuple[str, ...] | None:
     is_plural = isinstance(func, ast.Attribute) and func.attr == "n" and (
         (isinstance(func.value, ast.Name) and func.value.id in NAMES)
         or (isinstance(func.value, ast.Attribute) and func.value.attr == "t"))
+    # Msg.n(singular, plural, n) is a plural; Msg("...") (a Name in NAMES) a single message
     want = 2 if is_plural else 1 if is_t else 0
     args = node.args[:want]
     if not want or len(args) < want or not all(isinstance(a, ast.Constant) and isinstance(a.value, str)

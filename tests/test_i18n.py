@@ -102,6 +102,21 @@ def test_every_slide_opens_in_each_language(lang, slide):
     assert at.button(key="slide_next").label == t("Next")
 
 
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_slide_switch_names_slides_in_the_language_and_the_link_keeps_english(lang):
+    from dashboard.present import SLIDES, headings, slide_names
+
+    t = i18n.load(lang)
+    at = open_app(None, {"lang": lang, "present": "true", "slide": "Map"})
+    switch = at.button_group(key="slide")
+    shown = [option.content for option in switch.proto.options]
+    assert shown == [slide_names(t)[s] for s in SLIDES]
+    assert not set(shown) & set(SLIDES), "no slide is named in English"
+    switch.set_value("Timeline").run()
+    assert at.header[0].value == headings(t)["Timeline"]
+    assert at.query_params["slide"] == "Timeline"
+
+
 def test_choosing_a_language_writes_it_into_the_link():
     at = open_app(None, {})
     at.sidebar.selectbox(key="lang").set_value("ru").run()
