@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint lock check-data i18n chromium bench bench-export bench-import bench-scale clean help
+.PHONY: run serve-public serve-team test lint lock check-data i18n chromium bench bench-export bench-import bench-scale clean help
 
 help:
-	@echo "make run         start the dashboard on http://localhost:$(PORT)"
+	@echo "make run         start the dashboard for one analyst on http://127.0.0.1:$(PORT) (workstation mode)"
+	@echo "make serve-public  serve the curated data read-only on every interface, port $(PORT) (public mode)"
+	@echo "make serve-team    serve analysts who sign in to share imported data (team mode; STORE_URL=postgresql://...)"
 	@echo "make test        run the whole test suite (installs Chromium from Debian if missing)"
 	@echo "make lint        ruff over the code (make test runs it too)"
 	@echo "make i18n        update the translation catalogues from the strings marked in the code"
@@ -37,18 +39,38 @@ lock: requirements.txt requirements-dev.txt
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
+# Workstation (the default mode): one analyst, served on this machine only.
 run: $(STAMP)
-	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
+	KZ_MODE=workstation $(PY) -m streamlit run dashboard/app.py --server.port $(PORT) --server.address 127.0.0.1
+
+# Public: the curated data pack, read-only, on every interface (put a TLS reverse proxy in front of it).
+HOST ?= 0.0.0.0
+serve-public: $(STAMP)
+	KZ_MODE=public $(PY) -m streamlit run dashboard/app.py --server.port $(PORT) --server.address $(HOST) \
+	  --client.showErrorDetails none --client.toolbarMode viewer --server.fileWatcherType none \
+	  --server.runOnSave false --server.maxUploadSize 1
+
+# Team: analysts share imported datasets; signing in (st.login, .streamlit/secrets.toml: see secrets.example.toml)
+# is needed to change them. STORE_URL: the shared PostgreSQL store (postgresql://...), else the local DuckDB file.
+serve-team: $(STAMP)
+	@test -f .streamlit/secrets.toml || { echo "team mode needs .streamlit/secrets.toml: copy .streamlit/secrets.example.toml and fill it in"; exit 1; }
+	KZ_MODE=team KZ_STORE_URL=$(STORE_URL) $(PY) -m streamlit run dashboard/app.py --server.port $(PORT) \
+	  --server.address $(HOST) --client.showErrorDetails none --client.toolbarMode viewer \
+	  --server.fileWatcherType none --server.runOnSave false
 
 check-data: $(STAMP)
 	$(PY) -m scripts.check_data
 
-# Browser tests drive Debian's Chromium; briefing-pack tests render PDF pages with poppler's pdftoppm. Install
-# them from Debian when missing (as root, or with sudo where available).
+# What the tests need from Debian, installed when missing (as root, or with sudo where available): Chromium for the
+# browser tests, poppler's pdftoppm for the briefing-pack pages, PostgreSQL for the shared store's tests (a
+# throwaway cluster on a loopback port, scripts/pg_local.py), Node.js and npm for the local OpenID Connect provider
+# of the sign-in tests (tests/oidc).
+PG_BIN ?= $(firstword $(wildcard /usr/lib/postgresql/*/bin))
 chromium:
-	@test -x $(CHROMIUM) && command -v pdftoppm >/dev/null || { \
+	@test -x $(CHROMIUM) && command -v pdftoppm >/dev/null && test -x "$(PG_BIN)/pg_ctl" \
+	  && command -v node >/dev/null && command -v npm >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils postgresql nodejs npm; }
 
 test: $(STAMP) chromium lint
 	$(PY) -m pytest -n 2

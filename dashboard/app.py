@@ -10,7 +10,8 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import briefing_ui, frame, present  # noqa: E402
+from components import deploy  # noqa: E402
+from dashboard import access, briefing_ui, frame, present  # noqa: E402
 from dashboard.data import current_pack  # noqa: E402
 
 st.set_page_config(
@@ -27,6 +28,12 @@ frame.language_switch()
 t = frame.t()
 pack = current_pack()  # in the language chosen
 
+mode = deploy.current()
+if mode is not deploy.WORKSTATION:  # a server: never an exception's text or a server path on the page, whatever
+    # the config says
+    st.set_option("client.showErrorDetails", "none")
+if mode.problem:  # a setting not understood: read-only, said to whoever runs it
+    st.error(mode.problem.shown(t), icon=":material/lock:")
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 overview = st.Page(PAGES_DIR / "overview.py", title=t("Overview"), icon=":material/dashboard:", url_path="home",
                    default=True)  # served at /; /overview (below) leads there too
@@ -40,7 +47,9 @@ pages = [
     st.Page(PAGES_DIR / "timeline.py", title=t("Policy timeline"), icon=":material/timeline:", url_path="timeline"),
     st.Page(PAGES_DIR / "statistics.py", title=t("Statistics"), icon=":material/bar_chart:", url_path="statistics"),
     st.Page(PAGES_DIR / "sources.py", title=t("Sources and data"), icon=":material/menu_book:", url_path="sources"),
-    st.Page(PAGES_DIR / "import_data.py", title=t("Import your data"), icon=":material/upload_file:", url_path="import"),
+    # public mode: no import page at all (its address leads to the overview, like any unknown page)
+    *([st.Page(PAGES_DIR / "import_data.py", title=t("Import your data"), icon=":material/upload_file:",
+               url_path="import")] if mode.imports else []),
     st.Page(PAGES_DIR / "data_pack.py", title=t("Data pack checks"), icon=":material/fact_check:", url_path="data"),
 ]
 # Streamlit's own menu is hidden: its links carry no query parameters, and now and then (Streamlit 1.67) the bound
@@ -54,6 +63,7 @@ if not present.presenting():
         frame.page_links(pack, [p for p in pages if p.visibility != "hidden"])
         st.divider()
 with st.sidebar:
+    access.sidebar_account()  # team mode: sign in / out
     present.toggle()
 briefing_ui.sidebar_control(pack, st.session_state["filters"])
 with st.sidebar:

@@ -6,6 +6,7 @@ imported datasets switched on by their fingerprints, so nothing stale is ever se
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import threading
 import weakref
@@ -17,12 +18,13 @@ import plotly.graph_objects as go
 import streamlit as st
 from cachetools import LRUCache
 
-from components import briefing, i18n
+from components import briefing, deploy, i18n
 from components.figures import slides, yearly
 from components.figures import statistics as sc
 from components.figures import timeline as tl
 from components.filters import KEY_PERPETRATORS, Filters, vocabulary
 from components.filters import perpetrator_offer as perpetrator_offer_of
+from components.imports import formats
 from components.imports import store as store_mod
 from components.map import layers
 from components.map import table as map_table_of
@@ -35,6 +37,9 @@ from components.views import sources as sources_view
 from components.views import statistics as stats_view
 from components.views import timeline as timeline_view
 from components.views.base import events_in
+from dashboard import access
+
+LOG = logging.getLogger(__name__)
 
 # A different data pack can be served by pointing KZ_DATA_DIR at it (the tests use this for broken copies).
 DATA_DIR_ENV = "KZ_DATA_DIR"
@@ -106,14 +111,15 @@ def memo(builder: Callable, pack: DataPack, *args, cache: LRUCache = _MEMO):
 # ------------------------------------------------------------------ imported datasets (bring your own data)
 
 def var_dir() -> str:
-    """The folder of the imported-data store (KZ_VAR_DIR, default var/; ignored by git)."""
-    return str(store_mod.default_var_dir())
+    """Where the store of imported datasets is: KZ_STORE_URL (a postgresql:// URL, the shared store of team mode)
+    or the folder of the local DuckDB store (KZ_VAR_DIR, default var/; ignored by git)."""
+    return store_mod.store_location()
 
 
 @st.cache_resource(show_spinner=False)
-def get_store(path: str) -> store_mod.Store:
-    """The store of imported datasets at ``path`` (one handle per folder)."""
-    return store_mod.Store(path)
+def get_store(path: str) -> store_mod.BaseStore:
+    """The store of imported datasets at ``path`` (one handle per folder or URL)."""
+    return store_mod.open_store(path)
 
 
 def import_source_id(dataset_id: int) -> str:
@@ -124,11 +130,11 @@ def import_source_id(dataset_id: int) -> str:
 # (about 300 MB held) are never kept more than three times.
 @st.cache_resource(show_spinner="Adding the imported datasets…", max_entries=3)
 def _with_imports(path: str, store_path: str, enabled: tuple[tuple[int, str], ...], _pack: DataPack,
-                  _store: store_mod.Store) -> DataPack:
+                  _store: store_mod.BaseStore) -> DataPack:
     return with_imports(_pack, _store, tuple(i for i, _ in enabled))
 
 
-def with_imports(pack: DataPack, store: store_mod.Store, enabled: tuple[int, ...]) -> DataPack:
+def with_imports(pack: DataPack, store: store_mod.BaseStore, enabled: tuple[int, ...]) -> DataPack:
     """The pack with the enabled imported datasets' incidents added to ``events`` (linked duplicates of curated
     incidents are not counted twice) and each dataset cited as a source (id ``import-N``), so every view, export and
     briefing pack shows them with their provenance. The curated pack itself is not changed."""
@@ -183,15 +189,32 @@ def pack_in(lang: str) -> DataPack:
     return _localized(pack.data_dir, lang, pack) if lang != i18n.DEFAULT else pack
 
 
+def licensed_datasets(store: store_mod.BaseStore) -> list[int]:
+    """The stored datasets whose licence forbids redistribution (GTD, ACLED): shown only to signed-in users."""
+    datasets = store.datasets()
+    return [int(i) for i, fmt in zip(datasets["dataset_id"], datasets["format"], strict=True)
+            if not formats.redistributable(fmt)]
+
+
 def current_pack(lang: str | None = None) -> DataPack:
     """What the views show: the curated data pack in the language chosen (``lang``, by default the session's) plus
     the imported datasets switched on (in their own words)."""
-    pack = pack_in(i18n.pick(lang if lang is not None else st.session_state.get("lang")))
+    lang = i18n.pick(lang if lang is not None else st.session_state.get("lang"))
+    pack = pack_in(lang)
+    if not deploy.current().imports:  # public: the store is never opened, no imported row is shown anywhere
+        return pack
     try:
         store = get_store(var_dir())
         enabled = tuple((i, fingerprint) for i, fingerprint, on in store.state() if on)
-    except store_mod.StoreError as exc:  # the store cannot be opened: show the curated data, say why
-        st.warning(f"The imported datasets could not be read ({exc}); only the curated data is shown.")
+        if enabled and not access.current().sees_licensed:  # team mode, not signed in: no licensed dataset
+            licensed = set(licensed_datasets(store))
+            enabled = tuple(e for e in enabled if e[0] not in licensed)
+    except store_mod.StoreError:  # the store cannot be opened: show the curated data, say so (the cause, which may
+        # name a server path or address, goes to the server's log, not to the page)
+        LOG.exception("the store of imported datasets could not be read")
+        t = translator(lang)
+        st.warning(t("The imported datasets could not be read; only the curated data is shown."),
+                   icon=":material/database_off:")
         return pack
     if not enabled:
         return pack

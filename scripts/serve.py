@@ -25,11 +25,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[str]:
-    """Yield the base URL of a dashboard served on 127.0.0.1 (with extra environment ``env``)."""
-    port = free_port()
+def running_app(env: dict[str, str] | None = None, timeout: float = 60, *, port: int | None = None,
+                args: tuple[str, ...] = ()) -> Iterator[str]:
+    """Yield the base URL of a dashboard served on 127.0.0.1 (with extra environment ``env`` and Streamlit options
+    ``args``, e.g. ``("--secrets.files", path)``)."""
+    port = port or free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           *args]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import i18n
 from dashboard.data import DATA_DIR_ENV
 from dashboard.frame import escape_md
 from tests.conftest import edit_table, open_app, read_rows
@@ -27,7 +28,9 @@ def test_data_page_lists_every_table_with_its_rows(monkeypatch, pack):
     assert not at.exception
     assert at.title[0].value == "Data pack"
     assert not at.error
-    assert at.warning[0].value.startswith(f"The data pack loaded with {len(pack.warnings)} warning(s)")
+    assert at.warning[0].value == i18n.ENGLISH.n("The data pack loaded with {n} warning, listed below.",
+                                                 "The data pack loaded with {n} warnings, listed below.",
+                                                 len(pack.warnings))
     overview = _frames(at)[0]
     for name, spec in pack.metadata["tables"].items():
         row = overview[overview["File"] == spec["file"]].iloc[0]
@@ -43,14 +46,14 @@ def test_broken_pack_shows_problems_as_a_list_not_a_traceback(monkeypatch, pack_
     (pack_copy / "phases.csv").write_bytes(b"")
     at = _run(monkeypatch, pack_copy)
     assert not at.exception
-    assert any("3 error(s)" in e.value for e in at.error)
+    assert any(e.value.startswith("The data pack has 3 errors.") for e in at.error)
     problems = next(f for f in _frames(at) if "Problem" in f.columns)
     located = problems[(problems["File"] == "events.csv") & (problems["Column"] == "region")].iloc[0]
     assert located["Row"] == 3 and located["Value"] == "Atlantis"
     assert (problems["File"] == "phases.csv").any()
     overview = _frames(at)[0]
     assert overview.loc[overview["File"] == "phases.csv", "Status"].item() == "not loaded"
-    assert overview.loc[overview["File"] == "events.csv", "Status"].item() == "2 row(s) left out"
+    assert overview.loc[overview["File"] == "events.csv", "Status"].item() == "2 rows left out"
 
 
 def cited_source(data_dir) -> tuple[str, str]:

@@ -225,7 +225,7 @@ def test_xlsx_formula_cells_without_a_value_are_reported_per_row_and_column():
     assert p.n_accepted == 3 and p.n_rejected == 0  # the row is kept: its value is unknown, not wrong
     assert blank(p.accepted.loc[0, "total_deaths"])
     note = next(n for n in p.notes if "formula" in n)
-    assert "3 formula cell(s)" in note and "read as blank" in note
+    assert "3 formula cells have no saved value" in note and "read as blank" in note
     assert "row 2 column 'nkill'" in note and "row 4 column 'nkill'" in note and "row 4 column 'nwound'" in note
     assert "row 3" not in note
     assert "formula" not in " ".join(n for n in prep(gtd_xlsx(gtd_row()), "plain.xlsx").notes)

@@ -114,7 +114,7 @@ def test_unrelated_columns_are_not_a_recognised_format():
 
 def test_near_miss_names_the_missing_columns():
     with pytest.raises(ImportFileError,
-                       match=r"looks like a Global Terrorism Database .* lacks the column\(s\): .*nkill"):
+                       match=r"looks like a Global Terrorism Database .* lacks the columns: .*nkill"):
         detect_format(["eventid", "iyear", "imonth", "iday", "country_txt", "provstate"])
 
 

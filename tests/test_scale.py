@@ -280,9 +280,11 @@ def test_briefing_pack_at_20k_rows_caps_the_list_and_aggregates_the_map(briefing
     n = len(briefing_pack.tables["events"])
     listed = [p for p in b.pages if p.kind == "incidents"]
     rows = [r for p in listed for r in p.body["rows"]]
-    assert len(rows) == briefing.content.LIST_LIMIT
-    assert f"The 300 most recent of the {n:,} incidents" in listed[0].body["note"]
-    assert f"{n - 300:,} more in the CSV export" in listed[0].body["note"]
+    # Of the GTD's rows (no redistribution) only a few are listed; the curated ones all are (fewer than LIST_LIMIT)
+    gtd = int((briefing_pack.tables["events"]["source_format"] == "gtd").sum())
+    assert len(rows) == n - gtd + briefing.content.RESTRICTED_LIST_LIMIT < briefing.content.LIST_LIMIT
+    assert f"{len(rows):,} of the {n:,} incidents in this view" in listed[0].body["note"]
+    assert f"{briefing.content.RESTRICTED_LIST_LIMIT} of its {gtd:,} incidents listed" in listed[0].body["note"]
     latest = briefing_pack.tables["events"]["date"].max()
     assert rows[-1][0].endswith(str(latest.year))  # the most recent, in date order
     map_page = next(p for p in b.pages if p.kind == "map")
@@ -317,13 +319,18 @@ def test_exports_neutralise_formulas_in_categorical_text():
     assert exports.to_csv_bytes(df).decode("utf-8-sig").splitlines()[1].startswith("\"'=HYPERLINK")
 
 
-def test_zip_export_of_a_large_view_keeps_provenance(large_pack):
+def test_zip_export_of_a_large_view_leaves_the_gtd_rows_out_and_counts_them(large_pack):
+    """The GTD's terms forbid redistributing its rows: the zip holds the curated incidents, each with its licence,
+    and the README says how many of the GTD's were left out (tests/test_export_licences.py checks the rest)."""
     tables = exports.filtered_tables(large_pack.tables, Filters(years=(2016, 2016)))
-    blob = exports.zip_bytes(tables, "readme")
+    blob = exports.zip_export(tables, large_pack.metadata, "2016", date(2026, 11, 22))
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:
         csv = zf.read("events.csv").decode("utf-8-sig")
-    assert len(csv.splitlines()) == len(tables["events"]) + 1
-    assert "GTD nkill" in csv  # the casualty note, written as text
+        readme = zf.read("README.txt").decode("utf-8")
+    gtd = int((tables["events"]["source_format"] == "gtd").sum())
+    assert gtd and len(csv.splitlines()) == len(tables["events"]) - gtd + 1
+    assert "GTD nkill" not in csv and csv.splitlines()[0].endswith(",licence")
+    assert f"{gtd:,} rows of the imported dataset 'Synthetic 6k'" in readme
 
 
 def test_a_filter_matching_everything_returns_the_table_itself(large_pack):

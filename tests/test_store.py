@@ -1,44 +1,84 @@
-"""The DuckDB store of imported datasets (components.imports.store): recording, listing, switching on/off, deleting,
-persistence across instances and processes, and consistency when the importing process is killed mid-transaction.
+"""The stores of imported datasets (components.imports.store: DuckDB and PostgreSQL, each test on both): recording,
+listing, switching on/off, deleting, persistence across instances and processes, the same frame from either store,
+and the throwaway PostgreSQL cluster the tests use (scripts/pg_local.py). Races and kills are in
+tests/test_store_concurrency.py.
 
-Every fixture is synthetic (scripts/gen_gtd.py or rows written here): no real GTD or ACLED row.
+Every fixture is synthetic (rows written here): no real GTD or ACLED row.
 """
 
 from __future__ import annotations
 
+import gettext
 import json
-import os
-import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+import psycopg
 import pytest
 
+from components.i18n import Msg, Translator
 from components.imports import store as store_mod
 from components.imports.acled import CITATION as ACLED_CITATION
 from components.imports.columns import event_columns, imported_events_schema
 from components.imports.gtd import CITATION as GTD_CITATION
 from components.imports.preview import prepare_import
-from components.imports.store import DuplicateDatasetError, Store, combine_events
-from scripts import gen_gtd
+from components.imports.store import (
+    ACTION_DELETE,
+    ACTION_IMPORT,
+    ACTION_RENAME,
+    ACTION_SWITCH_OFF,
+    ACTION_SWITCH_ON,
+    ACTIONS,
+    CHANGE_COLUMNS,
+    COMPACT_COLUMNS,
+    DatasetGone,
+    DuckDBStore,
+    DuplicateDatasetError,
+    Store,
+    combine_events,
+    open_store,
+)
+from components.store import postgres_store
+from components.store.postgres_store import PostgresStore
+from scripts import pg_local
 from tests.test_importers import ACLED_COLS, acled_row, gtd_csv, gtd_row, to_csv
+
+pytest_plugins = ("tests.store_fixtures",)  # store (on DuckDB and on PostgreSQL), store_location, pg_url
+pytest.register_assert_rewrite("tests.store_fixtures")  # a plugin, and a module we take helpers from
+from tests.store_fixtures import table_counts, wait_until_blocked  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "var")
+_PREVIEWS: dict[tuple, object] = {}
 
 
 def gtd_preview(pack, *rows, name="gtd-synthetic.csv"):
-    return prepare_import(gtd_csv(*rows), name, pack.tables["events"], pack.tables["regions"])
+    """A GTD file of ``rows``, previewed. Kept by its name and rows (but their generated ``eventid``), so the two
+    runs of a test, one per store, read it once: a preview costs a third of a second, and no store changes one."""
+    key = (id(pack), name, tuple(tuple(sorted((k, v) for k, v in r.items() if k != "eventid")) for r in rows))
+    if key not in _PREVIEWS:
+        _PREVIEWS[key] = prepare_import(gtd_csv(*rows), name, pack.tables["events"], pack.tables["regions"])
+    return _PREVIEWS[key]
+
+
+_MIXED: dict[int, object] = {}
 
 
 def mixed_preview(pack):
+    """Six rows, one of each kind (kept for the session: reading a file costs a third of a second, and no store
+    changes a preview)."""
+    if id(pack) not in _MIXED:
+        _MIXED[id(pack)] = _mixed_preview(pack)
+    return _MIXED[id(pack)]
+
+
+def _mixed_preview(pack):
     return gtd_preview(pack,
                        gtd_row(iyear="2011", imonth="11", iday="12", provstate="Zhambyl", city="Taraz",
                                latitude="42.9", longitude="71.37"),             # duplicate of a curated incident
@@ -114,7 +154,7 @@ def test_every_format_is_stored(store, pack):
                                                           "Imported event table 'mine.csv'"]
 
 
-def test_set_enabled_hides_and_shows_a_dataset(store, pack):
+def test_set_enabled_hides_and_shows_a_dataset(store, store_location, pack):
     a = store.add(gtd_preview(pack, gtd_row(), gtd_row(), name="a.csv"), "A")
     b = store.add(gtd_preview(pack, gtd_row(), name="b.csv"), "B")
     store.set_enabled(a, False)
@@ -122,11 +162,14 @@ def test_set_enabled_hides_and_shows_a_dataset(store, pack):
     assert set(store.events(enabled_only=False)["dataset_id"]) == {a, b}
     assert store.datasets().set_index("dataset_id")["enabled"].to_dict() == {a: False, b: True}
     assert [c["name"] for c in store.citations()] == ["B"]
-    assert Store(store.var_dir).datasets().set_index("dataset_id")["enabled"].to_dict() == {a: False, b: True}
+    with open_store(store_location) as again:
+        assert again.datasets().set_index("dataset_id")["enabled"].to_dict() == {a: False, b: True}
     store.set_enabled(a, True)
     assert len(store.events()) == 3
-    with pytest.raises(KeyError):
+    with pytest.raises(DatasetGone, match="Dataset 99 is no longer in the import store"):
         store.set_enabled(99, True)
+    with pytest.raises(KeyError):  # as an unknown id always was
+        store.rename(99, "no such")
 
 
 def test_delete_removes_the_dataset_its_events_and_its_row_lists(store, pack):
@@ -135,9 +178,11 @@ def test_delete_removes_the_dataset_its_events_and_its_row_lists(store, pack):
     store.delete(a)
     assert store.datasets()["dataset_id"].tolist() == [b]
     assert set(store.events(enabled_only=False)["dataset_id"]) == {b}
-    assert store.row_issues(a).empty
-    with pytest.raises(KeyError):
+    with pytest.raises(DatasetGone):  # not an empty list, which would say the file had no rows left out
+        store.row_issues(a)
+    with pytest.raises(DatasetGone):
         store.delete(a)
+    assert table_counts(store) == {"datasets": 1, "events": 1, "row_issues": 0, "changes": 3}
     # the same file can be imported again once deleted
     assert store.add(mixed_preview(pack), "A again") == b + 1
 
@@ -145,10 +190,14 @@ def test_delete_removes_the_dataset_its_events_and_its_row_lists(store, pack):
 def test_the_same_file_twice_is_refused_and_changes_nothing(store, pack):
     preview = gtd_preview(pack, gtd_row())
     first = store.add(preview, "first")
-    with pytest.raises(DuplicateDatasetError, match=f"already imported as dataset {first} 'first'"):
+    with pytest.raises(DuplicateDatasetError, match=f"already imported as dataset {first} 'first'") as refused:
         store.add(preview, "second")
+    assert refused.value.dataset_id == first and isinstance(refused.value.message, Msg)  # the page can translate it
     assert len(store.datasets()) == 1 and len(store.events()) == 1
     assert store.add(preview, "on purpose", allow_same_file=True) == first + 1
+    with pytest.raises(DuplicateDatasetError, match=f"dataset {first} 'first'"):  # a copy on purpose counts too
+        store.add(preview, "third")
+    assert store.datasets()["name"].tolist() == ["first", "on purpose"]
 
 
 def test_an_empty_store_returns_typed_empty_events(store, pack):
@@ -159,18 +208,18 @@ def test_an_empty_store_returns_typed_empty_events(store, pack):
     assert store.events(dataset_ids=[]).empty
 
 
-def test_persists_across_store_instances(store, pack):
+def test_persists_across_store_instances(store, store_location, pack):
     dataset_id = store.add(mixed_preview(pack), "kept")
-    again = Store(store.var_dir)
+    again = open_store(store_location)
     assert again.datasets()["name"].tolist() == ["kept"]
     pd.testing.assert_frame_equal(again.events(), store.events())
     assert again.dataset(dataset_id)["checksum"] == store.dataset(dataset_id)["checksum"]
 
 
-def test_a_handle_sees_changes_made_through_another_handle_or_process(store, pack):
+def test_a_handle_sees_changes_made_through_another_handle_or_process(store, store_location, pack):
     """datasets() is kept between reruns; it must still see every change, wherever it was made."""
     assert store.datasets().empty
-    other = Store(store.var_dir)  # as a second server process would have
+    other = open_store(store_location)  # as a second server process would have
     dataset_id = other.add(mixed_preview(pack), "from elsewhere")
     assert store.datasets()["name"].tolist() == ["from elsewhere"]
     (_, first_print, on), = store.state()
@@ -191,13 +240,13 @@ def test_a_handle_sees_changes_made_through_another_handle_or_process(store, pac
     assert store.datasets().empty
 
 
-def test_persists_across_processes(store, pack):
+def test_persists_across_processes(store, store_location, pack):
     store.add(mixed_preview(pack), "kept")
     code = textwrap.dedent(f"""
         import json, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from components.imports.store import Store
-        s = Store({str(store.var_dir)!r})
+        from components.imports.store import open_store
+        s = open_store({store_location!r})
         ev = s.events()
         print(json.dumps({{"names": s.datasets()["name"].tolist(), "events": len(ev),
                           "ids": sorted(ev["source_record_id"].tolist())}}))
@@ -226,78 +275,298 @@ def test_a_failure_inside_the_transaction_leaves_the_store_as_it_was(store, pack
         store.add(mixed_preview(pack), "never", progress=fail)
     assert store.datasets()["name"].tolist() == ["before"]
     assert len(store.events(enabled_only=False)) == 1
-    assert store.row_issues(2).empty
+    # no row of "never" left anywhere, its row of the change log included
+    assert table_counts(store) == {"datasets": 1, "events": 1, "row_issues": 0, "changes": 1}
 
 
-# ---------------------------------------------------------------- killed mid-import
-
-CHILD = """
-import sys, time
-sys.path.insert(0, {root!r})
-from components.imports.preview import prepare_import
-from components.imports.store import Store
-data = open({csv!r}, "rb").read()
-preview = prepare_import(data, "big-synthetic.csv", max_bytes=1 << 30)
-store = Store({var!r})
-print("prepared", preview.n_accepted, flush=True)
-
-def progress(stage):
-    print(stage, flush=True)
-    if stage == {pause!r}:
-        time.sleep(600)
-
-store.add(preview, "big", progress=progress)
-print("finished", flush=True)
-"""
+def test_a_store_of_a_newer_schema_is_refused(store, store_location):
+    with store._connect() as con:
+        con.execute("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
+    store.close()
+    with pytest.raises(store_mod.StoreError, match="written by a newer version of the dashboard"):
+        open_store(store_location)
 
 
-@pytest.fixture(scope="module")
-def big_csv(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("big") / "big-synthetic.csv"
-    gen_gtd.write(150_000, path, seed=11)  # more rows than a DuckDB row group: written to disk before the commit
-    return path
+def test_a_duckdb_store_of_schema_1_gets_ids_from_a_sequence_past_its_last(tmp_path, pack):
+    """Stores written before ids came from a sequence (MAX + 1 raced) keep their ids; new ones follow them."""
+    store = Store(tmp_path / "var")
+    first = store.add(gtd_preview(pack, gtd_row(), name="a.csv"), "A")
+    second = store.add(gtd_preview(pack, gtd_row(), name="b.csv"), "B")
+    con = duckdb.connect(str(store.path))
+    con.execute("DROP SEQUENCE dataset_ids")
+    con.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    again = Store(tmp_path / "var")
+    assert again.add(gtd_preview(pack, gtd_row(), name="c.csv"), "C") == second + 1
+    assert again.datasets()["dataset_id"].tolist() == [first, second, second + 1]
+    con = duckdb.connect(str(store.path))
+    assert con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone() == (
+        str(store_mod.SCHEMA_VERSION),)
+    con.close()
 
 
-def _import_and_kill(var_dir: Path, csv_path: Path, kill_at: str, pause: str | None) -> list[str]:
-    code = CHILD.format(root=str(ROOT), csv=str(csv_path), var=str(var_dir), pause=pause)
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    seen = []
+# ---------------------------------------------------------------- the change log
+
+CHANGE_DTYPES = {"change_id": "int64", "at": "datetime64[us]", "actor": "str", "action": "str", "dataset_id": "int64",
+                 "dataset_name": "str", "detail": "object"}
+ANA, BEK = "ana@example.org", "bek@example.org"
+
+
+def logged(log: pd.DataFrame, *columns: str) -> list[tuple]:
+    """The log's rows as tuples of ``columns``, blanks as None (NaN never equals itself)."""
+    return [tuple(None if pd.isna(v) else v for v in row) for row in log[list(columns)].itertuples(index=False)]
+
+
+def dtypes(frame: pd.DataFrame) -> dict[str, str]:
+    return {col: str(dtype) for col, dtype in frame.dtypes.items()}
+
+
+class _Russian(gettext.NullTranslations):
+    """Two of the log's messages in Russian, as the catalogue will have them: enough to see that a detail read back
+    from the store is still the message it was built from, not only its English."""
+
+    def gettext(self, message):
+        return {"'{old}' → '{new}'": "«{old}» → «{new}»"}.get(message, message)
+
+    def ngettext(self, singular, plural, n):
+        if singular == "file {file}: {n} row stored":
+            return "файл {file}: сохранена {n} строка" if n % 10 == 1 and n % 100 != 11 else \
+                "файл {file}: сохранены {n} строки" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else \
+                "файл {file}: сохранено {n} строк"
+        return super().ngettext(singular, plural, n)
+
+
+def test_each_change_is_logged_once_with_who_what_and_which_dataset(store, pack):
+    before = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    a = store.add(gtd_preview(pack, gtd_row(), gtd_row(), name="a.csv"), "A", actor=ANA)
+    store.set_enabled(a, False, actor=BEK)
+    store.set_enabled(a, False, actor=BEK)  # off already: nothing changes, so nothing is logged
+    store.set_enabled(a, True)  # on a workstation: its one user, not named
+    store.set_enabled(a, True, actor=ANA)
+    store.rename(a, "A renamed", actor=ANA)
+    store.rename(a, " A renamed ", actor=BEK)  # the same name, once trimmed
+    store.delete(a, actor=BEK)
+    after = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    log = store.changes()
+    assert list(log.columns) == list(CHANGE_COLUMNS) and dtypes(log) == CHANGE_DTYPES
+    assert logged(log, "actor", "action", "dataset_id", "dataset_name", "detail") == [  # newest first
+        (BEK, ACTION_DELETE, a, "A renamed", "file a.csv: 2 rows removed"),
+        (ANA, ACTION_RENAME, a, "A renamed", "'A' → 'A renamed'"),
+        (None, ACTION_SWITCH_ON, a, "A", None),
+        (BEK, ACTION_SWITCH_OFF, a, "A", None),
+        (ANA, ACTION_IMPORT, a, "A", "file a.csv: 2 rows stored"),
+    ]
+    assert set(log["action"]) <= set(ACTIONS)
+    assert log["change_id"].is_monotonic_decreasing and log["change_id"].is_unique
+    assert log["at"].is_monotonic_decreasing and before <= log["at"].min() and log["at"].max() <= after
+    # The detail comes back as the message it was built from, so the page can show it in the reader's language.
+    russian = Translator("ru", _Russian())
+    assert [d.shown(russian) for d in log["detail"].iloc[[1, 4]]] == ["«A» → «A renamed»",
+                                                                      "файл a.csv: сохранены 2 строки"]
+
+
+def test_a_change_that_fails_is_not_logged(store, pack):
+    preview = gtd_preview(pack, gtd_row(), name="kept.csv")
+    kept = store.add(preview, "kept", actor=ANA)
+    with pytest.raises(DuplicateDatasetError):
+        store.add(preview, "again", actor=ANA)
+
+    def fail_at(where: str):
+        def progress(stage: str) -> None:
+            if stage == where:  # past the log's row, before the commit
+                raise RuntimeError("simulated failure before commit")
+        return progress
+
+    with pytest.raises(RuntimeError, match="simulated"):
+        store.add(mixed_preview(pack), "never", progress=fail_at("issues"), actor=ANA)
+    with pytest.raises(RuntimeError, match="simulated"):
+        store.delete(kept, progress=fail_at("deleted"), actor=BEK)
+    for call in (lambda: store.set_enabled(99, False, actor=BEK), lambda: store.rename(99, "x", actor=BEK),
+                 lambda: store.delete(99, actor=BEK)):
+        with pytest.raises(DatasetGone):
+            call()
+    assert store.datasets()["name"].tolist() == ["kept"]
+    assert logged(store.changes(), "actor", "action", "dataset_name") == [(ANA, ACTION_IMPORT, "kept")]
+    assert table_counts(store)["changes"] == 1  # nothing rolled back left a row behind
+
+
+def test_a_deleted_dataset_keeps_its_name_in_the_log(store, store_location, pack):
+    doomed = store.add(gtd_preview(pack, gtd_row(), name="doomed.csv"), "Doomed", actor=ANA)
+    kept = store.add(gtd_preview(pack, gtd_row(), name="kept.csv"), "Kept", actor=ANA)
+    store.delete(doomed, actor=BEK)
+    assert store.datasets()["dataset_id"].tolist() == [kept]
+    with open_store(store_location) as again:  # kept in the database, not in this handle
+        log = again.changes()
+    assert logged(log[log["dataset_id"] == doomed], "actor", "action", "dataset_name", "detail") == [
+        (BEK, ACTION_DELETE, "Doomed", "file doomed.csv: 1 row removed"),
+        (ANA, ACTION_IMPORT, "Doomed", "file doomed.csv: 1 row stored")]
+
+
+def test_changes_are_newest_first_and_at_most_the_limit(store, pack):
+    empty = store.changes()
+    assert empty.empty and list(empty.columns) == list(CHANGE_COLUMNS) and dtypes(empty) == CHANGE_DTYPES
+    a = store.add(gtd_preview(pack, gtd_row(), name="a.csv"), "A")
+    b = store.add(gtd_preview(pack, gtd_row(), name="b.csv"), "B")
+    store.set_enabled(a, False)
+    store.rename(b, "B2")
+    assert logged(store.changes(), "action", "dataset_id") == [(ACTION_RENAME, b), (ACTION_SWITCH_OFF, a),
+                                                               (ACTION_IMPORT, b), (ACTION_IMPORT, a)]
+    assert logged(store.changes(limit=2), "action", "dataset_id") == [(ACTION_RENAME, b), (ACTION_SWITCH_OFF, a)]
+    none = store.changes(limit=0)
+    assert none.empty and dtypes(none) == CHANGE_DTYPES
+
+
+def test_a_duckdb_store_of_schema_2_gets_the_change_log_and_keeps_its_data(tmp_path, pack):
+    """A store written before the change log existed: opened, it is upgraded in place, its datasets as they were;
+    its log starts empty (who imported them was never recorded) and records what happens next."""
+    store = Store(tmp_path / "var")
+    a = store.add(mixed_preview(pack), "A")
+    store.set_enabled(a, False)
+    before_datasets, before_events = store.datasets(), store.events(enabled_only=False)
+    con = duckdb.connect(str(store.path))
+    con.execute("DROP TABLE changes")
+    con.execute("DROP SEQUENCE change_ids")
+    con.execute("UPDATE store_meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    again = Store(tmp_path / "var")
+    pd.testing.assert_frame_equal(again.datasets(), before_datasets)
+    pd.testing.assert_frame_equal(again.events(enabled_only=False), before_events)
+    assert again.changes().empty
+    again.set_enabled(a, True, actor=ANA)
+    assert logged(again.changes(), "actor", "action", "dataset_id") == [(ANA, ACTION_SWITCH_ON, a)]
+    con = duckdb.connect(str(store.path))
+    assert con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone() == (
+        str(store_mod.SCHEMA_VERSION),)
+    con.close()
+
+
+def test_a_postgres_store_of_schema_1_gets_the_change_log_under_the_migration_lock(pg_url, pack):
+    """The upgrade waits for the advisory lock that another process creating or upgrading the schema holds, then
+    adds the log and keeps the data."""
+    store = open_store(pg_url)
+    a = store.add(mixed_preview(pack), "A")
+    before_datasets, before_events = store.datasets(), store.events(enabled_only=False)
+    store.close()
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("DROP TABLE kz_imports.changes")
+        con.execute("UPDATE kz_imports.store_meta SET value = '1' WHERE key = 'schema_version'")
+    opened: dict[str, object] = {}
+
+    def reopen() -> None:
+        try:
+            opened["store"] = open_store(pg_url)
+        except Exception as exc:  # kept for the assertion below
+            opened["error"] = exc
+
+    with psycopg.connect(pg_url, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", [postgres_store._MIGRATION_LOCK])
+        opener = threading.Thread(target=reopen, daemon=True)
+        opener.start()
+        assert wait_until_blocked(store), "the upgrade did not wait for the migration lock"
+        holder.execute("SELECT pg_advisory_unlock(%s)", [postgres_store._MIGRATION_LOCK])
+        opener.join(30)
+    assert "error" not in opened and not opener.is_alive()
+    again = opened["store"]
+    pd.testing.assert_frame_equal(again.datasets(), before_datasets)
+    pd.testing.assert_frame_equal(again.events(enabled_only=False), before_events)
+    assert again.changes().empty
+    again.rename(a, "A2", actor=ANA)
+    assert logged(again.changes(), "actor", "action", "dataset_name") == [(ANA, ACTION_RENAME, "A2")]
+    with again._connect() as con:
+        assert con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone() == (
+            str(postgres_store.SCHEMA_VERSION),)
+    again.close()
+
+
+# ---------------------------------------------------------------- the same frames from both stores
+
+SUMMARY = 'A "synthetic" row,\non two lines, with a back\\slash and a \\N that is not blank.'
+
+
+def own_preview(pack):
+    """The dashboard's own format, with text that a CSV round trip could spoil: quotes, a newline, Cyrillic and
+    Kazakh letters, a comma."""
+    row = {**dict.fromkeys(event_columns(), ""), "event_id": "ev-2012-01-02-synth", "date": "2012-01-02",
+           "date_precision": "day", "place": "Шымкент, Қаратау", "region": "Aqtobe", "event_type": "attack",
+           "attack_type": "Unknown", "target_type": "Unknown", "perpetrator_group": "Unknown",
+           "classification": "disputed", "summary": SUMMARY, "latitude": "50.283333",
+           "longitude": "57.166667"}
+    return prepare_import(to_csv([row]), "mine.csv", pack.tables["events"])
+
+
+def test_both_stores_give_the_same_frames_for_the_same_data(tmp_path, pg_url, pack):
+    previews = [mixed_preview(pack), own_preview(pack),
+                prepare_import(to_csv([acled_row(), acled_row(fatalities="")], ACLED_COLS), "acled.csv",
+                               pack.tables["events"])]
+    duck, pg = Store(tmp_path / "var"), open_store(pg_url)
+    for preview in previews:
+        assert duck.add(preview, preview.filename) == pg.add(preview, preview.filename)
+    duck.set_enabled(2, False, actor=ANA)
+    pg.set_enabled(2, False, actor=ANA)
+    for kwargs in ({}, {"enabled_only": False}, {"categorical": COMPACT_COLUMNS}, {"dataset_ids": [3, 2, 1]}):
+        expected = duck.events(**kwargs)
+        pd.testing.assert_frame_equal(pg.events(**kwargs), expected, check_exact=True)
+        assert len(expected)
+    assert pg.events(enabled_only=False).set_index("source_format").loc["events", "summary"] == SUMMARY
+    pd.testing.assert_frame_equal(pg.datasets().drop(columns="imported_at"),
+                                  duck.datasets().drop(columns="imported_at"))
+    pd.testing.assert_frame_equal(pg.row_issues(1), duck.row_issues(1))
+    pd.testing.assert_frame_equal(pg.row_issues(1, "rejected"), duck.row_issues(1, "rejected"))
+    pd.testing.assert_frame_equal(pg.events(dataset_ids=[]), duck.events(dataset_ids=[]))
+    assert pg.citations() == duck.citations()
+    pd.testing.assert_frame_equal(pg.changes().drop(columns="at"), duck.changes().drop(columns="at"))
+    assert dtypes(pg.changes()) == dtypes(duck.changes()) == CHANGE_DTYPES
+
+
+def test_open_store_chooses_the_store_by_its_location(tmp_path, pg_url, monkeypatch):
+    assert type(open_store(str(tmp_path / "var"))) is DuckDBStore
+    with_password = pg_url.replace("postgres@", "postgres:not-shown@")  # the cluster trusts, the URL still says it
+    pg = open_store(with_password)
+    assert type(pg) is PostgresStore and "not-shown" not in str(pg.path) and pg.path.startswith("postgresql://")
+    monkeypatch.setenv(store_mod.STORE_URL_ENV, pg_url)
+    assert type(open_store()) is PostgresStore
+    with pytest.raises(store_mod.StoreError, match="cannot open the import store postgresql://someone@127.0.0.1:1/"
+                       ) as failed:
+        open_store("postgresql://someone:not-shown@127.0.0.1:1/nowhere", connect_timeout=2)
+    assert "not-shown" not in str(failed.value) and isinstance(failed.value.message, Msg)
+
+
+# ---------------------------------------------------------------- the throwaway PostgreSQL (scripts/pg_local.py)
+
+def test_pg_local_starts_a_loopback_cluster_prints_its_url_and_stops():
+    import os
+    import shutil
+    import tempfile
+
+    # Not under pytest's private temp dir: as root, the server's own user must be able to reach the cluster's.
+    parent = Path(tempfile.mkdtemp(prefix="kz-pg-cli-"))
+    os.chmod(parent, 0o755)
+    where = parent / "cluster"
+    cli = [sys.executable, "-m", "scripts.pg_local"]
+    started = subprocess.run([*cli, "start", "--dir", str(where)], capture_output=True, text=True, cwd=ROOT,
+                             timeout=120)
     try:
-        for line in proc.stdout:
-            seen.append(line.strip())
-            if line.strip() == kill_at:
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-        proc.wait(timeout=120)
+        assert started.returncode == 0, started.stderr
+        url = started.stdout.strip()
+        assert url.startswith("postgresql://postgres@127.0.0.1:")
+        with psycopg.connect(url) as con:
+            assert con.execute("SHOW listen_addresses").fetchone() == ("127.0.0.1",)
+            assert con.execute("SHOW unix_socket_directories").fetchone() == (str(where.resolve()),)
+            rules = con.execute("SELECT type, address FROM pg_hba_file_rules ORDER BY line_number").fetchall()
+        assert rules == [("local", None), ("host", "127.0.0.1")]
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL, (seen, proc.stderr.read())
-    return seen
+        stopped = subprocess.run([*cli, "stop", "--dir", str(where)], capture_output=True, text=True, cwd=ROOT,
+                                 timeout=120)
+    assert stopped.returncode == 0, stopped.stderr
+    assert not where.exists()
+    shutil.rmtree(parent)
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(url, connect_timeout=2)
 
 
-@pytest.mark.parametrize(("kill_at", "pause"), [("issues", "issues"), ("dataset", None)],
-                         ids=["after-all-rows-written-before-commit", "while-inserting-rows"])
-def test_killed_mid_import_the_store_opens_with_its_previous_content(tmp_path, pack, big_csv, kill_at, pause):
-    var_dir = tmp_path / "var"
-    store = Store(var_dir)
-    before_id = store.add(mixed_preview(pack), "before the crash")
-    before_datasets = store.datasets()[["dataset_id", "name", "checksum", "rows_accepted"]]
-    before_events = store.events(enabled_only=False)
-
-    seen = _import_and_kill(var_dir, big_csv, kill_at, pause)
-    assert "begin" in seen and "finished" not in seen
-
-    reopened = Store(var_dir)
-    datasets = reopened.datasets()
-    if pause is not None or len(datasets) == 1:  # killed before the commit: nothing of it is there
-        pd.testing.assert_frame_equal(datasets[before_datasets.columns], before_datasets)
-        pd.testing.assert_frame_equal(reopened.events(enabled_only=False), before_events)
-        assert reopened.row_issues(before_id + 1).empty
-    else:  # the commit won the race against the kill: then all of it is there
-        rows = datasets.set_index("name").loc["big", "rows_accepted"]
-        assert len(reopened.events(dataset_ids=[before_id + 1])) == rows
-    # and the store keeps working
-    again = reopened.add(gtd_preview(pack, gtd_row(), name="after.csv"), "after the crash")
-    assert reopened.dataset(again)["rows_accepted"] == 1
+def test_pg_local_without_postgresql_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PG_BIN", str(tmp_path))
+    monkeypatch.setattr(pg_local.glob, "glob", lambda pattern: [])
+    monkeypatch.setattr(pg_local.shutil, "which", lambda name: None)
+    with pytest.raises(pg_local.PgNotInstalled, match="apt-get install postgresql"):
+        pg_local.start(tmp_path / "cluster")

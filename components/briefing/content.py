@@ -25,13 +25,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from babel.dates import format_date
 
+from components import exports
 from components import filters as flt
 from components.briefing import images as img
 from components.figures import statistics as sc
 from components.i18n import DEFAULT, ENGLISH, N_, Translator
+from components.imports.columns import FORMAT_LABELS
 from components.map import clusters
 from components.pack import alternatives
 from components.pack.schema import split_ids
@@ -70,7 +73,11 @@ MISSING_STATS = N_("These figures are not in the data pack (the statistics table
 NATIONAL_NOTE = N_("National figures as reported: the region and year filters do not apply to them.")
 # Said on the licences page of a pack in Kazakh or Russian (the words of the dashboard's detail views)
 TRANSLATION_NOTE = N_("Texts from the data pack are the project's translation; the English original is authoritative.")
-LIST_LIMIT = 300  # the incident list holds at most this many (the most recent); the CSV export has them all
+LIST_LIMIT = 300  # the incident list holds at most this many (the most recent); the CSV export has the rest (see below)
+# Incidents of an imported dataset whose terms forbid redistributing its rows (GTD, ACLED) listed at most, per dataset:
+# a few examples with the dataset's citation, as such terms allow in a publication, never a table of its rows. The
+# figures, charts and the map count all of them.
+RESTRICTED_LIST_LIMIT = 10
 MISSING_LISTED = 20  # incidents without coordinates named on the map slide; beyond, counted
 MAX_REFS_IN_LINE = 12  # a source line lists at most this many source numbers; beyond, it points to the rows
 PER_YEAR_SERIES = (N_("Incidents"), N_("Victims killed (known figures)"), N_("Incidents with no victim figure"))
@@ -324,14 +331,16 @@ class _Context:
     citation: str
     attribution: str
     t: Translator = ENGLISH
+    datasets: tuple[exports.DatasetInView, ...] = ()  # the imported datasets with incidents in the view
 
     @classmethod
     def of(cls, pack, filters: flt.Filters, events: pd.DataFrame, today: date, view_url: str) -> _Context:
         meta, t = pack.metadata, pack.t
         boundaries = meta.get("boundaries", {})
         attr, licence = clean(boundaries.get("attribution")), clean(boundaries.get("license"), "ODbL 1.0")
+        datasets = tuple(exports.imported_datasets(events, pack.tables.get("sources")))
         return cls(pack, meta, filters, clean(filters.describe(len(events), t)), today, clean(view_url),
-                   clean(meta.get("citation")), f"{attr} ({licence})" if attr else "", t)
+                   clean(meta.get("citation")), f"{attr} ({licence})" if attr else "", t, datasets)
 
     def exported(self) -> str:
         """'Exported 14 March 2025' (the day as the language writes it)."""
@@ -357,6 +366,14 @@ class _Context:
             (t("Region boundaries (map)"), self.attribution, clean(meta.get("boundaries", {}).get("license_url"))),
             (t("Quotations"), t("Verbatim quotations remain their authors'; each source keeps its own terms."), ""),
         ]
+        for d in self.datasets:  # every imported dataset the figures count, with its own licence and citation
+            text = t(d.licence) + " " + t("Cite as: {citation}").format(citation=clean(d.citation))
+            if not d.redistributable:
+                text += " " + t("Its rows may not be redistributed: the figures, charts and map count them all, and "
+                                "this pack lists at most {n} of its incidents.").format(
+                    n=t.number(RESTRICTED_LIST_LIMIT))
+            items.append((t("Imported dataset: {name} ({format})").format(
+                name=clean(d.name), format=t(FORMAT_LABELS.get(d.format, d.format))), text, ""))
         if t.lang != DEFAULT:  # the data's texts in this language are the project's translation
             items.append((t("Translation"), t(TRANSLATION_NOTE), ""))
         if self.view_url:
@@ -548,10 +565,29 @@ def _statistics_pages(pack, refs: _References) -> list[Page]:
     return [age_page, prosecution, fighters_page]
 
 
+def _listable(c: _Context, events: pd.DataFrame) -> pd.DataFrame:
+    """The incidents the list may show: all but those of a dataset whose rows may not be redistributed, of which
+    only its RESTRICTED_LIST_LIMIT most recent."""
+    restricted = exports.restricted_rows(events)
+    if not restricted.any():
+        return events
+    keep = ~restricted
+    ids = events["dataset_id"].to_numpy(dtype="int64", na_value=-1)
+    for d in c.datasets:
+        if not d.redistributable:
+            pos = np.flatnonzero(restricted & (ids == d.dataset_id))
+            latest = events["date"].iloc[pos].reset_index(drop=True).nlargest(RESTRICTED_LIST_LIMIT, keep="first")
+            keep[pos[latest.index.to_numpy()]] = True
+    return events[keep]
+
+
 def _incident_pages(c: _Context, events: pd.DataFrame, refs: _References) -> list[Page]:
-    """The incidents, paginated: the latest LIST_LIMIT in date order."""
+    """The incidents, paginated: the latest LIST_LIMIT in date order (of a dataset whose rows may not be
+    redistributed, a few: see RESTRICTED_LIST_LIMIT)."""
     n, t = len(events), c.t
-    listed = events if n <= LIST_LIMIT else events.loc[events["date"].nlargest(LIST_LIMIT, keep="first").index]
+    candidates = _listable(c, events)
+    listed = candidates if len(candidates) <= LIST_LIMIT else \
+        candidates.loc[candidates["date"].nlargest(LIST_LIMIT, keep="first").index]
     listed = listed.sort_values(["date", "event_id"], kind="stable")
     rows = [[short_date(r["date"], r["date_precision"], t), clean(r["place"]), _label(t, "region", r["region"]),
              f"{_label(t, 'attack_type', r['attack_type'])} ({_label(t, 'event_type', r['event_type'])})",
@@ -560,7 +596,23 @@ def _incident_pages(c: _Context, events: pd.DataFrame, refs: _References) -> lis
             for r in listed.to_dict("records")]
     note = t("Killed: victims, excluding perpetrators. '{unknown}': the sources give no figure (not zero). Numbers in "
              "brackets: '{sources}'.").format(unknown=t(UNKNOWN), sources=t(TITLES["sources"]))
-    if len(listed) < n:
+    restricted = [d for d in c.datasets if not d.redistributable]
+    if restricted:  # the CSV export holds none of these datasets' rows: say what is listed, and where the rest are
+        ids = listed["dataset_id"].to_numpy(dtype="int64", na_value=-1)
+        capped = [(d, int((ids == d.dataset_id).sum())) for d in restricted]
+        in_csv = n - sum(d.rows for d in restricted)
+        listed_in_csv = len(listed) - sum(k for _, k in capped)
+        parts = [t("{listed} of the {n} incidents in this view, in date order.").format(
+            listed=t.number(len(listed)), n=t.number(n))]
+        parts += [t("{dataset}: {listed} of its {incidents} listed (the most recent). Its terms of use do not allow "
+                    "redistributing its rows: the figures count them all, the CSV export holds none.").format(
+            dataset=clean(d.name), listed=t.number(k), incidents=t.n("{n} incident", "{n} incidents", d.rows))
+                  for d, k in capped]
+        if listed_in_csv < in_csv:
+            parts.append(t("{more} more in the CSV export (dashboard, '{page}').").format(
+                more=t.number(in_csv - listed_in_csv), page=t("Sources and data")))
+        note = " ".join(parts) + " " + note
+    elif len(listed) < n:
         note = t("The {listed} most recent of the {n} incidents in this view, in date order; {more} more in the CSV "
                  "export (dashboard, '{page}').").format(listed=t.number(len(listed)), n=t.number(n),
                                                         more=t.number(n - len(listed)),

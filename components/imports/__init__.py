@@ -3,6 +3,8 @@ dashboard's own), map it onto the dashboard's event table, preview the result, a
 No Streamlit here. The modules, in the order an import runs through them:
 
 - ``read``: opening an upload - size and file-kind checks, then the CSV or Excel reader; ``read_table``.
+- ``messages``: what an import says, in any language: ``Joined`` messages, ``RowMsg`` (a message per row) and
+  ``Reasons`` (the rows' reasons rule by rule, rendered vectorised in English or in the page's language).
 - ``source``: ``ImportFileError`` and the ``RawSource`` (header + chunks of text rows) every reader hands over.
 - ``encoding``: a CSV's text encoding - strict UTF-8 (byte offsets), UTF-16, cp1251/cp1252; non-text refused.
 - ``csv_reader``: CSV delimiter, header and rows (fast pyarrow reader, careful reader for malformed rows).

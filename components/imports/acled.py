@@ -14,9 +14,13 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from components.i18n import N_, Msg
 from components.imports import regions as regions_lookup
 from components.imports.columns import FORMAT_ACLED
+from components.imports.messages import RowMsg
 from components.imports.rows import (
+    OUTSIDE_KAZAKHSTAN,
+    OUTSIDE_PERIOD,
     Column,
     Issues,
     Mapped,
@@ -35,10 +39,11 @@ from components.imports.rows import (
 
 # Citation and licence text stored with each dataset, so exports can carry them.
 CITATION = "Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com"
-LICENCE = ("Used under ACLED's terms of use (www.acleddata.com). Not for redistribution: kept only in this "
-           "installation's local store, never in the data pack.")
-CASUALTY_NOTE = ("ACLED's fatalities count everyone reported killed, perpetrators included, so they are shown "
-                 "as total deaths, not as victims killed.")
+# The licence and the casualty note are stored in English and translated where shown.
+LICENCE = N_("Used under ACLED's terms of use (www.acleddata.com). Not for redistribution: kept only in this "
+             "installation's local store, never in the data pack.")
+CASUALTY_NOTE = N_("ACLED's fatalities count everyone reported killed, perpetrators included, so they are shown "
+                   "as total deaths, not as victims killed.")
 
 # Columns that identify the format (all must be present) and the further columns used when present.
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "admin1", "location", "latitude",
@@ -71,6 +76,7 @@ VIOLENT_SUB_EVENTS = ("excessive force against protesters", "excessive force aga
                       "looting/property destruction")
 CLASSIFICATION = "not classified as terrorism"
 CLASSIFICATION_NOTE = "ACLED does not classify events as terrorism; official classification not given"
+NOT_VIOLENT = N_("not an incident of violence")  # the kind of out-of-scope rows
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%d/%m/%Y", "%d-%m-%Y",
                 "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d")
 
@@ -80,9 +86,9 @@ def map_rows(raw: pd.DataFrame, units: tuple[str, ...]) -> Mapped:
     idx = raw.index
     c = partial(col, raw)
     issues = Issues(idx)
-    notes: list[str] = []
+    notes: list[Msg] = []
     rid = c("event_id_cnty")
-    issues.add(rid == "", "event_id_cnty", "is blank (every ACLED row has an event_id_cnty)")
+    issues.add(rid == "", "event_id_cnty", Msg("is blank (every ACLED row has an event_id_cnty)"))
     in_kz = _in_kazakhstan(raw, notes)
     date, precision, date_note, date_bad = _dates(c, issues, idx)
     scope = _scope(c, in_kz, date, date_bad)
@@ -108,11 +114,11 @@ def map_rows(raw: pd.DataFrame, units: tuple[str, ...]) -> Mapped:
     return Mapped(frame, issues, scope, admin1, c("latitude"), c("longitude"), "ACLED", notes)
 
 
-def _in_kazakhstan(raw: pd.DataFrame, notes: list[str]) -> np.ndarray:
+def _in_kazakhstan(raw: pd.DataFrame, notes: list[Msg]) -> np.ndarray:
     """Rows whose country is Kazakhstan; every row when the file has no country column (and a note says so)."""
     if "country" in raw:
         return (raw["country"].str.lower() == "kazakhstan").to_numpy()
-    notes.append("The file has no 'country' column: every row is taken to be in Kazakhstan.")
+    notes.append(Msg("The file has no 'country' column: every row is taken to be in Kazakhstan."))
     return np.ones(len(raw), dtype=bool)
 
 
@@ -122,12 +128,12 @@ def _dates(c: Column, issues: Issues, idx: pd.Index) -> tuple[pd.Series, pd.Seri
     date = parse_dates(c("event_date"), DATE_FORMATS)
     date_bad = date.isna().to_numpy()
     issues.add(date_bad & (c("event_date") != "").to_numpy(), "event_date",
-               lambda: "'" + c("event_date") + "' is not a date (expected e.g. 2012-03-15 or 15 March 2012)")
-    issues.add((c("event_date") == "").to_numpy(), "event_date", "is blank")
+               RowMsg(N_("'{value}' is not a date (expected e.g. 2012-03-15 or 15 March 2012)"), value=c("event_date")))
+    issues.add((c("event_date") == "").to_numpy(), "event_date", Msg("is blank"))
     tp = code(c("time_precision"))
     precision = tp.map({k: v[0] for k, v in TIME_PRECISION.items()}).astype("str")
     issues.add((tp != "").to_numpy() & precision.isna().to_numpy(), "time_precision",
-               lambda: "'" + tp + "' is not an ACLED code (1, 2 or 3)")
+               RowMsg(N_("'{value}' is not an ACLED code (1, 2 or 3)"), value=tp))
     precision = precision.fillna("day").where((tp != "").to_numpy(), "day")
     date_note = join([tp.map({k: v[1] for k, v in TIME_PRECISION.items()}).astype("str"),
                       where((tp == "").to_numpy(), "ACLED time_precision not given: taken as the day", idx)])
@@ -139,10 +145,11 @@ def _scope(c: Column, in_kz: np.ndarray, date: pd.Series, date_bad: np.ndarray) 
     etype, sub = c("event_type"), c("sub_event_type")
     outside = in_kz & ~date_bad & ~in_period(date)
     violent = (etype.str.lower().isin(VIOLENT_EVENT_TYPES) | sub.str.lower().isin(VIOLENT_SUB_EVENTS)).to_numpy()
-    return [(~in_kz, "outside Kazakhstan", lambda: "outside Kazakhstan (country '" + c("country") + "')"),
-            (outside, "outside 1991-2016", lambda: period_reason(date)),
-            (in_kz & ~date_bad & ~outside & ~violent, "not an incident of violence",
-             lambda: "not an incident of violence (ACLED " + etype + ": " + sub + ")")]
+    return [(~in_kz, OUTSIDE_KAZAKHSTAN, RowMsg(N_("outside Kazakhstan (country '{country}')"), country=c("country"))),
+            (outside, OUTSIDE_PERIOD, period_reason(date)),
+            (in_kz & ~date_bad & ~outside & ~violent, NOT_VIOLENT,
+             RowMsg(N_("not an incident of violence (ACLED {event_type}: {sub_event_type})"), event_type=etype,
+                    sub_event_type=sub))]
 
 
 def _coordinates(c: Column, idx: pd.Index) -> dict[str, pd.Series]:

@@ -11,13 +11,15 @@ from functools import cache
 
 import pandas as pd
 
+from components.i18n import N_
 from components.imports import regions as regions_lookup
 from components.pack import schema
 from components.pack.load import DEFAULT_DATA_DIR, METADATA_FILE
 
 FORMAT_EVENTS, FORMAT_GTD, FORMAT_ACLED = "events", "gtd", "acled"
-FORMAT_LABELS = {FORMAT_EVENTS: "dashboard event table", FORMAT_GTD: "Global Terrorism Database (GTD) export",
-                 FORMAT_ACLED: "ACLED export"}
+# The formats' names, stored in English and translated where shown.
+FORMAT_LABELS = {FORMAT_EVENTS: N_("dashboard event table"), FORMAT_GTD: N_("Global Terrorism Database (GTD) export"),
+                 FORMAT_ACLED: N_("ACLED export")}
 
 # Provenance columns added after the event columns. dataset_id / dataset_name are added by the store.
 PROVENANCE_COLUMNS = ("source_format", "source_record_id", "source_row", "precision_note", "doubt_note",

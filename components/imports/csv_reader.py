@@ -14,6 +14,7 @@ import io
 
 import pandas as pd
 
+from components.i18n import N_, Msg
 from components.imports import encoding
 from components.imports.formats import detect_or_none
 from components.imports.source import (
@@ -30,7 +31,7 @@ from components.imports.source import (
 MOSTLY_MALFORMED = 0.5  # above this share of malformed data rows the file is refused, not read row by row
 ARROW_BLOCK = 16 << 20  # bytes of CSV parsed per batch by the fast reader
 DELIMITERS = (",", ";", "\t", "|")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+DELIMITER_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("vertical bar")}
 
 
 def open_csv(data: bytes, wanted, require_format: bool) -> RawSource:
@@ -50,7 +51,7 @@ def open_csv(data: bytes, wanted, require_format: bool) -> RawSource:
             break
         records_before += 1
     if header is None:
-        raise ImportFileError("the file has no header row; expected a header row and data rows")
+        raise ImportFileError(Msg("the file has no header row; expected a header row and data rows"))
     header_lines = reader.line_num
     header_row = records_before + 1
     names = [norm_header(c) for c in header]
@@ -58,7 +59,7 @@ def open_csv(data: bytes, wanted, require_format: bool) -> RawSource:
     fmt = detect_or_none(names, header_row, require_format)
     want = wanted(names)
     if not want:
-        raise ImportFileError("none of the expected columns is in the header", row=header_row)
+        raise ImportFileError(Msg("none of the expected columns is in the header"), row=header_row)
     return RawSource(
         names, want, fmt, encoding=decoded.label, delimiter=delim, header_row=header_row,
         fast=lambda: _arrow_chunks(data, decoded.arrow, delim, names, want, header_lines, header_row),
@@ -129,13 +130,15 @@ def _python_chunks(data: bytes, codec: str, delim: str, names: list[str], want: 
             rows.add(rec, header_lines + reader.line_num)
     except csv.Error as exc:
         if "end of data" in str(exc):
-            raise ImportFileError(f"the file ends inside a quoted value that starts on line {rows.last_line + 1}: a "
-                                  "quote is opened but never closed. The file looks truncated.",
+            raise ImportFileError(Msg("the file ends inside a quoted value that starts on line {line}: a quote is "
+                                      "opened but never closed. The file looks truncated.", line=rows.last_line + 1),
                                   row=rows.row + 1) from None
-        raise ImportFileError(f"cannot be read as CSV on line {header_lines + reader.line_num}: {exc}",
-                              row=rows.row + 1) from None
+        # the csv module's own words (English) are given as they are
+        raise ImportFileError(Msg("cannot be read as CSV on line {line}: {error}",
+                                  line=header_lines + reader.line_num, error=str(exc)), row=rows.row + 1) from None
     except UnicodeDecodeError as exc:
-        raise ImportFileError(f"cannot be decoded as {codec}: {exc}", row=rows.row) from None
+        raise ImportFileError(Msg("cannot be decoded as {codec}: {error}", codec=codec, error=str(exc)),
+                              row=rows.row) from None
     yield from chunked(rows.frame())
 
 
@@ -146,7 +149,7 @@ class _CsvRows:
         self.want, self.width, self.delim = want, len(names), delim
         self.positions = [names.index(w) for w in want]
         self.columns: list[list[str]] = [[] for _ in want]
-        self.malformed: list[str] = []
+        self.malformed: list[Msg | str] = []  # a reason per record ("" for a well-formed one)
         self.row, self.last_line, self.header_row = header_row, header_lines, header_row
         self.n_data = self.n_bad = 0
         self.last_short: tuple[int, int, int] | None = None  # (row, fields, line) of a short last record
@@ -166,31 +169,42 @@ class _CsvRows:
         self.malformed.append(reason)
         self.last_line = line
 
-    def _reason(self, fields: int, line: int) -> str:
+    def _reason(self, fields: int, line: int) -> Msg:
+        """Why a record is malformed: a Msg per record (this reader reads record by record anyway)."""
         if fields > self.width:
-            hint = (f"a value may contain an unquoted {DELIMITER_NAMES.get(self.delim, self.delim)}: put that value "
-                    "in double quotes")
+            hint = Msg("a value may contain an unquoted {delimiter}: put that value in double quotes",
+                       delimiter=self._delimiter_name())
         else:
-            hint = "the row may be cut short, or a value contains an unquoted line break"
-        return f"row {self.row} has {fields} fields, the header has {self.width} (line {line}): {hint}"
+            hint = Msg("the row may be cut short, or a value contains an unquoted line break")
+        return Msg.n("row {row} has {n} field, the header has {width} (line {line}): {hint}",
+                     "row {row} has {n} fields, the header has {width} (line {line}): {hint}", fields,
+                     row=self.row, width=self.width, line=line, hint=hint)
+
+    def _delimiter_name(self) -> Msg | str:
+        return Msg(DELIMITER_NAMES[self.delim]) if self.delim in DELIMITER_NAMES else self.delim
 
     def frame(self) -> pd.DataFrame:
         """The rows as text columns (plus MALFORMED if any row is malformed); refuses a truncated or mostly
         malformed file."""
         if self.last_short is not None:
             row, fields, line = self.last_short
-            raise ImportFileError(f"this row has {fields} field(s), fewer than the {self.width} of the header (line "
-                                  f"{line}). The file looks truncated.", row=row)
+            raise ImportFileError(Msg.n("this row has {n} field, fewer than the {width} of the header (line {line}). "
+                                        "The file looks truncated.",
+                                        "this row has {n} fields, fewer than the {width} of the header (line {line}). "
+                                        "The file looks truncated.", fields, width=self.width, line=line), row=row)
         if self.n_bad and self.n_bad > MOSTLY_MALFORMED * self.n_data:
             first = next(r for r in self.malformed if r)
-            raise ImportFileError(
-                f"{self.n_bad} of the {self.n_data} data rows have a different number of fields from the header "
-                f"({self.width} fields, {DELIMITER_NAMES.get(self.delim, self.delim)}-separated), so the file is not "
-                f"a table that can be read row by row; the first: {first}. Check the delimiter and the quoting, or "
-                "save the file again as CSV")
+            raise ImportFileError(Msg.n(
+                "{bad} of the {n} data row has a different number of fields from the header ({width} fields, "
+                "{delimiter}-separated), so the file is not a table that can be read row by row; the first: {first}. "
+                "Check the delimiter and the quoting, or save the file again as CSV",
+                "{bad} of the {n} data rows have a different number of fields from the header ({width} fields, "
+                "{delimiter}-separated), so the file is not a table that can be read row by row; the first: {first}. "
+                "Check the delimiter and the quoting, or save the file again as CSV",
+                self.n_data, bad=self.n_bad, width=self.width, delimiter=self._delimiter_name(), first=first))
         df = pd.DataFrame({w: pd.Series(c, dtype="str") for w, c in zip(self.want, self.columns, strict=True)})
         if self.n_bad:
-            df[MALFORMED] = pd.Series(self.malformed, dtype="str")
+            df[MALFORMED] = pd.Series(self.malformed, dtype=object)  # the Msgs kept, for the page's language
         self.columns = []
         df.index = pd.RangeIndex(self.header_row + 1, self.header_row + 1 + len(df))
         return df

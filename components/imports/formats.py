@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 
+from components.i18n import Msg
 from components.imports import acled, gtd, own
 from components.imports.columns import FORMAT_ACLED, FORMAT_EVENTS, FORMAT_GTD, FORMAT_LABELS, event_columns
+from components.imports.messages import Joined
 from components.imports.rows import Mapped, col
 from components.imports.source import ImportFileError, norm_header, printable
 
@@ -23,6 +25,10 @@ DETECTION_ORDER = (FORMAT_GTD, FORMAT_ACLED, FORMAT_EVENTS)
 ID_COLUMNS = {FORMAT_EVENTS: own.ID_COLUMN, FORMAT_GTD: gtd.ID_COLUMN, FORMAT_ACLED: acled.ID_COLUMN}
 MAPPERS: dict[str, Callable[[pd.DataFrame, tuple[str, ...]], Mapped]] = {
     FORMAT_GTD: gtd.map_rows, FORMAT_ACLED: acled.map_rows, FORMAT_EVENTS: own.map_rows}
+# Whether a format's terms allow its rows to be redistributed (in a downloadable CSV or zip). GTD's and ACLED's terms
+# of use do not; a file in the dashboard's own format is its owner's to license, so its rows go out with the licence
+# the dataset states. Aggregated figures, charts and briefings may use every format, citing it.
+REDISTRIBUTABLE = {FORMAT_EVENTS: True, FORMAT_GTD: False, FORMAT_ACLED: False}
 
 
 def detect_format(columns: Iterable[object]) -> str:
@@ -37,15 +43,14 @@ def detect_format(columns: Iterable[object]) -> str:
         have = [c for c in req if c in names]
         if len(have) >= max(2, len(req) // 3):
             missing = [c for c in req if c not in names]
-            near.append(f"it looks like a {FORMAT_LABELS[fmt]} but lacks the column(s): {', '.join(missing)}")
-    expected = "; ".join(f"{FORMAT_LABELS[f]}: {', '.join(req)}" for f, req in REQUIRED.items())
-    shown = ", ".join(printable(n, 40) for n in sorted(n for n in names if n)[:12]) or "(none)"
-    message = f"not a recognised format; expected columns - {expected}"
-    if near:
-        joined = "; ".join(near)
-        message += ". " + joined[0].upper() + joined[1:]
-    message += f". The file's header has: {shown}"
-    raise ImportFileError(message, row=1)
+            near.append(Msg.n("It looks like a {format} but lacks the column: {columns}",
+                              "It looks like a {format} but lacks the columns: {columns}", len(missing),
+                              format=Msg(FORMAT_LABELS[fmt]), columns=", ".join(missing)))
+    expected = Joined([Joined([Msg(FORMAT_LABELS[f]), ": " + ", ".join(req)]) for f, req in REQUIRED.items()], "; ")
+    shown = ", ".join(printable(n, 40) for n in sorted(n for n in names if n)[:12]) or Msg("(none)")
+    # One sentence per format the header comes close to, then what the header has.
+    raise ImportFileError(Joined([Msg("not a recognised format; expected columns - {expected}", expected=expected),
+                                  *near, Msg("The file's header has: {columns}", columns=shown)], ". "), row=1)
 
 
 def detect_or_none(names: list[str], header_row: int, require: bool) -> str | None:
@@ -83,3 +88,9 @@ def provenance(fmt: str, filename: str) -> tuple[str, str, str | None]:
     if fmt == FORMAT_ACLED:
         return acled.CITATION, acled.LICENCE, acled.CASUALTY_NOTE
     return own.citation(filename), own.LICENCE, None
+
+
+def redistributable(fmt: str) -> bool:
+    """Whether rows of a dataset of format ``fmt`` may be handed out in a download; a format not known here may not
+    (the safe side: a new format says so explicitly in REDISTRIBUTABLE)."""
+    return REDISTRIBUTABLE.get(str(fmt), False)

@@ -13,14 +13,20 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from components.i18n import N_
 from components.imports import regions as regions_lookup
 from components.imports.columns import metadata
 from components.imports.rows import Mapped, join, map_unique, num, where
 from components.pack import schema
 from components.pack.load import DEFAULT_DATA_DIR
 
-OUTSIDE_KAZAKHSTAN = "the point lies outside Kazakhstan"
-MAYBE_SWAPPED = " (latitude and longitude may be swapped)"
+# Why an accepted row has no point: a few constants, stored in English and translated where shown.
+NO_COORDINATES = N_("no coordinates in the source")
+ONE_COORDINATE = N_("only one of latitude and longitude is given")
+NOT_NUMBERS = N_("the coordinates are not numbers")
+OUTSIDE_KAZAKHSTAN = N_("the point lies outside Kazakhstan")
+OUTSIDE_MAYBE_SWAPPED = N_("the point lies outside Kazakhstan (latitude and longitude may be swapped)")
+NO_POINT_REASONS = (NO_COORDINATES, ONE_COORDINATE, NOT_NUMBERS, OUTSIDE_MAYBE_SWAPPED, OUTSIDE_KAZAKHSTAN)
 BORDER_TOLERANCE_DEG = 0.05  # about 5 km: the outline is simplified, and a border town's point may lie just beyond it
 
 
@@ -38,8 +44,7 @@ def points(mapped: Mapped) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
                                       np.where(outside, lat.to_numpy(), np.nan))
     reason = pd.Series(np.select(
         [lat_blank & lon_blank, lat_blank | lon_blank, lat_bad | lon_bad, swapped, outside],
-        ["no coordinates in the source", "only one of latitude and longitude is given",
-         "the coordinates are not numbers", OUTSIDE_KAZAKHSTAN + MAYBE_SWAPPED, OUTSIDE_KAZAKHSTAN], ""),
+        list(NO_POINT_REASONS), ""),
         index=idx, dtype="str")
     no_point = (reason != "").to_numpy()
     given = no_point & ~(lat_blank & lon_blank)

@@ -14,9 +14,13 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from components.i18n import N_, Msg
 from components.imports import regions as regions_lookup
 from components.imports.columns import FORMAT_GTD, allowed
+from components.imports.messages import RowMsg
 from components.imports.rows import (
+    OUTSIDE_KAZAKHSTAN,
+    OUTSIDE_PERIOD,
     Column,
     Issues,
     Mapped,
@@ -36,11 +40,12 @@ from components.imports.rows import (
 # Citation and licence text stored with each dataset, so exports can carry them.
 CITATION = ("START (National Consortium for the Study of Terrorism and Responses to Terrorism). (2022). "
             "Global Terrorism Database 1970 - 2020 [data file]. https://www.start.umd.edu/gtd")
-LICENCE = ("Used under START's terms of use for the Global Terrorism Database (https://www.start.umd.edu/gtd). "
-           "Not for redistribution: kept only in this installation's local store, never in the data pack.")
-CASUALTY_NOTE = ("GTD's nkill counts everyone killed, perpetrators included, so it is shown as total deaths, not "
-                 "as victims killed; victims killed = nkill - nkillter only where the GTD gives nkillter. nwound "
-                 "likewise includes injured perpetrators unless nwoundte separates them.")
+# The licence and the casualty note are stored in English and translated where shown.
+LICENCE = N_("Used under START's terms of use for the Global Terrorism Database (https://www.start.umd.edu/gtd). "
+             "Not for redistribution: kept only in this installation's local store, never in the data pack.")
+CASUALTY_NOTE = N_("GTD's nkill counts everyone killed, perpetrators included, so it is shown as total deaths, not "
+                   "as victims killed; victims killed = nkill - nkillter only where the GTD gives nkillter. nwound "
+                   "likewise includes injured perpetrators unless nwoundte separates them.")
 
 # Columns that identify the format (all must be present) and the further columns used when present.
 REQUIRED = ("eventid", "iyear", "imonth", "iday", "country_txt", "provstate", "city", "latitude", "longitude",
@@ -99,13 +104,13 @@ def map_rows(raw: pd.DataFrame, units: tuple[str, ...]) -> Mapped:
     c = partial(col, raw)
     issues = Issues(idx)
     eventid = record_ids(c("eventid"))
-    issues.add(eventid == "", "eventid", "is blank (every GTD row has an eventid)")
+    issues.add(eventid == "", "eventid", Msg("is blank (every GTD row has an eventid)"))
     region, soviet, in_kz = _country(c, units)
     date, precision, date_note, date_bad = _dates(c, issues, idx)
     country = c("country_txt")
     scope: list[ScopeRule] = [
-        (~in_kz, "outside Kazakhstan", lambda: "outside Kazakhstan (country_txt '" + country + "')"),
-        (in_kz & ~date_bad & ~in_period(date), "outside 1991-2016", lambda: period_reason(date))]
+        (~in_kz, OUTSIDE_KAZAKHSTAN, RowMsg(N_("outside Kazakhstan (country_txt '{country}')"), country=country)),
+        (in_kz & ~date_bad & ~in_period(date), OUTSIDE_PERIOD, period_reason(date))]
     attack = _attack_and_target(c, issues, idx)
     coding = _coding(c, issues, idx)
     casualties = _casualties(c, issues, idx)
@@ -129,7 +134,9 @@ def map_rows(raw: pd.DataFrame, units: tuple[str, ...]) -> Mapped:
     if soviet.any():
         frame["geo_note"] = where(soviet.to_numpy(), "GTD country 'Soviet Union': placed in Kazakhstan by its region",
                                   idx)
-        notes.append(f"{int(soviet.sum())} row(s) coded 'Soviet Union' were placed in Kazakhstan by their region.")
+        notes.append(Msg.n("{n} row coded 'Soviet Union' was placed in Kazakhstan by its region.",
+                           "{n} rows coded 'Soviet Union' were placed in Kazakhstan by their region.",
+                           int(soviet.sum())))
     return Mapped(frame, issues, scope, c("provstate"), c("latitude"), c("longitude"), "GTD", notes)
 
 
@@ -153,9 +160,10 @@ def _dates(c: Column, issues: Issues, idx: pd.Index) -> tuple[pd.Series, pd.Seri
     bad_year = (year_status != "ok").to_numpy()
     bad_month = ~month_status.isin(["ok", "blank"]).to_numpy() | ~(month.isna() | month.isin(range(13))).to_numpy()
     bad_day = ~day_status.isin(["ok", "blank"]).to_numpy() | ~(day.isna() | day.isin(range(32))).to_numpy()
-    issues.add(bad_year, "iyear", lambda: "'" + c("iyear") + "' is not a year")
-    issues.add(bad_month, "imonth", lambda: "'" + c("imonth") + "' is not a month (1-12, or 0 if unknown)")
-    issues.add(bad_day, "iday", lambda: "'" + c("iday") + "' is not a day of the month (1-31, or 0 if unknown)")
+    issues.add(bad_year, "iyear", RowMsg(N_("'{value}' is not a year"), value=c("iyear")))
+    issues.add(bad_month, "imonth", RowMsg(N_("'{value}' is not a month (1-12, or 0 if unknown)"), value=c("imonth")))
+    issues.add(bad_day, "iday",
+               RowMsg(N_("'{value}' is not a day of the month (1-31, or 0 if unknown)"), value=c("iday")))
     m = month.fillna(0)
     d = day.fillna(0).where(m > 0, 0)
     date = pd.to_datetime(pd.DataFrame({"year": year.where(~bad_year), "month": m.clip(lower=1).where(~bad_month),
@@ -163,8 +171,8 @@ def _dates(c: Column, issues: Issues, idx: pd.Index) -> tuple[pd.Series, pd.Seri
     date = date.astype("datetime64[us]")
     fields_ok = ~(bad_year | bad_month | bad_day)
     not_calendar = fields_ok & date.isna().to_numpy()
-    issues.add(not_calendar, "iday",
-               lambda: c("iyear") + "-" + c("imonth") + "-" + c("iday") + " is not a calendar date")
+    issues.add(not_calendar, "iday", RowMsg(N_("{year}-{month}-{day} is not a calendar date"), year=c("iyear"),
+                                            month=c("imonth"), day=c("iday")))
     precision = pd.Series(np.select([m.to_numpy() == 0, d.to_numpy() == 0], ["year", "month"], "day"), index=idx)
     has_approx = (c("approxdate") != "").to_numpy()
     precision = precision.where(~(has_approx & (precision == "day").to_numpy()), "approximate")
@@ -202,11 +210,12 @@ def _attack_and_target(c: Column, issues: Issues, idx: pd.Index) -> dict[str, pd
     vocabulary has none, the target)."""
     attack = c("attacktype1_txt").where(c("attacktype1_txt") != "", "Unknown")
     bad_attack = ~attack.isin(allowed("attack_type")).to_numpy()
-    issues.add(bad_attack, "attacktype1_txt",
-               lambda: "'" + attack + "' is not a GTD attack type (" + ", ".join(allowed("attack_type")) + ")")
+    issues.add(bad_attack, "attacktype1_txt", RowMsg(N_("'{value}' is not a GTD attack type ({allowed})"),
+                                                     value=attack, allowed=", ".join(allowed("attack_type"))))
     target_src = c("targtype1_txt").where(c("targtype1_txt") != "", "Unknown")
     target = target_src.map(TARGET_TYPES).astype("str")
-    issues.add(target.isna().to_numpy(), "targtype1_txt", lambda: "'" + target_src + "' is not a GTD target type")
+    issues.add(target.isna().to_numpy(), "targtype1_txt",
+               RowMsg(N_("'{value}' is not a GTD target type"), value=target_src))
     description = join([attack,
                         where((c("weaptype1_txt") != "").to_numpy(), lambda: "weapon: " + c("weaptype1_txt"), idx),
                         where((target != target_src).to_numpy() & target.notna().to_numpy(),
@@ -220,7 +229,8 @@ def _coding(c: Column, issues: Issues, idx: pd.Index) -> dict[str, pd.Series]:
     doubtterr and alternative_txt."""
     doubt = code(c("doubtterr"))
     classification = doubt.map(CLASSIFICATION).astype("str")
-    issues.add(classification.isna().to_numpy(), "doubtterr", lambda: "'" + doubt + "' is not a GTD code (0, 1 or -9)")
+    issues.add(classification.isna().to_numpy(), "doubtterr",
+               RowMsg(N_("'{value}' is not a GTD code (0, 1 or -9)"), value=doubt))
     doubt_note = join([doubt.map(DOUBT_NOTES).astype("str"),
                        where(((doubt == "1") & (c("alternative_txt") != "")).to_numpy(),
                              lambda: "GTD alternative: " + c("alternative_txt"), idx)])

@@ -9,11 +9,24 @@ from functools import partial
 
 import pandas as pd
 
+from components.i18n import N_, Msg
 from components.imports import regions as regions_lookup
 from components.imports.columns import FORMAT_EVENTS, allowed, event_columns
-from components.imports.rows import Column, Issues, Mapped, ScopeRule, col, count, in_period, parse_dates, period_reason
+from components.imports.messages import RowMsg
+from components.imports.rows import (
+    OUTSIDE_PERIOD,
+    Column,
+    Issues,
+    Mapped,
+    ScopeRule,
+    col,
+    count,
+    in_period,
+    parse_dates,
+    period_reason,
+)
 
-LICENCE = "As stated by the provider of the file; kept only in this installation's local store."
+LICENCE = N_("As stated by the provider of the file; kept only in this installation's local store.")
 
 # Columns that identify the format (all must be present); every other event column is read when present.
 REQUIRED = ("event_id", "date", "date_precision", "place", "region", "event_type", "attack_type",
@@ -40,13 +53,13 @@ def map_rows(raw: pd.DataFrame, units: tuple[str, ...]) -> Mapped:
     c = partial(col, raw)
     issues = Issues(idx)
     eid = c("event_id")
-    issues.add(eid == "", "event_id", "is blank but required")
+    issues.add(eid == "", "event_id", Msg("is blank but required"))
     date = parse_dates(c("date"), DATE_FORMATS)
     date_bad = date.isna().to_numpy()
     issues.add(date_bad & (c("date") != "").to_numpy(), "date",
-               lambda: "'" + c("date") + "' must be a date written YYYY-MM-DD")
-    issues.add((c("date") == "").to_numpy(), "date", "is blank but required")
-    scope: list[ScopeRule] = [(~date_bad & ~in_period(date), "outside 1991-2016", lambda: period_reason(date))]
+               RowMsg(N_("'{value}' must be a date written YYYY-MM-DD"), value=c("date")))
+    issues.add((c("date") == "").to_numpy(), "date", Msg("is blank but required"))
+    scope: list[ScopeRule] = [(~date_bad & ~in_period(date), OUTSIDE_PERIOD, period_reason(date))]
     _check_vocabularies(c, issues)
     counts = _counts(c, issues)
     frame = pd.DataFrame({name: c(name) for name in event_columns() if name not in
@@ -66,9 +79,9 @@ def _check_vocabularies(c: Column, issues: Issues) -> None:
         s = c(name)
         vocab = allowed(name)
         if name in REQUIRED_VALUES:
-            issues.add((s == "").to_numpy(), name, "is blank but required")
+            issues.add((s == "").to_numpy(), name, Msg("is blank but required"))
         issues.add(((s != "") & ~s.isin(vocab)).to_numpy(), name,
-                   lambda s=s, vocab=vocab: "'" + s + "' must be one of: " + ", ".join(vocab))
+                   RowMsg(N_("'{value}' must be one of: {allowed}"), value=s, allowed=", ".join(vocab)))
 
 
 def _counts(c: Column, issues: Issues) -> dict[str, pd.Series]:
@@ -76,5 +89,5 @@ def _counts(c: Column, issues: Issues) -> dict[str, pd.Series]:
     counts = {name: count(c(name), name, issues) for name in COUNT_COLUMNS}
     parts = counts["killed"].fillna(0) + counts["perpetrators_killed"].fillna(0)
     adds_up = counts["total_deaths"].isna() | (counts["total_deaths"] >= parts)
-    issues.add(~adds_up.fillna(True).to_numpy(), "total_deaths", "must be at least killed + perpetrators_killed")
+    issues.add(~adds_up.fillna(True).to_numpy(), "total_deaths", Msg("must be at least killed + perpetrators_killed"))
     return counts

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from components.i18n import DEFAULT, ENGLISH, N_, Msg, Translator
 from components.imports import formats, geo
 from components.imports import regions as regions_lookup
 from components.imports.columns import FORMAT_LABELS, as_text, concat_compact, empty_events, typed
 from components.imports.duplicates import link_duplicates
+from components.imports.messages import Reasons, RowMsg, shown_column
 from components.imports.read import DEFAULT_MAX_BYTES, open_source
 from components.imports.rows import Mapped, col, join
 from components.imports.source import MALFORMED, ImportFileError
@@ -38,6 +40,10 @@ class ImportPreview:
     ``accepted`` has the curated event columns then PROVENANCE_COLUMNS; its PREVIEW_COMPACT_COLUMNS are categoricals
     (values compare as text) - ``Store.events()`` returns exactly the curated dtypes. Linked duplicates of curated
     incidents are included, with ``duplicate_of`` set. Row numbers are the file's spreadsheet rows (header = row 1).
+
+    The frames' reasons and notes are in English (what the store keeps); ``rejected_reasons`` and
+    ``out_of_scope_reasons`` keep them as templates with the rows' values, so the ``*_shown(t)`` frames give them in
+    ``t``'s language. The notes are ``Msg``s (``note.shown(t)``).
     """
 
     filename: str
@@ -59,10 +65,13 @@ class ImportPreview:
     sheet: str | None = None
     blank_rows: list[int] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)
+    rejected_reasons: Reasons = field(default_factory=Reasons, repr=False)  # the rejected rows' reasons, by rule
+    out_of_scope_reasons: Reasons = field(default_factory=Reasons, repr=False)
 
     @property
     def format_label(self) -> str:
+        """The format's name in English (marked for the catalogue: ``t(preview.format_label)``)."""
         return FORMAT_LABELS[self.format]
 
     @property
@@ -92,11 +101,43 @@ class ImportPreview:
             return {}
         return {str(k): int(v) for k, v in self.out_of_scope["kind"].value_counts(sort=False).items()}
 
-    def rejected_csv(self) -> bytes:
-        """The rejected rows with their reasons, as a CSV download."""
+    def rejected_shown(self, t: Translator = ENGLISH, limit: int | None = None) -> pd.DataFrame:
+        """The rejected rows (the first ``limit``) with their reasons in ``t``'s language."""
+        df = self.rejected if limit is None else self.rejected.head(limit)
+        return df if t.lang == DEFAULT else _with_reasons(df, self.rejected_reasons, t)
+
+    def out_of_scope_shown(self, t: Translator = ENGLISH, limit: int | None = None) -> pd.DataFrame:
+        """The rows out of scope (the first ``limit``) with their kind and reason in ``t``'s language."""
+        df = self.out_of_scope if limit is None else self.out_of_scope.head(limit)
+        if t.lang == DEFAULT:
+            return df
+        df = _with_reasons(df, self.out_of_scope_reasons, t)
+        df["kind"] = shown_column(df["kind"], t)
+        return df
+
+    def missing_coordinates_shown(self, t: Translator = ENGLISH, limit: int | None = None) -> pd.DataFrame:
+        """The accepted rows without a point (the first ``limit``), the reason in ``t``'s language (a few
+        constants, ``geo.NO_POINT_REASONS``)."""
+        df = self.missing_coordinates if limit is None else self.missing_coordinates.head(limit)
+        if t.lang == DEFAULT:
+            return df
+        return df.assign(reason=shown_column(df["reason"], t))
+
+    def rejected_csv(self, t: Translator = ENGLISH) -> bytes:
+        """The rejected rows with their reasons (in ``t``'s language), as a CSV download."""
         from components.exports import to_csv_bytes
 
-        return to_csv_bytes(self.rejected)
+        return to_csv_bytes(self.rejected_shown(t))
+
+
+def _with_reasons(df: pd.DataFrame, reasons: Reasons, t: Translator) -> pd.DataFrame:
+    """``df`` (rows with a 'row' and an English 'reason') with the reasons of its rows rendered in ``t``'s language
+    (only these rows' are rendered); a row without a kept reason keeps its English one."""
+    rows = df["row"].to_numpy(dtype="int64")
+    shown = reasons.subset(rows).render(t).reindex(rows)
+    out = df.copy()
+    out["reason"] = shown.where(shown.notna(), df["reason"].to_numpy()).astype("str").to_numpy()
+    return out
 
 
 def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | None = None,
@@ -115,13 +156,14 @@ def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | No
     total = _combine(parts)
     del parts
     _release_memory()
-    accepted, rejected, missing = _reject_repeated_ids(total.accepted, total.rejected, total.missing)
+    accepted, rejected, missing = _reject_repeated_ids(total.accepted, total.rejected, total.missing,
+                                                       total.rejected_reasons)
     duplicates = link_duplicates(accepted, curated_events)
     if not duplicates.empty:
         accepted.loc[duplicates["row"].to_numpy(), "duplicate_of"] = duplicates["duplicate_of"].to_numpy()
     notes = list(dict.fromkeys([*src.notes, *total.notes]))
     if curated_events is None:
-        notes.append("No curated incidents were given: duplicates were not looked for.")
+        notes.append(Msg("No curated incidents were given: duplicates were not looked for."))
     cit, lic, cas = formats.provenance(src.format, filename)
     return ImportPreview(
         filename=filename, checksum=hashlib.sha256(data).hexdigest(), size_bytes=len(data), format=src.format,
@@ -129,7 +171,8 @@ def prepare_import(data: bytes, filename: str, curated_events: pd.DataFrame | No
         out_of_scope=total.out_of_scope, duplicates=duplicates, missing_coordinates=missing,
         unmapped_regions={str(k): int(v) for k, v in total.unmapped.items()}, citation=citation or cit,
         licence=licence or lic, casualty_note=cas, encoding=src.encoding, delimiter=src.delimiter, sheet=src.sheet,
-        blank_rows=total.blank, ignored_columns=[c for c in src.columns if c and c not in src.want], notes=notes)
+        blank_rows=total.blank, ignored_columns=[c for c in src.columns if c and c not in src.want], notes=notes,
+        rejected_reasons=total.rejected_reasons, out_of_scope_reasons=total.out_of_scope_reasons)
 
 
 def _region_units(regions: pd.DataFrame | Iterable[str] | None) -> tuple[str, ...]:
@@ -151,7 +194,9 @@ class _Part:
     unmapped: pd.Series  # region name as written -> accepted rows
     rows: int
     blank: list[int]
-    notes: list[str]
+    notes: list[Msg]
+    rejected_reasons: Reasons = field(default_factory=Reasons)
+    out_of_scope_reasons: Reasons = field(default_factory=Reasons)
 
 
 def _empty(columns: dict[str, str]) -> pd.DataFrame:
@@ -174,22 +219,28 @@ def _combine(parts: list[_Part]) -> _Part:
         unmapped=(pd.concat(unmapped).groupby(level=0).sum().sort_values(ascending=False) if unmapped
                   else pd.Series(dtype="int64")),
         rows=sum(p.rows for p in parts), blank=[r for p in parts for r in p.blank],
-        notes=[n for p in parts for n in p.notes])
+        notes=[n for p in parts for n in p.notes],
+        rejected_reasons=Reasons.combine(p.rejected_reasons for p in parts),
+        out_of_scope_reasons=Reasons.combine(p.out_of_scope_reasons for p in parts))
 
 
-def _reject_repeated_ids(accepted: pd.DataFrame, rejected: pd.DataFrame,
-                         missing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """One row per source id: a repeated id is rejected (the first one stands) and leaves the accepted rows and
-    the list of rows without coordinates."""
+def _reject_repeated_ids(accepted: pd.DataFrame, rejected: pd.DataFrame, missing: pd.DataFrame,
+                         reasons: Reasons) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One row per source id: a repeated id is rejected (the first one stands, its row added to ``reasons``) and
+    leaves the accepted rows and the list of rows without coordinates."""
     ids = accepted["event_id"]
     repeated = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
     if not repeated.any():
         return accepted, rejected, missing
     first = pd.Series(accepted.index[~repeated], index=ids[~repeated].to_numpy())
+    rows = accepted.index[repeated].to_numpy()
+    found = Reasons()
+    found.add(rows, "id", RowMsg(N_("repeats the id of row {row}"), row=ids[repeated].map(first).astype("Int64")))
+    reasons.extend(found)
     extra = pd.DataFrame({
-        "row": pd.Series(accepted.index[repeated], dtype="Int64"),
+        "row": pd.Series(rows, dtype="Int64"),
         "source_record_id": accepted["source_record_id"][repeated].to_numpy(),
-        "reason": ("id: repeats the id of row " + ids[repeated].map(first).astype("Int64").astype("str")).to_numpy()})
+        "reason": found.render().reindex(rows).to_numpy()})
     rejected = pd.concat([rejected, extra]).sort_values("row").reset_index(drop=True)
     missing = missing[~missing["row"].isin(extra["row"])].reset_index(drop=True)
     return accepted[~repeated], rejected, missing
@@ -205,14 +256,17 @@ def _process(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[str, ..
     else:
         part = _process_rows(raw, blank, fmt, units)
     if len(malformed):
+        msgs = malformed.pop("msg")
         frames = [f for f in (part.rejected, malformed) if len(f)]
         part.rejected = pd.concat(frames).sort_values("row", kind="stable")
+        part.rejected_reasons.add_each(malformed["row"].to_numpy(dtype="int64"), msgs.to_numpy(dtype=object))
         part.rows += len(malformed)
     return part
 
 
 def _split_malformed(raw: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the well-formed rows, the malformed ones as rejected rows: row, source_record_id, reason)."""
+    """(the well-formed rows, the malformed ones as rejected rows: row, source_record_id, reason, and the reason's
+    Msg, for the page's language)."""
     if MALFORMED not in raw:
         return raw, pd.DataFrame()
     reason = raw.pop(MALFORMED)
@@ -222,26 +276,25 @@ def _split_malformed(raw: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame, pd.Data
     ids = formats.record_ids(fmt, raw)[bad]
     rejected = pd.DataFrame({"row": pd.Series(raw.index[bad], dtype="Int64"),
                              "source_record_id": as_text(ids).to_numpy(),
-                             "reason": reason[bad].astype("str").to_numpy()})
+                             "reason": reason[bad].astype("str").to_numpy(),
+                             "msg": pd.Series(reason[bad].to_numpy(dtype=object), dtype=object)})
     return raw[~bad], rejected
 
 
-def _scope(mapped: Mapped) -> tuple[np.ndarray, pd.Series, pd.Series]:
-    """(mask of rows out of scope, their kind, their reason). The first rule that takes a row gives its reason."""
+def _scope(mapped: Mapped) -> tuple[np.ndarray, pd.Series, Reasons]:
+    """(mask of rows out of scope, their kind, their reasons). The first rule that takes a row gives its reason."""
     idx = mapped.frame.index
-    oos_reason = pd.Series("", index=idx, dtype="str")
     oos_kind = pd.Series("", index=idx, dtype="str")
+    found = Reasons()
     taken = np.zeros(len(idx), dtype=bool)
     for mask, kind, reason in mapped.out_of_scope:
         mask = np.asarray(mask, dtype=bool) & ~taken
         if not mask.any():
             continue
-        if callable(reason):
-            reason = reason()
         oos_kind[mask] = kind
-        oos_reason[mask] = reason[mask] if isinstance(reason, pd.Series) else reason
+        found.add(idx[mask].to_numpy(), None, reason, mask)
         taken |= mask
-    return taken, oos_kind, oos_reason
+    return taken, oos_kind, found
 
 
 def _process_rows(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[str, ...]) -> _Part:
@@ -252,7 +305,7 @@ def _process_rows(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[st
 
     # Scope first: a row outside Kazakhstan is not checked further; a row with a valid date outside the period
     # neither. Rows whose date cannot be read are rejected (their scope is unknown).
-    taken, oos_kind, oos_reason = _scope(mapped)
+    taken, oos_kind, oos_reasons = _scope(mapped)
     rejected_mask = mapped.issues.mask() & ~taken
 
     # Coordinates: kept where usable; otherwise the row is kept without a point and listed.
@@ -266,20 +319,22 @@ def _process_rows(raw: pd.DataFrame, blank: list[int], fmt: str, units: tuple[st
     frame["source_row"] = pd.Series(idx, index=idx, dtype="Int64")
     ids = frame["source_record_id"]
     rej_rows = idx[rejected_mask]
+    rej_reasons = mapped.issues.found.subset(rej_rows.to_numpy())
     rejected = pd.DataFrame({"row": pd.Series(rej_rows, dtype="Int64"),
                              "source_record_id": as_text(ids[rejected_mask]).to_numpy(),
-                             "reason": mapped.issues.reasons().reindex(rej_rows).astype("str").to_numpy()})
+                             "reason": rej_reasons.render().reindex(rej_rows).astype("str").to_numpy()})
     out_of_scope = pd.DataFrame({"row": pd.Series(idx[taken], dtype="Int64"),
                                  "source_record_id": as_text(ids[taken]).to_numpy(),
                                  "kind": oos_kind[taken].astype("str").to_numpy(),
-                                 "reason": oos_reason[taken].astype("str").to_numpy()})
+                                 "reason": oos_reasons.render().reindex(idx[taken]).astype("str").to_numpy()})
     miss = accepted_mask & no_point
     missing = pd.DataFrame({"row": pd.Series(idx[miss], dtype="Int64"),
                             "source_record_id": as_text(ids[miss]).to_numpy(),
                             "place": as_text(frame["place"].astype("str")[miss]).to_numpy(),
                             "reason": coord_reason[miss].astype("str").to_numpy()})
     part = _Part(typed(frame[accepted_mask], compact=True), rejected, out_of_scope, missing,
-                 mapped.region_source[accepted_mask & unmapped].value_counts(), len(frame), blank, mapped.notes)
+                 mapped.region_source[accepted_mask & unmapped].value_counts(), len(frame), blank, mapped.notes,
+                 rej_reasons, oos_reasons)
     del mapped, frame
     _release_memory()
     return part

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from components.i18n import N_, Msg
 from components.imports.csv_reader import open_csv
 from components.imports.formats import columns_read, detect_format
 from components.imports.source import MALFORMED, ImportFileError, RawSource, norm_header, printable
@@ -24,15 +25,17 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 200 MB
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-# What a file that is not a table is, from its first bytes (the file's "magic number").
+# What a file that is not a table is, from its first bytes (the file's "magic number"); marked for the catalogue,
+# since the kind is a part of the message shown.
 _SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
-    (b"%PDF-", "a PDF document"), (b"{\\rtf", "an RTF document"), (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"), (b"\xfd7zXZ\x00", "an xz archive"),
-    (b"SQLite format 3\x00", "an SQLite database"), (b"\x7fELF", "a program (ELF executable)"),
+    (b"\x89PNG\r\n\x1a\n", N_("a PNG image")), (b"\xff\xd8\xff", N_("a JPEG image")), (b"GIF87a", N_("a GIF image")),
+    (b"GIF89a", N_("a GIF image")), (b"II*\x00", N_("a TIFF image")), (b"MM\x00*", N_("a TIFF image")),
+    (b"%PDF-", N_("a PDF document")), (b"{\\rtf", N_("an RTF document")), (b"\x1f\x8b", N_("a gzip archive")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")), (b"Rar!\x1a\x07", N_("a RAR archive")),
+    (b"\xfd7zXZ\x00", N_("an xz archive")), (b"SQLite format 3\x00", N_("an SQLite database")),
+    (b"\x7fELF", N_("a program (ELF executable)")),
 )
-_ZIP_KINDS = (("word/", "a Word document (.docx)"), ("ppt/", "a PowerPoint presentation (.pptx)"))
+_ZIP_KINDS = (("word/", N_("a Word document (.docx)")), ("ppt/", N_("a PowerPoint presentation (.pptx)")))
 
 
 def read_table(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -51,7 +54,7 @@ def read_table(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
     malformed = {}
     if MALFORMED in df:
         reason = df.pop(MALFORMED)
-        malformed = {int(row): str(text) for row, text in reason[reason != ""].items()}
+        malformed = {int(row): text for row, text in reason[reason != ""].items()}  # text: a Msg
         df = df[reason == ""]
     df.attrs.update(encoding=src.encoding, delimiter=src.delimiter, sheet=src.sheet, format=src.format,
                     blank_rows=[r for _, b in parts for r in b], malformed_rows=malformed, notes=list(src.notes))
@@ -80,41 +83,42 @@ def _is_workbook(data: bytes, filename: str, max_bytes: int) -> bool:
     """Whether the file is an Excel workbook (else it is read as CSV); refuses a file that is too large, empty, not
     a table at all, an old .xls, or named .xlsx but not one."""
     if len(data) > max_bytes:
-        raise ImportFileError(f"the file is {_mb(len(data))}, over the import limit of {_mb(max_bytes)}; split "
-                              "it or export only the rows you need (e.g. Kazakhstan, 1991-2016)")
+        raise ImportFileError(Msg("the file is {size}, over the import limit of {limit}; split it or export only "
+                                  "the rows you need (e.g. Kazakhstan, 1991-2016)",
+                                  size=_mb(len(data)), limit=_mb(max_bytes)))
     if not data or data.isspace():  # (data.strip() would copy the whole file)
-        raise ImportFileError("the file is empty; expected a header row and data rows")
+        raise ImportFileError(Msg("the file is empty; expected a header row and data rows"))
     kind = _file_kind(data)
     if kind:
-        raise ImportFileError(f"the file is {kind}, not a CSV or XLSX; export the data as CSV (UTF-8) or as an "
-                              "Excel workbook (.xlsx)")
+        raise ImportFileError(Msg("the file is {kind}, not a CSV or XLSX; export the data as CSV (UTF-8) or as an "
+                                  "Excel workbook (.xlsx)", kind=kind))
     lower = filename.lower()
     if data[:4] == _XLS_MAGIC or lower.endswith(".xls"):
-        raise ImportFileError("this is an old Excel 97-2003 workbook (.xls); save it as .xlsx or as CSV")
+        raise ImportFileError(Msg("this is an old Excel 97-2003 workbook (.xls); save it as .xlsx or as CSV"))
     if data[:4] == _XLSX_MAGIC or lower.endswith((".xlsx", ".xlsm")):
         if data[:4] != _XLSX_MAGIC:
-            raise ImportFileError("the file is named like an Excel workbook but is not one (damaged, truncated "
-                                  "or mis-named); save it again as .xlsx or as CSV")
+            raise ImportFileError(Msg("the file is named like an Excel workbook but is not one (damaged, truncated "
+                                      "or mis-named); save it again as .xlsx or as CSV"))
         return True
     return False
 
 
-def _file_kind(data: bytes) -> str | None:
+def _file_kind(data: bytes) -> Msg | None:
     """What the file is, when its first bytes say it is no text table nor workbook ('a PNG image'); else None."""
     head = data[:16]
     for magic, kind in _SIGNATURES:
         if head.startswith(magic):
-            return kind
+            return Msg(kind)
     if head.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "a WebP image"
+        return Msg("a WebP image")
     if head.startswith(b"PAR1") and data.endswith(b"PAR1"):
-        return "a Parquet file"
+        return Msg("a Parquet file")
     if head.startswith(b"MZ") and b"\x00" in data[:512]:
-        return "a Windows program (.exe)"
+        return Msg("a Windows program (.exe)")
     return _zip_kind(data) if head.startswith(_XLSX_MAGIC) else None
 
 
-def _zip_kind(data: bytes) -> str | None:
+def _zip_kind(data: bytes) -> Msg | None:
     """What a ZIP file is when it is not an Excel workbook (None for a workbook, or a zip too damaged to list: the
     workbook reader says so)."""
     try:
@@ -126,16 +130,18 @@ def _zip_kind(data: bytes) -> str | None:
     if any(n.startswith("xl/") for n in names):
         return None
     if b"opendocument.spreadsheet" in mimetype:
-        return "an OpenDocument spreadsheet (.ods)"
+        return Msg("an OpenDocument spreadsheet (.ods)")
     kind = next((k for prefix, k in _ZIP_KINDS if any(n.startswith(prefix) for n in names)), None)
     if kind:
-        return kind
+        return Msg(kind)
     tables = [n for n in names if n.lower().endswith((".csv", ".xlsx"))]
-    inside = f" (it holds {printable(tables[0], 80)!r}: unpack it and import that file)" if tables else ""
-    return f"a ZIP archive{inside}"
+    if tables:
+        return Msg("a ZIP archive (it holds {name}: unpack it and import that file)",
+                   name=repr(printable(tables[0], 80)))
+    return Msg("a ZIP archive")
 
 
-def _mb(n: int) -> str:
+def _mb(n: int) -> Msg:
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MB"
-    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} bytes"
+        return Msg("{size} MB", size=f"{n / (1024 * 1024):.1f}")
+    return Msg("{size} KB", size=f"{n / 1024:.1f}") if n >= 1024 else Msg.n("{n} byte", "{n} bytes", n)

@@ -3,7 +3,8 @@
 dates (text or Excel serial days) - and the building of note columns. Vectorised: nothing here loops over rows.
 
 Every cell arrives as text ("" = blank); nothing is imputed: a blank count stays unknown, a cell that does not parse
-is an issue of its row with a message naming the value.
+is an issue of its row with a message naming the value. The messages are templates with the rows' values
+(``messages.RowMsg``), so the page can give them in the user's language.
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from components.i18n import ENGLISH, N_, Msg, Translator
+from components.imports.messages import Reasons, RowMsg
 from components.pack import schema
 
-# A rule that puts rows out of scope: (mask, kind, reason); the reason is text, a Series, or a function returning one
-# (called only when the rule takes some row).
-ScopeRule = tuple[np.ndarray, str, pd.Series | str | Callable[[], pd.Series]]
+# A rule that puts rows out of scope: (mask, kind, reason). The kind is a short constant marked N_ (stored as it is,
+# translated where shown); the reason a Msg, or a RowMsg whose values are the rows' own.
+ScopeRule = tuple[np.ndarray, str, Msg | RowMsg]
 Column = Callable[[str], pd.Series]  # a raw column by name: ``partial(col, raw)`` (blank if the file lacks it)
+
+OUTSIDE_KAZAKHSTAN = N_("outside Kazakhstan")  # kinds of out-of-scope rows
+OUTSIDE_PERIOD = N_("outside 1991-2016")
 
 
 class Issues:
@@ -28,36 +34,25 @@ class Issues:
 
     def __init__(self, index: pd.Index) -> None:
         self.index = index
-        self.parts: list[pd.Series] = []
+        self.found = Reasons()
 
-    def add(self, mask, column: str | None, message) -> None:
-        """Rows where ``mask`` holds get ``message``: text, a Series, or a function returning one (called only when
-        some row fails, so messages are not built for clean files)."""
+    def add(self, mask, column: str | None, message: Msg | RowMsg) -> None:
+        """Rows where ``mask`` holds get ``message``, after the column's name: a ``Msg``, or a ``RowMsg`` whose
+        values are taken from the failing rows only (so messages are not built for clean files)."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
-        rows = self.index[mask]
-        prefix = f"{column}: " if column else ""
-        if callable(message):
-            message = message()
-        if isinstance(message, pd.Series):
-            text = prefix + message[mask].astype("str").to_numpy(dtype=object)
-        else:
-            text = np.full(len(rows), prefix + message, dtype=object)
-        self.parts.append(pd.Series(text, index=rows, dtype=object))
+        self.found.add(self.index[mask].to_numpy(), column, message, mask)
 
     def mask(self) -> np.ndarray:
         """Which rows have at least one issue."""
-        if not self.parts:
+        if not self.found.parts:
             return np.zeros(len(self.index), dtype=bool)
-        return self.index.isin(pd.Index(np.concatenate([p.index.to_numpy() for p in self.parts])))
+        return self.index.isin(pd.Index(self.found.rows()))
 
-    def reasons(self) -> pd.Series:
-        """Row -> '; '-joined reasons."""
-        if not self.parts:
-            return pd.Series(dtype="str")
-        allp = pd.concat(self.parts)
-        return allp.groupby(level=0, sort=True).agg("; ".join).astype("str")
+    def reasons(self, t: Translator = ENGLISH) -> pd.Series:
+        """Row -> '; '-joined reasons (in English unless ``t`` says otherwise)."""
+        return self.found.render(t)
 
 
 @dataclass
@@ -71,7 +66,7 @@ class Mapped:
     latitude: pd.Series  # raw text
     longitude: pd.Series
     coord_label: str  # who gave the point, for notes ('GTD', 'ACLED', 'file')
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)
 
 
 def col(raw: pd.DataFrame, name: str) -> pd.Series:
@@ -122,16 +117,13 @@ def whole(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 def count(s: pd.Series, column: str, issues: Issues) -> pd.Series:
     """Whole non-negative numbers written in digits; blank -> <NA>; anything else is an issue of the row."""
     values, status = whole(s)
-
-    def quoted() -> pd.Series:
-        return "'" + s + "'"
-
     issues.add((status == "text").to_numpy(), column,
-               lambda: quoted() + " is not a number written in digits (leave the cell blank if unknown)")
-    issues.add((status == "fraction").to_numpy(), column, lambda: quoted() + " is not a whole number of persons")
-    issues.add((status == "large").to_numpy(), column, lambda: quoted() + " is too large for a count")
+               RowMsg(N_("'{value}' is not a number written in digits (leave the cell blank if unknown)"), value=s))
+    issues.add((status == "fraction").to_numpy(), column,
+               RowMsg(N_("'{value}' is not a whole number of persons"), value=s))
+    issues.add((status == "large").to_numpy(), column, RowMsg(N_("'{value}' is too large for a count"), value=s))
     negative = (values < 0).fillna(False).to_numpy()
-    issues.add(negative, column, lambda: quoted() + " is negative (a count cannot be negative)")
+    issues.add(negative, column, RowMsg(N_("'{value}' is negative (a count cannot be negative)"), value=s))
     return values.where(~negative).astype("Int64")
 
 
@@ -204,6 +196,6 @@ def in_period(date: pd.Series) -> np.ndarray:
     return date.dt.year.between(schema.PERIOD_START.year, schema.PERIOD_END.year).fillna(False).to_numpy()
 
 
-def period_reason(date: pd.Series) -> pd.Series:
-    """The out-of-scope reason of dates outside the period."""
-    return "outside 1991-2016 (date " + date.dt.strftime("%Y-%m-%d") + ")"
+def period_reason(date: pd.Series) -> RowMsg:
+    """The out-of-scope reason of dates outside the period (the dates written only for the rows it takes)."""
+    return RowMsg(N_("outside 1991-2016 (date {date})"), date=lambda: date.dt.strftime("%Y-%m-%d"))

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from components.i18n import Msg, Translator, shown
+from components.imports.messages import Joined
+
 # A column the careful CSV reader adds to a chunk when some of its rows have more or fewer fields than the header:
-# the reason for each such row ("" for the others). Header names are stripped, so none can be this one.
+# the reason for each such row, a Msg ("" for the others). Header names are stripped, so none can be this one.
 MALFORMED = " malformed"
 CHUNK_ROWS = 100_000  # rows mapped at a time (bounds the memory of the mapping)
 
@@ -20,23 +23,36 @@ Chunks = Iterator[tuple[pd.DataFrame, list[int]]]  # (rows as text columns, the 
 
 
 class ImportFileError(ValueError):
-    """A file that cannot be imported at all. Nothing was stored; ``str(err)`` says what is wrong and where."""
+    """A file that cannot be imported at all. Nothing was stored; ``str(err)`` says what is wrong and where (in
+    English), ``err.shown(t)`` the same in ``t``'s language. ``message`` is a ``Msg`` (plain text is shown as it
+    is)."""
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+    def __init__(self, message: Msg | str, *, file: str | None = None, row: int | None = None,
                  column: str | None = None, value: str | None = None) -> None:
         self.message, self.file, self.row, self.column, self.value = message, file, row, column, value
         super().__init__(str(self))
 
-    def location(self) -> str:
+    def location(self) -> Msg:
         """'file, row 3, column 'iday'' - the parts that are known."""
-        parts = [p for p in (self.file, f"row {self.row}" if self.row is not None else None,
-                             f"column '{self.column}'" if self.column else None) if p]
-        return ", ".join(parts)
+        return Joined([p for p in (self.file, Msg("row {row}", row=self.row) if self.row is not None else None,
+                                   Msg("column '{column}'", column=self.column) if self.column else None) if p],
+                      ", ")
+
+    def msg(self) -> Msg | str:
+        """The whole message: where, the value if known, and what is wrong."""
+        where = self.location()
+        if not where:
+            return self.message
+        if self.value is not None:
+            return Msg("{where}: value {value}: {message}", where=where, value=repr(self.value), message=self.message)
+        return Joined([where, self.message], ": ")
 
     def __str__(self) -> str:
-        where = self.location()
-        value = f" value {self.value!r}:" if self.value is not None else ""
-        return f"{where}:{value} {self.message}" if where else self.message
+        return str(self.msg())
+
+    def shown(self, t: Translator) -> str:
+        """The message in ``t``'s language."""
+        return shown(self.msg(), t)
 
     def set_file(self, filename: str) -> None:
         """Name ``filename`` as the file where the error is, unless a file is named already (then re-raise)."""
@@ -62,7 +78,7 @@ class RawSource:
     header_row: int = 1
     fast: Callable[[], Chunks] | None = None  # may raise SlowPath
     slow: Callable[[], Chunks] | None = None
-    notes: list[str] = field(default_factory=list)  # what the reader noticed (e.g. formulas without a value)
+    notes: list[Msg] = field(default_factory=list)  # what the reader noticed (e.g. formulas without a value)
 
     def consume(self, fn):
         """[fn(frame, blank_rows) for each chunk], read carefully if the fast reader gives up."""
@@ -84,8 +100,9 @@ def check_header(names: list[str], header_row: int) -> None:
         if not name:
             continue
         if name in seen:
-            raise ImportFileError(f"the header names the column '{name}' twice (columns {seen[name]} and {i}); each "
-                                  "column needs a unique name", row=header_row, column=name)
+            raise ImportFileError(Msg("the header names the column '{column}' twice (columns {first} and {second}); "
+                                      "each column needs a unique name", column=name, first=seen[name], second=i),
+                                  row=header_row, column=name)
         seen[name] = i
 
 
@@ -97,9 +114,11 @@ def printable(text: str, limit: int = 200) -> str:
 
 
 def tidy(df: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
-    """A chunk as the mapping gets it: every cell stripped text, blank rows left out (and listed)."""
+    """A chunk as the mapping gets it: every cell stripped text, blank rows left out (and listed). The MALFORMED
+    column is the reader's, not the file's: its reasons (``Msg``, "" for a well-formed row) are kept as they are."""
     for name in df.columns:
-        df[name] = df[name].astype("str").str.strip()
+        if name != MALFORMED:
+            df[name] = df[name].astype("str").str.strip()
     if df.empty:
         return df, []
     nonblank = np.zeros(len(df), dtype=bool)

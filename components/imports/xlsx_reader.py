@@ -18,7 +18,9 @@ from functools import partial
 
 import pandas as pd
 
+from components.i18n import Msg
 from components.imports.formats import detect_or_none
+from components.imports.messages import Joined
 from components.imports.source import ImportFileError, RawSource, check_header, chunked, norm_header, printable
 
 # openpyxl's errors for a workbook it cannot read: a damaged zip, a missing part (KeyError), XML that is not
@@ -27,7 +29,6 @@ _WORKBOOK_ERRORS = (zipfile.BadZipFile, KeyError, OSError, EOFError, SyntaxError
 _XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 FORMULA_CELLS_LISTED = 20
-_SAVE_AGAIN = "save it again as .xlsx or as CSV"
 
 
 def open_xlsx(data: bytes, wanted, require_format: bool) -> RawSource:
@@ -42,8 +43,8 @@ def open_xlsx(data: bytes, wanted, require_format: bool) -> RawSource:
     missing = _missing_sheet_part(data)
     if missing:  # openpyxl skips a sheet whose part is missing without a word
         wb.close()
-        raise ImportFileError(f"the workbook is damaged: its part '{printable(missing)}' (a sheet) is missing; "
-                              f"{_SAVE_AGAIN}")
+        raise ImportFileError(Msg("the workbook is damaged: its part '{part}' (a sheet) is missing; save it again "
+                                  "as .xlsx or as CSV", part=printable(missing)))
     try:
         problems = []
         for ws in wb.worksheets:
@@ -62,8 +63,8 @@ def open_xlsx(data: bytes, wanted, require_format: bool) -> RawSource:
         wb.close()
     if problems:
         title, exc = problems[0]
-        raise ImportFileError(f"sheet '{title}': {exc.message}", row=exc.row)
-    raise ImportFileError("the workbook has no sheet with a header row; expected a header row and data rows")
+        raise ImportFileError(Msg("sheet '{sheet}': {message}", sheet=title, message=exc.message), row=exc.row)
+    raise ImportFileError(Msg("the workbook has no sheet with a header row; expected a header row and data rows"))
 
 
 class _SheetFormatError(Exception):
@@ -93,7 +94,8 @@ def _sheet_source(data: bytes, ws, wanted, require_format: bool) -> RawSource | 
     try:
         check_header(names, header_row)
     except ImportFileError as exc:
-        raise ImportFileError(f"sheet '{ws.title}': {exc.message}", row=exc.row, column=exc.column) from None
+        raise ImportFileError(Msg("sheet '{sheet}': {message}", sheet=ws.title, message=exc.message), row=exc.row,
+                              column=exc.column) from None
     want = wanted(names)
     positions = dict(zip(want, (names.index(w) for w in want), strict=True))
     df = _read_cells(rows, positions, header_row)  # the rest of the sheet, after the header
@@ -138,16 +140,18 @@ def _damaged_workbook(data: bytes, exc: BaseException) -> ImportFileError:
     well-formed XML where that can be found; never the XML parser's own message."""
     missing = re.search(r"no item named '([^']+)'", str(exc)) if isinstance(exc, KeyError) else None
     if missing:
-        return ImportFileError(f"the workbook is damaged: its part '{printable(missing.group(1))}' is missing; "
-                               f"{_SAVE_AGAIN}")
+        return ImportFileError(Msg("the workbook is damaged: its part '{part}' is missing; save it again as .xlsx or "
+                                   "as CSV", part=printable(missing.group(1))))
     part = _broken_xml_part(data)
     if part:
-        return ImportFileError(f"the workbook is damaged: its part '{printable(part)}' is not well-formed XML "
-                               f"(truncated or corrupted); {_SAVE_AGAIN}")
+        return ImportFileError(Msg("the workbook is damaged: its part '{part}' is not well-formed XML (truncated or "
+                                   "corrupted); save it again as .xlsx or as CSV", part=printable(part)))
     if isinstance(exc, SyntaxError):
-        return ImportFileError(f"the workbook is damaged: one of its parts is not well-formed XML; {_SAVE_AGAIN}")
-    return ImportFileError(f"cannot be opened as an Excel workbook: the file is damaged or truncated "
-                           f"({printable(str(exc), 120)}); {_SAVE_AGAIN}")
+        return ImportFileError(Msg("the workbook is damaged: one of its parts is not well-formed XML; save it again "
+                                   "as .xlsx or as CSV"))
+    # openpyxl's own words (English) are given as they are
+    return ImportFileError(Msg("cannot be opened as an Excel workbook: the file is damaged or truncated ({error}); "
+                               "save it again as .xlsx or as CSV", error=printable(str(exc), 120)))
 
 
 def _missing_sheet_part(data: bytes) -> str | None:
@@ -233,9 +237,14 @@ def _uncached_formulas(data: bytes, ws, header_row: int, columns: dict[str, int]
     return cells
 
 
-def _formula_note(sheet: str, cells: list[tuple[int, str]]) -> str:
-    shown = ", ".join(f"row {row} column '{name}'" for row, name in cells[:FORMULA_CELLS_LISTED])
-    more = f" and {len(cells) - FORMULA_CELLS_LISTED} more" if len(cells) > FORMULA_CELLS_LISTED else ""
-    return (f"Sheet '{printable(sheet)}': {len(cells)} formula cell(s) have no saved value and were read as blank: "
-            f"{shown}{more}. The workbook was saved without its calculated values; open it in Excel or LibreOffice "
-            "and save it again to import them.")
+def _formula_note(sheet: str, cells: list[tuple[int, str]]) -> Msg:
+    listed = Joined([Msg("row {row} column '{column}'", row=row, column=name)
+                     for row, name in cells[:FORMULA_CELLS_LISTED]], ", ")
+    if len(cells) > FORMULA_CELLS_LISTED:
+        listed = Msg("{cells} and {n} more", cells=listed, n=len(cells) - FORMULA_CELLS_LISTED)
+    return Msg.n("Sheet '{sheet}': {n} formula cell has no saved value and was read as blank: {cells}. The workbook "
+                 "was saved without its calculated values; open it in Excel or LibreOffice and save it again to "
+                 "import it.",
+                 "Sheet '{sheet}': {n} formula cells have no saved value and were read as blank: {cells}. The "
+                 "workbook was saved without its calculated values; open it in Excel or LibreOffice and save it "
+                 "again to import them.", len(cells), sheet=printable(sheet), cells=listed)

@@ -4,6 +4,10 @@ No Streamlit here: ``dashboard/data.py`` caches ``load_datapack`` for the app, a
 prints its report. A problem names the file, the row (counting the header as row 1, as a spreadsheet does), the
 column, the value and the rule. Rows with errors are left out of the tables and listed; a file that cannot be read
 at all leaves an empty table; the other tables still load. Source files are only ever read.
+
+Every problem's message is a ``components.i18n.Msg``: it reads as English (the report of ``scripts/check_data`` and
+the tests see English) and the data pack page shows it in the user's language with ``message.shown(t)``; the file's
+own words (ids, values, column and file names) are its values, shown as they are.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from components import i18n, text
+from components.i18n import Msg
 from components.pack import alternatives as alts
 from components.pack import schema, translate
 
@@ -39,19 +44,21 @@ class Problem:
 
     severity: str  # "error" (row or table left out) or "warning" (loaded, but look at it)
     file: str
-    message: str
+    message: str  # a Msg: English as a str, in the user's language with message.shown(t)
     row: int | None = None  # spreadsheet row: the header is row 1, the first data row is row 2
     column: str | None = None
     value: str | None = None
     rule: str | None = None
 
     def location(self) -> str:
-        parts = [self.file]
+        """'events.csv, row 4, column 'date'': the parts that are known (a Msg, so a page can show it translated)."""
+        if self.row is not None and self.column:
+            return Msg("{file}, row {row}, column '{column}'", file=self.file, row=self.row, column=self.column)
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            return Msg("{file}, row {row}", file=self.file, row=self.row)
         if self.column:
-            parts.append(f"column '{self.column}'")
-        return ", ".join(parts)
+            return Msg("{file}, column '{column}'", file=self.file, column=self.column)
+        return self.file
 
     def __str__(self) -> str:
         value = f" value {self.value!r}:" if self.value is not None else ""
@@ -98,10 +105,10 @@ class _Reader:
     metadata: dict
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, file: str, message: str, **where) -> None:
+    def error(self, file: str, message: Msg, **where) -> None:
         self.problems.append(Problem("error", file, message, **where))
 
-    def warn(self, file: str, message: str, **where) -> None:
+    def warn(self, file: str, message: Msg, **where) -> None:
         self.problems.append(Problem("warning", file, message, **where))
 
     def read_text(self, table: str) -> str | None:
@@ -111,20 +118,23 @@ class _Reader:
         path = self.data_dir / file
         expected = ", ".join(spec["columns"])
         if not path.is_file():
-            self.error(file, f"file is missing; expected a CSV with the columns: {expected}", rule="file_exists")
+            self.error(file, Msg("file is missing; expected a CSV with the columns: {columns}", columns=expected),
+                       rule="file_exists")
             return None
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            self.error(file, f"is not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte {exc.start}; save the file as "
-                             "UTF-8", row=line, value=raw[max(0, exc.start - 20): exc.start + 1].decode("utf-8", "replace"),
+            self.error(file, Msg("is not valid UTF-8: byte {byte} at byte {offset}; save the file as UTF-8",
+                                 byte=f"0x{raw[exc.start]:02x}", offset=exc.start),
+                       row=line, value=raw[max(0, exc.start - 20): exc.start + 1].decode("utf-8", "replace"),
                        rule="utf8")
             return None
         text = text.removeprefix("\ufeff")  # a byte-order mark is harmless; drop it
         if not text.strip():
-            self.error(file, f"file is empty; expected a header row with the columns: {expected}", rule="not_empty")
+            self.error(file, Msg("file is empty; expected a header row with the columns: {columns}", columns=expected),
+                       rule="not_empty")
             return None
         return text
 
@@ -134,13 +144,15 @@ class _Reader:
         header = next(csv.reader(io.StringIO(text)))
         dupes = sorted({c for c in header if header.count(c) > 1})
         if dupes:
-            self.error(file, "the header names a column twice: " + ", ".join(dupes), row=1, rule="unique_header")
+            self.error(file, Msg("the header names a column twice: {columns}", columns=", ".join(dupes)), row=1,
+                       rule="unique_header")
             return None
         try:
             df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
                              skip_blank_lines=True)
         except (pd.errors.ParserError, ValueError) as exc:
-            self.error(file, f"cannot be read as CSV: {exc}", rule="csv_syntax")
+            # pandas' own description of the fault (in English) is a value of the message
+            self.error(file, Msg("cannot be read as CSV: {error}", error=str(exc)), rule="csv_syntax")
             return None
         df.index = df.index + 2  # spreadsheet rows: header is row 1
         return df
@@ -162,12 +174,14 @@ class _Reader:
             check = str(case.check)
             value = None if pd.isna(case.failure_case) else str(case.failure_case)
             if check == "column_in_schema":
-                self.error(file, f"has a column that is not in the data dictionary: '{value}'; remove it or describe "
-                                 "it in data/metadata.json", row=1, column=value, rule="no_extra_columns")
+                self.error(file, Msg("has a column that is not in the data dictionary: '{column}'; remove it or "
+                                     "describe it in data/metadata.json", column=value),
+                           row=1, column=value, rule="no_extra_columns")
                 table_level = True
                 continue
             if check == "column_in_dataframe":
-                self.error(file, f"is missing the column '{value}'", row=1, column=value, rule="required_columns")
+                self.error(file, Msg("is missing the column '{column}'", column=value), row=1, column=value,
+                           rule="required_columns")
                 table_level = True
                 continue
             row = None if case.index is None or pd.isna(case.index) else int(case.index)
@@ -182,31 +196,41 @@ class _Reader:
                 table_level = True
             else:
                 bad_rows.add(row)
-                self.error(file, message + "; row left out", row=row, column=column, value=value, rule=rule)
+                self.error(file, Msg("{problem}; row left out", problem=message), row=row, column=column,
+                           value=value, rule=rule)
         if table_level:
             return None, bad_rows
         return sch.validate(df.drop(index=sorted(bad_rows)), lazy=False), bad_rows
 
 
 def _describe(sch: pa.DataFrameSchema, column: str | None, check: str, value: str | None,
-              known: dict[str, set[str]] | None) -> tuple[str, str]:
-    """(message, rule name) for a pandera failure case."""
+              known: dict[str, set[str]] | None) -> tuple[Msg, str]:
+    """(message, rule name) for a pandera failure case. The schemas' own checks state their rule as a Msg (their
+    ``error``); pandera's built-in failures are named by pandera (``not_nullable``, ``multiple_fields_uniqueness``
+    ...), so each one the schemas can produce is given its words here."""
     if check == "not_nullable":
-        return "is blank but required", "required"
+        return Msg("is blank but required"), "required"
     if check == "field_uniqueness":
-        return "duplicate id: the same value appears in another row", "unique_id"
+        return Msg("duplicate id: the same value appears in another row"), "unique_id"
+    if check == "multiple_fields_uniqueness":  # the table's unique=[...]: pandera lists the row once per column
+        return (Msg("duplicate row: another row has the same {columns}", columns=", ".join(sch.unique or [])),
+                check)
     checks = sch.columns[column].checks if column in sch.columns else []
     for chk in [*checks, *sch.checks]:
         if check in (chk.name, chk.error):
-            message = chk.error or chk.name
+            # pandera's default error of a built-in check reads like a call, 'greater_than_or_equal_to(1)'
+            message = chk.error if isinstance(chk.error, Msg) else Msg("fails pandera's check {check}",
+                                                                        check=chk.error or chk.name)
             if chk.name.startswith("known_") and known and value is not None:
                 pool = known.get(chk.name.removeprefix("known_"), set())
                 unknown = [i for i in schema.split_ids(value) if i not in pool]
-                message += f" (unknown: {', '.join(unknown)})" if unknown else ""
+                if unknown:
+                    message = Msg.n("{problem} (unknown: {ids})", "{problem} (unknown: {ids})", len(unknown),
+                                    problem=message, ids=", ".join(unknown))
             return message, chk.name
     if check.startswith(("dtype(", "coerce_dtype(")):
-        return f"has the wrong type ({check})", "dtype"
-    return check, check
+        return Msg("has the wrong type ({check})", check=check), "dtype"
+    return Msg("fails pandera's check {check}", check=check), check
 
 
 def _empty_typed(columns: dict[str, dict]) -> pd.DataFrame:
@@ -224,8 +248,8 @@ def load_datapack(data_dir: str | Path = DEFAULT_DATA_DIR) -> DataPack:
         # Without the dictionary nothing can be checked: fall back to the shipped one for the shapes.
         metadata = json.loads((DEFAULT_DATA_DIR / METADATA_FILE).read_text(encoding="utf-8"))
         reader = _Reader(data_dir, metadata)
-        reader.error(METADATA_FILE, f"cannot be read ({exc}); the shipped data dictionary is used instead",
-                     rule="metadata")
+        reader.error(METADATA_FILE, Msg("cannot be read ({error}); the shipped data dictionary is used instead",
+                                        error=str(exc)), rule="metadata")
     else:
         reader = _Reader(data_dir, metadata)
 
@@ -243,7 +267,7 @@ def load_datapack(data_dir: str | Path = DEFAULT_DATA_DIR) -> DataPack:
             continue
         st_.rows_read = len(raw)
         if raw.empty:
-            reader.error(metadata["tables"][table]["file"], "has a header but no data rows", rule="has_rows")
+            reader.error(metadata["tables"][table]["file"], Msg("has a header but no data rows"), rule="has_rows")
         formatted, bad_format = reader.check(table, raw, schema.format_schema(table, columns))
         if formatted is None:
             _unchecked_references(reader, table, known)
@@ -275,14 +299,21 @@ def load_datapack(data_dir: str | Path = DEFAULT_DATA_DIR) -> DataPack:
                     boundaries=boundaries, data_dir=str(data_dir))
 
 
+# The checks of other tables that cannot run when a table does not load: whole sentences, so each reads well in
+# every language.
+_UNCHECKED = {
+    "sources": Msg("did not load, so source ids in other tables were not checked"),
+    "regions": Msg("did not load, so event regions in other tables were not checked"),
+    "policies": Msg("did not load, so policy links of bans in other tables were not checked"),
+    "events": Msg("did not load, so event links of statistics in other tables were not checked"),
+}
+
+
 def _unchecked_references(reader: _Reader, table: str, known: dict[str, set[str]]) -> None:
     """Note which later checks cannot run because this table did not load."""
-    dependants = {"sources": "source ids", "regions": "event regions", "policies": "policy links of bans",
-                  "events": "event links of statistics"}
-    if table in dependants:
+    if table in _UNCHECKED:
         file = reader.metadata["tables"][table]["file"]
-        reader.warn(file, f"did not load, so {dependants[table]} in other tables were not checked",
-                    rule="references_unchecked")
+        reader.warn(file, _UNCHECKED[table], rule="references_unchecked")
 
 
 def _load_boundaries(reader: _Reader, data_dir: Path, metadata: dict) -> dict | None:
@@ -292,8 +323,8 @@ def _load_boundaries(reader: _Reader, data_dir: Path, metadata: dict) -> dict | 
         gj = json.loads(path.read_text(encoding="utf-8"))
         names = {f["properties"]["region"] for f in gj["features"]}
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        reader.error(file, f"cannot be read as GeoJSON with a 'region' property per feature ({exc}); the map draws "
-                           "no regions", rule="boundaries")
+        reader.error(file, Msg("cannot be read as GeoJSON with a 'region' property per feature ({error}); the map "
+                               "draws no regions", error=str(exc)), rule="boundaries")
         return None
     return gj if names else None
 
@@ -312,10 +343,14 @@ def _check_points_in_regions(reader: _Reader, events: pd.DataFrame, boundaries: 
         if prepared[row.region].contains(point):
             continue
         inside = next((name for name, g in prepared.items() if g.contains(point)), None)
-        where = f"inside the '{inside}' polygon" if inside else "outside every region polygon"
-        reader.warn(file, f"the point of {row.event_id} lies {where}, not in its region '{row.region}'"
-                          + (" (explained in geo_note)" if isinstance(row.geo_note, str) else ""),
-                    row=int(row.Index), column="latitude", value=f"{row.latitude}, {row.longitude}",
+        where = Msg("inside the '{polygon}' polygon", polygon=inside) if inside else Msg("outside every region polygon")
+        if isinstance(row.geo_note, str):
+            message = Msg("the point of {event} lies {where}, not in its region '{region}' (explained in geo_note)",
+                          event=row.event_id, where=where, region=row.region)
+        else:
+            message = Msg("the point of {event} lies {where}, not in its region '{region}'", event=row.event_id,
+                          where=where, region=row.region)
+        reader.warn(file, message, row=int(row.Index), column="latitude", value=f"{row.latitude}, {row.longitude}",
                     rule="point_in_region")
 
 
@@ -344,20 +379,26 @@ def _check_alternatives(reader: _Reader, tables: dict[str, pd.DataFrame], status
         self_evident = row.table == "statistics" and set(schema.split_ids(row.record_ids)) & flagged
         if row.contradiction_id not in named and not self_evident:
             reader.error(reader.metadata["tables"]["contradictions"]["file"],
-                         f"{row.contradiction_id} has no record in alternatives.csv: give each other value its row "
-                         "there (with contradiction_id set)", row=int(row.Index), column="contradiction_id",
-                         value=row.contradiction_id, rule="contradiction_has_alternatives")
+                         Msg("{contradiction} has no record in alternatives.csv: give each other value its row there "
+                             "(with contradiction_id set)", contradiction=row.contradiction_id),
+                         row=int(row.Index), column="contradiction_id", value=row.contradiction_id,
+                         rule="contradiction_has_alternatives")
     records = {r.contradiction_id: set(schema.split_ids(r.record_ids)) for r in con.itertuples()}
     cited = _cited_sources(tables, status)
     for row in alt.itertuples():
         cid = row.contradiction_id
         if isinstance(cid, str) and cid in records and row.record_id not in records[cid]:
-            reader.warn(file, f"{row.alt_id} names {cid}, which does not list {row.record_id} in record_ids",
+            reader.warn(file, Msg("{alternative} names {contradiction}, which does not list {record} in record_ids",
+                                  alternative=row.alt_id, contradiction=cid, record=row.record_id),
                         row=int(row.Index), column="contradiction_id", value=cid, rule="contradiction_records")
         both = cited.get((row.table, row.record_id), set()) & set(schema.split_ids(row.source_ids))
         if both and row.column in alts.FIGURE_COLUMNS:
-            reader.error(file, f"{', '.join(sorted(both))} is cited both for the value {row.record_id} uses and for "
-                               f"this other value of '{row.column}': cite a source only where it supports the value",
+            # the English reads the same for one source or several; other languages agree the verb with them
+            reader.error(file, Msg.n("{sources} is cited both for the value {record} uses and for this other value of "
+                                     "'{column}': cite a source only where it supports the value",
+                                     "{sources} is cited both for the value {record} uses and for this other value of "
+                                     "'{column}': cite a source only where it supports the value", len(both),
+                                     sources=", ".join(sorted(both)), record=row.record_id, column=row.column),
                          row=int(row.Index), column="source_ids", value=row.source_ids, rule="sources_one_side")
 
 
@@ -370,9 +411,9 @@ def _check_source_checks(reader: _Reader, tables: dict[str, pd.DataFrame], statu
     checks = tables["source_checks"]
     for row in checks[(checks["agrees"] == "no") & checks["column"].isin(alts.FIGURE_COLUMNS)].itertuples():
         if row.source_id in cited.get((row.table, row.record_id), set()):
-            reader.error(file, f"{row.source_id} gives another '{row.column}' for {row.record_id} but is in that "
-                               "record's source_ids", row=int(row.Index), column="source_id", value=row.source_id,
-                         rule="sources_one_side")
+            reader.error(file, Msg("{source} gives another '{column}' for {record} but is in that record's "
+                                   "source_ids", source=row.source_id, column=row.column, record=row.record_id),
+                         row=int(row.Index), column="source_id", value=row.source_id, rule="sources_one_side")
 
 
 def _check_sources(reader: _Reader, sources: pd.DataFrame) -> None:
@@ -381,22 +422,25 @@ def _check_sources(reader: _Reader, sources: pd.DataFrame) -> None:
     for row in sources.itertuples():
         if not isinstance(row.missing_note, str) or not row.missing_note.strip():
             if not text.url_has_path(row.url):
-                reader.warn(file, f"{row.source_id} has no deep URL (a path, not a domain) and no missing_note saying "
-                                  "why", row=int(row.Index), column="url", value=row.url, rule="deep_url")
+                reader.warn(file, Msg("{source} has no deep URL (a path, not a domain) and no missing_note saying why",
+                                      source=row.source_id), row=int(row.Index), column="url", value=row.url,
+                            rule="deep_url")
             if not isinstance(row.date_published, str):
-                reader.warn(file, f"{row.source_id} has no date_published and no missing_note saying why",
-                            row=int(row.Index), column="date_published", rule="date_published")
+                reader.warn(file, Msg("{source} has no date_published and no missing_note saying why",
+                                      source=row.source_id), row=int(row.Index), column="date_published",
+                            rule="date_published")
 
 
 def _check_undescribed_files(reader: _Reader, data_dir: Path, metadata: dict) -> None:
     described = {spec["file"] for spec in metadata["tables"].values()}
     for path in sorted(data_dir.glob("*.csv")):
         if path.name not in described:
-            reader.warn(path.name, "is not described in metadata.json and is not loaded", rule="described")
+            reader.warn(path.name, Msg("is not described in metadata.json and is not loaded"), rule="described")
 
 
 def report(pack: DataPack) -> str:
-    """A plain-text report: each table with its row counts, then every problem."""
+    """A plain-text report: each table with its row counts, then every problem (in English: the command line's
+    report, ``scripts/check_data``)."""
     lines = [f"Data pack: {pack.data_dir}", ""]
     width = max(len(t) for t in pack.tables)
     for table, st_ in pack.status.items():

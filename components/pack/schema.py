@@ -6,6 +6,9 @@ Validation runs in two stages so that every bad cell is reported with its row:
 2. ``typed_schemas``: after conversion, the rules of each table: required values, ranges, allowed categories,
    unique ids and references to other tables. One function per table holds its rules (``_events_schema`` for
    events.csv ...), listed in ``TABLE_SCHEMAS``.
+
+Each check states its rule in words as its ``error``, a ``components.i18n.Msg``: the loader reports it as the
+problem's message, which reads as English and is shown in the user's language on the data pack page.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
+
+from components.i18n import Msg
 
 PERIOD_START = pd.Timestamp("1991-01-01")
 PERIOD_END = pd.Timestamp("2016-12-31")
@@ -45,13 +50,13 @@ def _valid_date(series: pd.Series) -> pd.Series:
 
 
 _FORMAT_CHECKS: dict[str, list[pa.Check]] = {
-    "integer": [pa.Check.str_matches(INTEGER_RE, error="must be a whole number (digits only, blank if unknown)")],
-    "number": [pa.Check.str_matches(NUMBER_RE, error="must be a number with a '.' decimal point")],
+    "integer": [pa.Check.str_matches(INTEGER_RE, error=Msg("must be a whole number (digits only, blank if unknown)"))],
+    "number": [pa.Check.str_matches(NUMBER_RE, error=Msg("must be a number with a '.' decimal point"))],
     "date": [
-        pa.Check.str_matches(DATE_RE, error="must be a date written YYYY-MM-DD"),
-        pa.Check(_valid_date, name="calendar_date", error="must be a real calendar date"),
+        pa.Check.str_matches(DATE_RE, error=Msg("must be a date written YYYY-MM-DD")),
+        pa.Check(_valid_date, name="calendar_date", error=Msg("must be a real calendar date")),
     ],
-    "boolean": [pa.Check.isin(BOOLEAN_VALUES, error="must be True or False")],
+    "boolean": [pa.Check.isin(BOOLEAN_VALUES, error=Msg("must be True or False"))],
 }
 
 
@@ -92,13 +97,13 @@ def _known(ids: Iterable[str], what: str, name: str) -> pa.Check:
     return pa.Check(
         lambda s: s.map(lambda v: all(i in known for i in split_ids(v))).astype(bool),
         name=name,
-        error=f"every id must exist in {what}",
+        error=Msg("every id must exist in {table}", table=what),
     )
 
 
 def _isin(values: Iterable[str]) -> pa.Check:
     values = list(values)
-    return pa.Check.isin(values, error="must be one of: " + ", ".join(values))
+    return pa.Check.isin(values, error=Msg("must be one of: {values}", values=", ".join(values)))
 
 
 def _text(required: bool = False, checks: list[pa.Check] | None = None, unique: bool = False) -> pa.Column:
@@ -106,19 +111,20 @@ def _text(required: bool = False, checks: list[pa.Check] | None = None, unique: 
 
 
 def _count() -> pa.Column:
-    return pa.Column("Int64", pa.Check.ge(0, error="a count cannot be negative"), nullable=True)
+    return pa.Column("Int64", pa.Check.ge(0, error=Msg("a count cannot be negative")), nullable=True)
 
 
 def _date(required: bool = True) -> pa.Column:
     return pa.Column(
         "datetime64[ns]",
-        pa.Check.in_range(PERIOD_START, PERIOD_END, error="must fall within 1991-01-01 to 2016-12-31"),
+        pa.Check.in_range(PERIOD_START, PERIOD_END, error=Msg("must fall within 1991-01-01 to 2016-12-31")),
         nullable=not required,
     )
 
 
 def _id(pattern: str) -> pa.Column:
-    return pa.Column(str, pa.Check.str_matches(pattern, error=f"must match the id pattern {pattern}"),
+    return pa.Column(str, pa.Check.str_matches(pattern, error=Msg("must match the id pattern {pattern}",
+                                                                  pattern=pattern)),
                      nullable=False, unique=True)
 
 
@@ -176,9 +182,9 @@ class _Rules:
         dictionary entry."""
         return [
             pa.Check(lambda df: _record_in_table(df, self.known), name="known_record",
-                     error="record_id must exist in the table named in 'table'"),
+                     error=Msg("record_id must exist in the table named in 'table'")),
             pa.Check(lambda df: _column_in_table(df, self.meta), name="known_column",
-                     error="column must be a column of the table named in 'table' (see data/metadata.json)"),
+                     error=Msg("column must be a column of the table named in 'table' (see data/metadata.json)")),
         ]
 
 
@@ -189,9 +195,9 @@ def _sources_schema(r: _Rules) -> pa.DataFrameSchema:
         "author": _text(),
         "publisher": _text(required=True),
         "date_published": _text(checks=[pa.Check.str_matches(PARTIAL_DATE_RE,
-                                                             error="must be YYYY, YYYY-MM or YYYY-MM-DD")]),
-        "url": _text(checks=[pa.Check.str_matches(r"^https?://\S+$", error="must be an http(s) address")]),
-        "date_accessed": _text(checks=[pa.Check.str_matches(DATE_RE, error="must be a date written YYYY-MM-DD")]),
+                                                             error=Msg("must be YYYY, YYYY-MM or YYYY-MM-DD"))]),
+        "url": _text(checks=[pa.Check.str_matches(r"^https?://\S+$", error=Msg("must be an http(s) address"))]),
+        "date_accessed": _text(checks=[pa.Check.str_matches(DATE_RE, error=Msg("must be a date written YYYY-MM-DD"))]),
         "kind": _category(r.allowed("sources", "kind")),
         "core_document": pa.Column("boolean", nullable=False),
         "reliability": _text(),
@@ -203,12 +209,13 @@ def _regions_schema(r: _Rules) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "region": _text(required=True, unique=True),
         "iso_code": pa.Column(str, pa.Check.str_matches(r"^KZ-[A-Z]{3}$",
-                                                        error="must be an ISO 3166-2 code like KZ-AKT"), unique=True),
+                                                        error=Msg("must be an ISO 3166-2 code like KZ-AKT")),
+                              unique=True),
         "unit_type": _category(r.allowed("regions", "unit_type")),
         "admin_centre_2016": _text(required=True),
         "admin_centre_current": _text(),
-        "centroid_lat": pa.Column(float, pa.Check.in_range(*LAT_RANGE, error="must lie inside Kazakhstan")),
-        "centroid_lon": pa.Column(float, pa.Check.in_range(*LON_RANGE, error="must lie inside Kazakhstan")),
+        "centroid_lat": pa.Column(float, pa.Check.in_range(*LAT_RANGE, error=Msg("must lie inside Kazakhstan"))),
+        "centroid_lon": pa.Column(float, pa.Check.in_range(*LON_RANGE, error=Msg("must lie inside Kazakhstan"))),
         "notes": _text(),
         "source_ids": _text(required=True, checks=r.sources()),
     }, strict=True, name="regions")
@@ -240,9 +247,11 @@ def _events_schema(r: _Rules) -> pa.DataFrameSchema:
         "date_note": _text(),
         "place": _text(required=True),
         "region": _text(required=True, checks=r.regions()),
-        "latitude": pa.Column(float, pa.Check.in_range(*LAT_RANGE, error="must lie inside Kazakhstan (40.5-55.5 N)"),
+        "latitude": pa.Column(float, pa.Check.in_range(*LAT_RANGE,
+                                                       error=Msg("must lie inside Kazakhstan (40.5-55.5 N)")),
                               nullable=True),
-        "longitude": pa.Column(float, pa.Check.in_range(*LON_RANGE, error="must lie inside Kazakhstan (46.4-87.4 E)"),
+        "longitude": pa.Column(float, pa.Check.in_range(*LON_RANGE,
+                                                        error=Msg("must lie inside Kazakhstan (46.4-87.4 E)")),
                                nullable=True),
         "coord_precision": category("coord_precision", required=False),
         "coord_uncertainty_km": _count(),
@@ -270,9 +279,9 @@ def _events_schema(r: _Rules) -> pa.DataFrameSchema:
         "geo_note": _text(),
     }, checks=[
         pa.Check(_coords_together, name="coordinates_paired",
-                 error="latitude and longitude must both be given or both be blank"),
+                 error=Msg("latitude and longitude must both be given or both be blank")),
         pa.Check(_deaths_add_up, name="deaths_add_up",
-                 error="total_deaths must be at least killed + perpetrators_killed"),
+                 error=Msg("total_deaths must be at least killed + perpetrators_killed")),
     ], strict=True, name="events")
 
 
@@ -324,8 +333,8 @@ def _statistics_schema(r: _Rules) -> pa.DataFrameSchema:
         "caveat": _text(),
         "flag": _category(r.allowed("statistics", "flag"), required=False),
     }, checks=[
-        pa.Check(_value_or_range, name="value_or_range", error="give either value, or value_low and value_high"),
-        pa.Check(_range_ordered, name="range_ordered", error="value_low must not exceed value_high"),
+        pa.Check(_value_or_range, name="value_or_range", error=Msg("give either value, or value_low and value_high")),
+        pa.Check(_range_ordered, name="range_ordered", error=Msg("value_low must not exceed value_high")),
     ], strict=True, name="statistics")
 
 
@@ -333,14 +342,14 @@ def _phases_schema(r: _Rules) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "phase_id": _id(r"^ph-[a-z]+-\d+$"),
         "phase_set": _category(r.allowed("phases", "phase_set")),
-        "order": pa.Column("Int64", pa.Check.ge(1)),
+        "order": pa.Column("Int64", pa.Check.ge(1, error=Msg("must be 1 or more"))),
         "label": _text(required=True),
-        "start_year": pa.Column("Int64", pa.Check.in_range(1985, 2016, error="must be a year up to 2016")),
-        "end_year": pa.Column("Int64", pa.Check.in_range(1985, 2020, error="must be a year")),
+        "start_year": pa.Column("Int64", pa.Check.in_range(1985, 2016, error=Msg("must be a year up to 2016"))),
+        "end_year": pa.Column("Int64", pa.Check.in_range(1985, 2020, error=Msg("must be a year"))),
         "description": _text(required=True),
         "quote": _text(required=True),
         "source_ids": _text(required=True, checks=r.sources()),
-    }, checks=[pa.Check(_years_ordered, name="years_ordered", error="start_year must not be after end_year")],
+    }, checks=[pa.Check(_years_ordered, name="years_ordered", error=Msg("start_year must not be after end_year"))],
         strict=True, name="phases")
 
 
@@ -352,7 +361,7 @@ def _contradictions_schema(r: _Rules) -> pa.DataFrameSchema:
         "record_ids": _text(),
         "value_used": _text(required=True),
     }, checks=[pa.Check(lambda df: _record_ids_in_table(df, r.known), name="known_record_ids",
-                        error="every record id must exist in the table named in 'table'")],
+                        error=Msg("every record id must exist in the table named in 'table'"))],
         strict=True, name="contradictions")
 
 
@@ -371,7 +380,7 @@ def _alternatives_schema(r: _Rules) -> pa.DataFrameSchema:
         "contradiction_id": _text(checks=r.refs("contradictions", "contradictions.csv (contradiction_id)")),
     }, checks=[
         pa.Check(_alt_value_given, name="value_or_range",
-                 error="give either value, or value_low and/or value_high (low <= high)"),
+                 error=Msg("give either value, or value_low and/or value_high (low <= high)")),
         *r.record_and_column(),
     ], strict=True, name="alternatives")
 
@@ -431,8 +440,8 @@ def _translations_schema(r: _Rules) -> pa.DataFrameSchema:
         *r.record_and_column(),
         pa.Check(lambda df: pd.Series([(t, c) in marked for t, c in zip(df["table"], df["column"])], index=df.index,
                                       dtype=bool),
-                 name="translatable_column", error="column must be marked 'translate' in data/metadata.json"),
-        pa.Check(_basis_cited, name="basis_cited", error="an official or original form must cite its source_ids"),
+                 name="translatable_column", error=Msg("column must be marked 'translate' in data/metadata.json")),
+        pa.Check(_basis_cited, name="basis_cited", error=Msg("an official or original form must cite its source_ids")),
     ], unique=["table", "record_id", "column"], strict=True, name="translations")
 
 
@@ -454,8 +463,9 @@ def _vocabulary_schema(r: _Rules) -> pa.DataFrameSchema:
         **_translated(r),
     }, checks=[
         pa.Check(listed, name="listed_value",
-                 error="value must be an allowed value of that category column in data/metadata.json (or a region)"),
-        pa.Check(_basis_cited, name="basis_cited", error="an official or original form must cite its source_ids"),
+                 error=Msg("value must be an allowed value of that category column in data/metadata.json "
+                           "(or a region)")),
+        pa.Check(_basis_cited, name="basis_cited", error=Msg("an official or original form must cite its source_ids")),
     ], unique=["table", "column", "value"], strict=True, name="vocabulary")
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from components import i18n
+from components.i18n import Msg
 from components.pack import alternatives as alts
 from components.pack import schema
 
@@ -53,7 +54,8 @@ def _current(tables: Mapping[str, pd.DataFrame], meta: dict) -> dict[tuple[str, 
 
 def check(reader, tables: Mapping[str, pd.DataFrame], status: Mapping) -> None:
     """Warn of every text with no translation or a stale one, and of every category value or region with no
-    label, in each language. (Rows of translations.csv that are malformed are errors of its own schema.)"""
+    label, in each language. (Rows of translations.csv that are malformed are errors of its own schema.) The
+    messages are ``Msg``: English, shown translated on the data pack page."""
     if not status["translations"].loaded or not status["vocabulary"].loaded:
         return
     meta = reader.metadata
@@ -63,12 +65,14 @@ def check(reader, tables: Mapping[str, pd.DataFrame], status: Mapping) -> None:
     for key, english in _current(tables, meta).items():
         table, rid, column = key
         if key not in have:
-            reader.warn(file, f"{table} {rid}, column '{column}' has no Russian or Kazakh translation: the English is "
-                              "shown", column=column, value=rid, rule="translated")
+            reader.warn(file, Msg("{table} {record}, column '{column}' has no Russian or Kazakh translation: the "
+                                  "English is shown", table=table, record=rid, column=column),
+                        column=column, value=rid, rule="translated")
         elif have[key][1] != english:
-            reader.warn(file, f"the translation of {table} {rid}, column '{column}' is stale (the English has changed "
-                              "since): the English is shown until it is translated again", row=have[key][0],
-                        column="en", value=rid, rule="translation_current")
+            reader.warn(file, Msg("the translation of {table} {record}, column '{column}' is stale (the English has "
+                                  "changed since): the English is shown until it is translated again",
+                                  table=table, record=rid, column=column),
+                        row=have[key][0], column="en", value=rid, rule="translation_current")
     voc = tables["vocabulary"]
     listed = set(zip(voc["table"], voc["column"], voc["value"]))
     vfile = meta["tables"]["vocabulary"]["file"]
@@ -77,8 +81,9 @@ def check(reader, tables: Mapping[str, pd.DataFrame], status: Mapping) -> None:
             values = list(tables["regions"]["region"])
         for value in values:
             if (table, column, value) not in listed:
-                reader.warn(vfile, f"the value '{value}' of {table}.{column} has no Russian or Kazakh label: the "
-                                   "English is shown", column="value", value=value, rule="vocabulary_complete")
+                reader.warn(vfile, Msg("the value '{value}' of {table}.{column} has no Russian or Kazakh label: the "
+                                       "English is shown", value=value, table=table, column=column),
+                            column="value", value=value, rule="vocabulary_complete")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,8 +1,10 @@
-"""The data pack: every table with its row count and description, its sources, and any validation problems."""
+"""The data pack: every table with its row count and description, its sources, and any validation problems (each
+message in the language shown: the loader builds them as ``components.i18n.Msg``)."""
 
 import pandas as pd
 import streamlit as st
 
+from components import i18n
 from components.views.sources import meta_text, table_title
 from dashboard import frame
 from dashboard.data import data_dir, get_pack
@@ -16,11 +18,13 @@ st.caption(meta_text(meta, ("description",), t))
 
 errors, warnings = pack.errors, pack.warnings
 if errors:
-    st.error(t("The data pack has {n} error(s). Rows and files with errors are left out of every view until they "
-               "are fixed; they are listed below.").format(n=len(errors)), icon=":material/error:")
+    st.error(t.n("The data pack has {n} error. Rows and files with errors are left out of every view until they are "
+                 "fixed; it is listed below.",
+                 "The data pack has {n} errors. Rows and files with errors are left out of every view until they are "
+                 "fixed; they are listed below.", len(errors)), icon=":material/error:")
 elif warnings:
-    st.warning(t("The data pack loaded with {n} warning(s), listed below.").format(n=len(warnings)),
-               icon=":material/warning:")
+    st.warning(t.n("The data pack loaded with {n} warning, listed below.",
+                   "The data pack loaded with {n} warnings, listed below.", len(warnings)), icon=":material/warning:")
 else:
     st.success(t("Every table validated without problems."), icon=":material/check_circle:")
 
@@ -34,7 +38,8 @@ overview = pd.DataFrame(
             "Status": (
                 t("not loaded") if not pack.status[name].loaded
                 else t("ok") if pack.status[name].rows_loaded == pack.status[name].rows_read
-                else t("{n} row(s) left out").format(n=pack.status[name].rows_read - pack.status[name].rows_loaded)
+                else t.n("{n} row left out", "{n} rows left out",
+                         pack.status[name].rows_read - pack.status[name].rows_loaded)
             ),
             "Description": meta_text(meta, ("tables", name, "description"), t),
             "Licence": meta_text(meta, ("tables", name, "license"), t),
@@ -54,20 +59,25 @@ st.subheader(t("Tables"))
 st.dataframe(overview, hide_index=True, width="stretch", column_config=HEADERS)
 
 if pack.problems:
-    st.subheader(t("Problems ({errors} errors, {warnings} warnings)").format(errors=len(errors),
-                                                                            warnings=len(warnings)))
+    st.subheader(t("Problems ({errors}, {warnings})").format(errors=t.n("{n} error", "{n} errors", len(errors)),
+                                                             warnings=t.n("{n} warning", "{n} warnings",
+                                                                          len(warnings))))
     st.dataframe(
         pd.DataFrame(
             [
+                # the message in the language; file, column and value are the file's own, the rule is the check's name
                 {"Severity": SEVERITY.get(p.severity, p.severity), "File": p.file, "Row": p.row,
-                 "Column": p.column, "Value": p.value, "Problem": p.message, "Rule": p.rule}
+                 "Column": p.column, "Value": p.value, "Problem": i18n.shown(p.message, t), "Rule": p.rule}
                 for p in pack.problems
             ]
         ),
         hide_index=True,
         width="stretch",
         column_config={**HEADERS, "Row": st.column_config.NumberColumn(
-            t("Row"), help=t("Spreadsheet row: the header is row 1"))},
+            t("Row"), help=t("Spreadsheet row: the header is row 1")),
+            "Rule": st.column_config.TextColumn(
+                t("Rule"), help=t("The check's name in the data pack's rules: an identifier, the same in every "
+                                  "language"))},
     )
 
 st.subheader(t("Browse a table"))

@@ -1,5 +1,6 @@
 """Sources and data: the sources, the column dictionary, the contradictions between sources, and downloads."""
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -23,8 +24,13 @@ def _tables() -> dict:
     return exports.filtered_tables(pack.tables, filters)
 
 
+# The imported datasets in this view, with their licences: the downloads leave out the rows of those whose terms forbid
+# redistribution and say so beside the buttons (counted from the cached incidents of the filter: a few ms).
+in_view = exports.imported_datasets(filtered_events(pack, filters.key()), pack.tables["sources"])
+
+
 def _zip(tables: dict) -> bytes:
-    return exports.zip_bytes(tables, exports.readme_text(meta, filter_text, tables, date.today(), t=frame.t()))
+    return exports.zip_export(tables, meta, filter_text, date.today(), t=frame.t(), datasets=in_view)
 
 
 t = frame.t()
@@ -49,7 +55,8 @@ st.caption(t("Both downloads follow the filters in the sidebar. The zip adds a R
              "so that a spreadsheet does not run them as formulas."))
 c1, c2 = st.columns(2)
 c1.download_button(
-    t("Incidents (CSV)"), data=lambda: exports.to_csv_bytes(_tables()["events"]), file_name="kz_incidents_filtered.csv",
+    t("Incidents (CSV)"), data=lambda: exports.incidents_csv(_tables()["events"], meta, datasets=in_view),
+    file_name="kz_incidents_filtered.csv",
     mime="text/csv", icon=":material/download:", key="dl_events", on_click="ignore", width="stretch",
 )
 c2.download_button(
@@ -58,6 +65,11 @@ c2.download_button(
     file_name="kz_terrorism_datapack_filtered.zip", mime="application/zip", icon=":material/folder_zip:",
     key="dl_zip", on_click="ignore", width="stretch",
 )
+st.caption(t("Each incident in the downloads states its licence in the column licence: the data pack's, or that of "
+             "the imported dataset it comes from."))
+withheld = exports.withheld_sentences([dataclasses.replace(d, name=frame.escape_md(d.name)) for d in in_view], t)
+if withheld:  # the zip's README says the same
+    st.info(" ".join(withheld), icon=":material/block:")
 
 st.subheader(t("Sources"))
 sources = pack.tables["sources"]
