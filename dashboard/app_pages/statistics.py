@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.exports import to_csv_bytes
 from components.figures import statistics as sc
+from components.views.sources import meta_text
 from dashboard import data, details, frame
 from dashboard.data import arrow_of, current_pack
 from dashboard.frame import escape_md, source_line
@@ -64,8 +65,11 @@ def table_of(spec, drop: tuple[str, ...] = ()) -> pd.DataFrame:
 def show_table(df: pd.DataFrame, key: str, filename: str) -> None:
     st.dataframe(arrow_of(df), hide_index=True, width="stretch", column_config=COLUMN_CONFIG, key=key, row_height=84,
                  height=min(84 * len(df) + 40, 560))
-    st.download_button(t("Download these rows (CSV)"), lambda: to_csv_bytes(df), file_name=filename, mime="text/csv",
-                       icon=":material/download:", key=f"{key}-csv", on_click="ignore")
+    # Every export states its licence (a licence column, as the incidents CSV has): the statistics table's.
+    licence = meta_text(pack.metadata, ("tables", "statistics", "license"), t)
+    st.download_button(t("Download these rows (CSV)"), lambda: to_csv_bytes(df.assign(licence=licence)),
+                       file_name=filename, mime="text/csv", icon=":material/download:", key=f"{key}-csv",
+                       on_click="ignore")
 
 
 def chart(name: str, ids: tuple[str, ...], with_comparators: bool = False) -> None:
