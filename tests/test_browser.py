@@ -59,10 +59,14 @@ def open_page(browser, url: str, errors: list[str] | None = None, width: int = 1
 
 
 def wait_ready(page) -> None:
+    """Wait until the script run has finished and the browser has drawn what it sent: the script state alone is
+    not enough on a first visit, when the frontend still shows skeletons while it loads an element's code (the
+    sidebar's widgets arrive about a second after the run ends)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
     page.wait_for_selector("h1, h2", timeout=30_000)
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=30_000)
 
 
 def choose_option(page, label: str, option: str, param: str, attempts: int = 3) -> None:

@@ -14,11 +14,11 @@ import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from scripts.serve import CHROMIUM, CHROMIUM_ARGS, free_port
+from scripts.serve import free_port
+from tests import test_browser
 from tests.oidc_fixtures import (  # noqa: F401 (oidc_provider_fixture: the `oidc_provider` fixture, by its name)
     OIDC_DIR,
     OIDCProvider,
@@ -28,19 +28,10 @@ from tests.oidc_fixtures import (  # noqa: F401 (oidc_provider_fixture: the `oid
 )
 
 playwright = pytest.importorskip("playwright.sync_api")
+browser, wait_ready = test_browser.browser, test_browser.wait_ready  # one browser fixture, one wait
 
 LOGIN_APP = OIDC_DIR / "login_app.py"
 EDITORS = "alice@example.org"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def serve_login_app(oidc_provider: OIDCProvider, tmp_path_factory, provider_name: str | None):
@@ -63,11 +54,6 @@ def named_login_app(oidc_provider, tmp_path_factory):
     """The app with the client settings in [auth.team]: st.login("team")."""
     with serve_login_app(oidc_provider, tmp_path_factory, "team") as url:
         yield url
-
-
-def wait_ready(page) -> None:
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
-    page.wait_for_selector("h1", timeout=30_000)
 
 
 def open_app(browser, url: str):

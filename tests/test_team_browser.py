@@ -12,23 +12,17 @@ import pytest
 from components.imports.preview import prepare_import
 from components.imports.store import Store
 from components.pack.load import load_datapack
-from scripts.serve import CHROMIUM, CHROMIUM_ARGS, free_port, running_app
+from scripts.serve import free_port, running_app
+from tests import test_browser
 from tests.oidc_fixtures import OIDCProvider, oidc_provider_fixture, write_auth_secrets  # noqa: F401
 from tests.test_importers import gtd_csv, gtd_row
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
+browser, wait_ready = test_browser.browser, test_browser.wait_ready  # one browser fixture, one wait
 
 EDITOR, MEMBER, STRANGER = "alice@example.org", "bob@example.org", "mallory@elsewhere.test"
 MARK = "Licensedtown"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +40,6 @@ def team_app(oidc_provider, tmp_path_factory):
     with running_app(env={"KZ_MODE": "team", "KZ_VAR_DIR": str(var)}, port=port,
                      args=("--secrets.files", str(secrets))) as url:
         yield url, var
-
-
-def wait_ready(page) -> None:
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
-    page.wait_for_selector("h1", timeout=30_000)
 
 
 def visit(browser, url: str):
