@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve-public serve-team test lint lock check-data i18n chromium bench bench-export bench-import bench-scale clean help
+.PHONY: run serve-public serve-team store-server store-server-stop test lint lock check-data i18n chromium bench bench-export bench-import bench-scale clean help
 
 help:
 	@echo "make run         start the dashboard for one analyst on http://127.0.0.1:$(PORT) (workstation mode)"
 	@echo "make serve-public  serve the curated data read-only on every interface, port $(PORT) (public mode)"
 	@echo "make serve-team    serve analysts who sign in to share imported data (team mode; STORE_URL=postgresql://...)"
+	@echo "make store-server  start a local PostgreSQL store on a loopback port in var/pg (prints its URL)"
 	@echo "make test        run the whole test suite (installs Chromium from Debian if missing)"
 	@echo "make lint        ruff over the code (make test runs it too)"
 	@echo "make i18n        update the translation catalogues from the strings marked in the code"
@@ -58,19 +59,30 @@ serve-team: $(STAMP)
 	  --server.address $(HOST) --client.showErrorDetails none --client.toolbarMode viewer \
 	  --server.fileWatcherType none --server.runOnSave false
 
+# A PostgreSQL store for trying team mode or replicas by hand: a cluster of Debian's postgresql in var/pg (ignored by
+# git) on a loopback port; it prints the URL to give as STORE_URL. `make store-server-stop` stops it, keeping the
+# data; `make store-server` starts it again.
+store-server: $(STAMP)
+	@if [ -f var/pg/data/postmaster.pid ]; then echo "running already: make store-server-stop first"; exit 1; fi
+	@mkdir -p var
+	$(PY) -m scripts.pg_local start --durable --dir var/pg $(if $(PG_PORT),--port $(PG_PORT))
+
+store-server-stop: $(STAMP)
+	$(PY) -m scripts.pg_local stop --dir var/pg --keep
+
 check-data: $(STAMP)
 	$(PY) -m scripts.check_data
 
 # What the tests need from Debian, installed when missing (as root, or with sudo where available): Chromium for the
 # browser tests, poppler's pdftoppm for the briefing-pack pages, PostgreSQL for the shared store's tests (a
 # throwaway cluster on a loopback port, scripts/pg_local.py), Node.js and npm for the local OpenID Connect provider
-# of the sign-in tests (tests/oidc).
+# of the sign-in tests (tests/oidc), HAProxy for the replicas' test (deploy/haproxy.cfg).
 PG_BIN ?= $(firstword $(wildcard /usr/lib/postgresql/*/bin))
 chromium:
 	@test -x $(CHROMIUM) && command -v pdftoppm >/dev/null && test -x "$(PG_BIN)/pg_ctl" \
-	  && command -v node >/dev/null && command -v npm >/dev/null || { \
+	  && command -v node >/dev/null && command -v npm >/dev/null && command -v haproxy >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils postgresql nodejs npm; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils postgresql nodejs npm haproxy; }
 
 test: $(STAMP) chromium lint
 	$(PY) -m pytest -n 2

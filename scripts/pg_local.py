@@ -181,6 +181,18 @@ class Cluster:
     def stop(self, remove: bool = True) -> None:
         stop(self.dir, remove=remove)
 
+    def pause(self, timeout: float = 60) -> None:
+        """Shut the server down cleanly, keeping its data (the fault tests: the store's server goes away)."""
+        stop(self.dir, remove=False, timeout=timeout)
+
+    def resume(self, timeout: float = 60) -> None:
+        """Start the server again on its data and port, after :meth:`pause`."""
+        result = _run(self.user, [str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.dir / LOG),
+                                  "-w", "-t", str(int(timeout)), "start"], self.dir, timeout + 10)
+        if result.returncode != 0:
+            raise PgStartError(f"PostgreSQL did not start again on port {self.port}: {result.stderr.strip()}\n"
+                               f"{self.log()[-2000:]}")
+
 
 def start(directory: str | Path | None = None, port: int | None = None, *, fast: bool = True,
           timeout: float = 60) -> Cluster:
@@ -295,18 +307,36 @@ def wait_ready(url: str, timeout: float = 30) -> None:
             time.sleep(0.1)
 
 
+def existing(directory: str | Path) -> Cluster:
+    """The cluster kept in ``directory`` (stopped with ``stop --keep``), on the port it was configured with."""
+    root = Path(directory).resolve()
+    auto = root / DATA / "postgresql.auto.conf"
+    found = re.search(r"^port = '(\d+)'", auto.read_text(), re.MULTILINE) if auto.exists() else None
+    if not found:
+        raise PgStartError(f"{root} holds no cluster made by this script")
+    user = pwd.getpwuid((root / DATA).stat().st_uid).pw_name if os.geteuid() == 0 else None
+    return Cluster(root, int(found.group(1)), find_bin_dir(), user if user != "root" else None)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.pg_local", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("start", "stop"))
     parser.add_argument("--dir", help="the cluster's directory (start: created; default a fresh temp directory)")
     parser.add_argument("--port", type=int, help="loopback port (start; default a free one)")
     parser.add_argument("--keep", action="store_true", help="stop: keep the directory instead of removing it")
+    parser.add_argument("--durable", action="store_true",
+                        help="start: wait for the disk on every commit (a store kept by hand; tests need not)")
     args = parser.parse_args(argv)
     try:
-        if args.command == "start":
-            cluster = start(args.dir, args.port)
+        if args.command == "start" and args.dir and (Path(args.dir) / DATA).exists():
+            cluster = existing(args.dir)  # kept by `stop --keep`: started again on its data and port
+            cluster.resume()
             print(cluster.url())
-            print(f"started in {cluster.dir}; stop with: python -m scripts.pg_local stop --dir {cluster.dir}",
+        elif args.command == "start":
+            cluster = start(args.dir, args.port, fast=not args.durable)
+            print(cluster.url())
+            print(f"started in {cluster.dir}; stop with: python -m scripts.pg_local stop --dir {cluster.dir} "
+                  "(with --keep to keep its data)",
                   file=sys.stderr)
         else:
             if not args.dir:

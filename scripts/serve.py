@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -24,34 +27,70 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> bool:
+    """Wait until ``url``'s Streamlit health check answers (through a proxy too); False if ``proc`` ended first or
+    ``timeout`` passed."""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+@dataclasses.dataclass
+class App:
+    """A dashboard server started by :func:`started_app`: its base URL and process (the fault tests kill it)."""
+
+    url: str
+    proc: subprocess.Popen
+    log: Path  # what the server printed (stdout and stderr): a file, so a chatty server never blocks on a pipe
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
 @contextlib.contextmanager
-def running_app(env: dict[str, str] | None = None, timeout: float = 60, *, port: int | None = None,
-                args: tuple[str, ...] = ()) -> Iterator[str]:
-    """Yield the base URL of a dashboard served on 127.0.0.1 (with extra environment ``env`` and Streamlit options
-    ``args``, e.g. ``("--secrets.files", path)``)."""
+def started_app(env: dict[str, str] | None = None, timeout: float = 60, *, port: int | None = None,
+                args: tuple[str, ...] = ()) -> Iterator[App]:
+    """A dashboard served on 127.0.0.1 (with extra environment ``env`` and Streamlit options ``args``, e.g.
+    ``("--secrets.files", path)``), once it answers its health check; stopped afterwards (if still running)."""
     port = port or free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            *args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
+    log_dir = Path(tempfile.mkdtemp(prefix="kz-serve-"))
+    log = log_dir / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
+                                stderr=subprocess.STDOUT)
+    app = App(f"http://127.0.0.1:{port}", proc, log)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {proc.stderr.read() if proc.stderr else ''}")
-            time.sleep(0.3)
-        yield url
+        if not wait_healthy(app.url, proc, timeout):
+            raise RuntimeError(f"streamlit did not start: {app.output()[-4000:]}")
+        yield app
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        shutil.rmtree(log_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running_app(env: dict[str, str] | None = None, timeout: float = 60, *, port: int | None = None,
+                args: tuple[str, ...] = ()) -> Iterator[str]:
+    """Yield the base URL of a dashboard served on 127.0.0.1 (see :func:`started_app`)."""
+    with started_app(env, timeout, port=port, args=args) as app:
+        yield app.url

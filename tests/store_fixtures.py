@@ -9,6 +9,7 @@ install. Test modules load these with ``pytest_plugins = ("tests.store_fixtures"
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import itertools
@@ -26,19 +27,27 @@ TEMPLATE = "kz_store_template"
 _databases = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[pg_local.Cluster]:
-    """One throwaway PostgreSQL cluster for the session (per xdist worker), with the store's schema in a template
-    database."""
+@contextlib.contextmanager
+def own_cluster() -> Iterator[pg_local.Cluster]:
+    """A throwaway PostgreSQL cluster of the caller's own (a test that stops its server must not stop the
+    session's), removed afterwards; without PostgreSQL's programs the test fails saying what to install."""
     try:
         cluster = pg_local.start()
     except pg_local.PgNotInstalled as exc:
         pytest.fail(f"{exc}. The PostgreSQL store's tests need it: apt-get install postgresql", pytrace=False)
     try:
-        open_store(cluster.create_database(TEMPLATE)).close()  # the schema, made once and copied per test
         yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pg_local.Cluster]:
+    """One throwaway PostgreSQL cluster for the session (per xdist worker), with the store's schema in a template
+    database."""
+    with own_cluster() as cluster:
+        open_store(cluster.create_database(TEMPLATE)).close()  # the schema, made once and copied per test
+        yield cluster
 
 
 @pytest.fixture

@@ -531,6 +531,24 @@ def test_open_store_chooses_the_store_by_its_location(tmp_path, pg_url, monkeypa
     assert "not-shown" not in str(failed.value) and isinstance(failed.value.message, Msg)
 
 
+def test_a_store_server_that_cannot_be_reached_is_said_apart_from_a_refusal(tmp_path):
+    with pytest.raises(store_mod.StoreUnavailable):
+        open_store("postgresql://someone@127.0.0.1:1/nowhere", connect_timeout=2)
+    duplicate = store_mod.DuplicateDatasetError("stored already", 1)
+    assert not isinstance(duplicate, store_mod.StoreUnavailable), "a refusal is not an outage: its words are shown"
+
+
+def test_kept_connections_that_the_server_ended_are_replaced_without_an_error(pg_url, pg_cluster, pack):
+    store = open_store(pg_url)
+    store.add(gtd_preview(pack, gtd_row(city="Keptown"), name="kept.csv"), "kept")
+    for _ in range(3):  # a few connections kept in the pool
+        store.datasets()
+    # What a restart of the server does to the connections the app keeps: it ends them (they idle in the pool).
+    pg_cluster.end_sessions(pg_url.rsplit("/", 1)[1])
+    assert list(store.datasets()["name"]) == ["kept"], "read at once, on a new connection, with no error shown"
+    assert store.add(gtd_preview(pack, gtd_row(city="Aftertown"), name="after.csv"), "after") > 0
+
+
 # ---------------------------------------------------------------- the throwaway PostgreSQL (scripts/pg_local.py)
 
 def test_pg_local_starts_a_loopback_cluster_prints_its_url_and_stops():

@@ -40,6 +40,7 @@ from components.store.base import (
     DatasetGone,
     DuplicateDatasetError,
     StoreError,
+    StoreUnavailable,
     categorical_text,
     combine_events,
     default_var_dir,
@@ -62,7 +63,7 @@ Store = DuckDBStore  # the store the app opens by folder: Store(var_dir)
 __all__ = ["ACTIONS", "ACTION_DELETE", "ACTION_IMPORT", "ACTION_RENAME", "ACTION_SWITCH_OFF", "ACTION_SWITCH_ON",
            "CHANGE_COLUMNS", "COMPACT_BATCH_ROWS", "COMPACT_COLUMNS", "DATASET_COLUMNS", "DB_FILE", "DEFAULT_VAR_DIR",
            "EVENTS_BATCH_ROWS", "INSERT_ROWS", "SCHEMA_VERSION", "STORE_COLUMNS", "STORE_URL_ENV", "VAR_DIR_ENV",
-           "BaseStore", "DatasetGone", "DuckDBStore", "DuplicateDatasetError", "Store", "StoreError",
+           "BaseStore", "DatasetGone", "DuckDBStore", "DuplicateDatasetError", "Store", "StoreError", "StoreUnavailable",
            "categorical_text", "combine_events", "default_var_dir", "fingerprint", "is_url", "open_store",
            "store_location", "unify_categories"]
 
@@ -74,6 +75,15 @@ def is_url(location: object) -> bool:
 def store_location() -> str:
     """Where the app's store is: ``$KZ_STORE_URL`` if set, else the data directory (``$KZ_VAR_DIR`` or var/)."""
     return os.environ.get(STORE_URL_ENV) or str(default_var_dir())
+
+
+def shown_location(location: str) -> str:
+    """Where the store is, fit to show: a folder as it is, a database URL without its password."""
+    if is_url(location):
+        from components.store.postgres_store import redact
+
+        return redact(location)
+    return location
 
 
 def open_store(url_or_dir: str | Path | None = None, **options) -> BaseStore:

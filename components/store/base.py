@@ -93,6 +93,12 @@ class StoreError(RuntimeError):
         return shown(self.message, t)
 
 
+class StoreUnavailable(StoreError):
+    """The store's server (or disk) cannot be reached at the moment: nothing was read or changed, nothing is lost.
+    Pages say so in general words (the message, which names the server and its error, goes to the log only) and
+    try again on the next rerun."""
+
+
 class DuplicateDatasetError(StoreError):
     """The same file (same sha256) is already stored, as ``dataset_id``."""
 

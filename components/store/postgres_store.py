@@ -45,6 +45,7 @@ from components.store.base import (
     DatasetGone,
     Progress,
     StoreError,
+    StoreUnavailable,
     dataset_record,
     delete_change,
     duplicate_error,
@@ -60,7 +61,6 @@ DEFAULT_SCHEMA = "kz_imports"
 COPY_ROWS = 20_000  # rows converted to CSV and sent per COPY write (progress 'rows' after each)
 READ_BLOCK = 4 << 20  # bytes of CSV parsed per Arrow batch when events are read
 POOL_SIZE = 4  # idle connections kept per handle (a Streamlit server runs each session's script in its own thread)
-POOL_CHECK_AFTER = 30.0  # seconds idle after which a kept connection is checked before it is used
 ONE_PER_FILE = "datasets_one_per_file"  # the unique index that refuses the same file twice
 _MIGRATION_LOCK = 0x6B7A696D70  # advisory lock key: one process creates or upgrades the schema at a time
 _PG_TYPES = {"integer": "BIGINT", "number": "DOUBLE PRECISION", "date": "DATE", "text": "TEXT"}
@@ -122,12 +122,13 @@ class PostgresStore(BaseStore):
             if con is not None:
                 with suppress(psycopg.Error):
                     con.close()
-            raise StoreError(Msg("cannot open the import store {path}: {reason}", path=self.path,
-                                 reason=str(exc).strip())) from exc
+            error = StoreUnavailable if isinstance(exc, psycopg.OperationalError) else StoreError
+            raise error(Msg("cannot open the import store {path}: {reason}", path=self.path,
+                            reason=str(exc).strip())) from exc
         return con
 
     def _checkout(self) -> psycopg.Connection:
-        """A kept connection (checked first if it has been idle a while: the server may have ended it), or a new
+        """A kept connection (checked first: the server may have ended it while it was kept), or a new
         one."""
         while True:
             with self._pool_lock:
@@ -136,16 +137,18 @@ class PostgresStore(BaseStore):
                     self._pool, self._pid = [], os.getpid()
                 if not self._pool:
                     break
-                con, since = self._pool.pop()
+                con, _ = self._pool.pop()
             if con.closed or con.broken:
                 continue
-            if time.monotonic() - since > POOL_CHECK_AFTER:
-                try:
-                    con.execute("SELECT 1")
-                except psycopg.Error:
-                    with suppress(psycopg.Error):
-                        con.close()
-                    continue
+            # Checked before every use (a round trip of a tenth of a millisecond on loopback): a restart of the
+            # server, or an administrator, may have ended it while it was kept, and the query it is wanted for must
+            # not be the one that finds out.
+            try:
+                con.execute("SELECT 1")
+            except psycopg.Error:
+                with suppress(psycopg.Error):
+                    con.close()
+                continue
             return con
         return self._open()
 
@@ -169,8 +172,9 @@ class PostgresStore(BaseStore):
         try:
             yield con
         except psycopg.Error as exc:
-            raise StoreError(Msg("the import store {path} could not be read or written: {reason}", path=self.path,
-                                 reason=str(exc).strip())) from exc
+            error = StoreUnavailable if isinstance(exc, psycopg.OperationalError) else StoreError
+            raise error(Msg("the import store {path} could not be read or written: {reason}", path=self.path,
+                            reason=str(exc).strip())) from exc
         finally:
             self._checkin(con)
 
@@ -292,6 +296,8 @@ class PostgresStore(BaseStore):
             if same is None:
                 raise _TwinGone from exc
             raise duplicate_error(*same) from exc
+        except psycopg.OperationalError as exc:  # the server went away mid-write: rolled back with the connection
+            raise StoreUnavailable(not_stored(exc).message) from exc
         except psycopg.Error as exc:
             raise not_stored(exc) from exc
         finally:

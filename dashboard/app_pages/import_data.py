@@ -3,6 +3,8 @@ delete it. Nothing is ever written to the repository or to the curated data pack
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from components import deploy
@@ -18,10 +20,26 @@ PREVIEW = "_import_preview"  # (checksum, ImportPreview)
 LISTED = 1000  # rows shown of each list of rows (the download has them all)
 COLUMNS_LISTED = 20  # names of the file's unused columns shown (a GTD export has over a hundred)
 
-pack = get_pack(data_dir())  # the curated pack: duplicates are found against it
-store = get_store(var_dir())
+LOG = logging.getLogger(__name__)
 
+pack = get_pack(data_dir())  # the curated pack: duplicates are found against it
 t = frame.t()
+# Said when the store's server (or disk) cannot be reached; the cause, which names the server, goes to the log.
+UNREACHABLE = t("The store of imported datasets cannot be reached at the moment. Nothing is lost, and the curated "
+                "data is shown in every view; try again in a moment.")
+
+
+def _unreachable(exc: Exception) -> str:
+    LOG.error("the store of imported datasets cannot be reached: %s", exc)
+    return UNREACHABLE
+
+
+try:
+    store = get_store(var_dir())
+except store_mod.StoreUnavailable as exc:
+    store = None
+    _unreachable(exc)
+
 mode = deploy.current()
 who = access.current()  # on a workstation: its analyst, who may do everything
 st.title(t("Import your own data"))
@@ -40,7 +58,8 @@ else:
 if mode is deploy.WORKSTATION:  # the analyst's own machine: where their data is; a server's path is
     # never shown to its visitors
     st.caption(t("Local store: {path}. Licensed data (GTD, ACLED) may not be redistributed: exports that include "
-                 "imported rows carry the dataset's citation and licence.").format(path=frame.escape_md(var_dir())))
+                 "imported rows carry the dataset's citation and licence.").format(
+        path=frame.escape_md(store_mod.shown_location(var_dir()))))
 else:
     st.caption(t("Licensed data (GTD, ACLED) may not be redistributed: exports that include imported rows carry the "
                  "dataset's citation and licence."))
@@ -82,6 +101,8 @@ def _listing(df):
 def _refusal(exc: Exception) -> str:
     """The store's refusal in the language shown: its errors carry their message as a Msg (``exc.shown(t)``); one
     that does not is given as it is (English)."""
+    if isinstance(exc, store_mod.StoreUnavailable):
+        return _unreachable(exc)
     return exc.shown(t) if callable(getattr(exc, "shown", None)) else str(exc)
 
 
@@ -91,8 +112,10 @@ def _store(preview: ImportPreview, name: str) -> None:
         st.session_state["_import_message"] = ("warning", t("Not stored: you are no longer signed in as an editor."))
         return
     try:
+        if store is None:
+            raise store_mod.StoreUnavailable("the store could not be opened when the page was drawn")
         dataset_id = store.add(preview, name or preview.filename, actor=actor.email)
-    except store_mod.DuplicateDatasetError as exc:
+    except store_mod.StoreError as exc:  # the same file stored already, or a store that refuses or is away
         st.session_state["_import_message"] = ("warning", _refusal(exc))
     else:
         st.session_state["_import_message"] = ("success", t("Stored as dataset {id}; it is shown in every view now "
@@ -194,9 +217,16 @@ if message:
     (st.success if message[0] == "success" else st.warning)(frame.escape_md(message[1]))
 
 st.subheader(t("Stored datasets"))
-datasets = store.datasets()
+try:
+    if store is None:
+        raise store_mod.StoreUnavailable("the store could not be opened")
+    datasets = store.datasets()
+    hidden = set() if who.sees_licensed else set(licensed_datasets(store))
+    changes = store.changes() if mode.sign_in and who.sees_licensed else None
+except store_mod.StoreUnavailable as exc:
+    st.error(_unreachable(exc), icon=":material/database_off:")
+    st.stop()
 if not who.sees_licensed:  # team mode, not signed in as a member: the licensed datasets are not listed either
-    hidden = set(licensed_datasets(store))
     if hidden:
         datasets = datasets[~datasets["dataset_id"].isin(hidden)]
         st.caption(t.n("{n} licensed dataset (GTD, ACLED) is shown to the team's signed-in members only.",
@@ -231,7 +261,6 @@ for row in datasets.itertuples():
 
 if mode.sign_in and who.sees_licensed:  # the team's record of changes, to its members
     st.subheader(t("Changes"))
-    changes = store.changes()
     if changes.empty:
         st.caption(t("No change recorded yet."))
     else:
