@@ -27,6 +27,31 @@ def pack() -> DataPack:
     return load_datapack(DEFAULT_DATA_DIR)
 
 
+@pytest.fixture(scope="session")
+def small_pack(tmp_path_factory) -> DataPack:
+    """The small pack built in code (tests/fixtures.py), written once per session; ``fixtures.load_small_pack``
+    asserts it loads without an error."""
+    from tests import fixtures
+
+    return fixtures.load_small_pack(tmp_path_factory.mktemp("small-pack") / "data")
+
+
+def serve_with_a_stored_gtd_dataset(monkeypatch, var: Path, pack: DataPack, name: str) -> int:
+    """Serve ``pack`` (KZ_DATA_DIR) with a store in ``var`` (KZ_VAR_DIR) that holds one GTD dataset (licensed: no
+    redistribution) called ``name``, switched on: two rows, Ekibastuz 2014 and Shu 2013. Its id."""
+    from components.imports.preview import prepare_import
+    from components.imports.store import Store
+    from dashboard.data import DATA_DIR_ENV
+    from tests.test_importers import gtd_csv, gtd_row
+
+    monkeypatch.setenv(DATA_DIR_ENV, pack.data_dir)
+    monkeypatch.setenv("KZ_VAR_DIR", str(var))
+    rows = [gtd_row(iyear="2014", provstate="Pavlodar", city="Ekibastuz", latitude="51.72", longitude="75.32"),
+            gtd_row(iyear="2013", provstate="Zhambyl", city="Shu", latitude="43.6", longitude="73.76")]
+    preview = prepare_import(gtd_csv(*rows), "two.csv", pack.tables["events"], pack.tables["regions"])
+    return Store(var).add(preview, name)
+
+
 @pytest.fixture
 def pack_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped data pack."""

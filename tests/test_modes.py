@@ -8,12 +8,8 @@ from pathlib import Path
 import pytest
 
 from components import deploy, i18n
-from components.imports.preview import prepare_import
-from components.imports.store import Store
 from dashboard.data import DATA_DIR_ENV
-from tests import fixtures
-from tests.conftest import open_app
-from tests.test_importers import gtd_csv, gtd_row
+from tests.conftest import open_app, serve_with_a_stored_gtd_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,21 +25,11 @@ def test_mode_of_reads_the_setting_and_fails_closed():
     assert deploy.current({"KZ_MODE": "workstation"}).imports and not deploy.current({}).public
 
 
-@pytest.fixture(scope="module")
-def small_pack(tmp_path_factory):
-    return fixtures.load_small_pack(tmp_path_factory.mktemp("small-pack") / "data")
-
-
 @pytest.fixture
 def stored(monkeypatch, tmp_path, small_pack):
     """The small pack served, with a store holding one GTD dataset of two rows, switched on."""
-    monkeypatch.setenv(DATA_DIR_ENV, small_pack.data_dir)
     var = tmp_path / "var"
-    monkeypatch.setenv("KZ_VAR_DIR", str(var))
-    rows = [gtd_row(iyear="2014", provstate="Pavlodar", city="Ekibastuz", latitude="51.72", longitude="75.32"),
-            gtd_row(iyear="2013", provstate="Zhambyl", city="Shu", latitude="43.6", longitude="73.76")]
-    preview = prepare_import(gtd_csv(*rows), "two.csv", small_pack.tables["events"], small_pack.tables["regions"])
-    Store(var).add(preview, "Two synthetic rows")
+    serve_with_a_stored_gtd_dataset(monkeypatch, var, small_pack, "Two synthetic rows")
     return small_pack, var
 
 

@@ -8,13 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import deploy, i18n
-from components.imports.preview import prepare_import
 from components.imports.store import Store
-from dashboard.data import DATA_DIR_ENV
 from dashboard.frame import escape_md
-from tests import fixtures
-from tests.conftest import APP
-from tests.test_importers import gtd_csv, gtd_row
+from tests.conftest import APP, serve_with_a_stored_gtd_dataset
 
 EDITOR, MEMBER, STRANGER = "alice@example.org", "bob@example.org", "mallory@elsewhere.test"
 TEAM = {"allowed": ["@example.org"], "editors": [EDITOR]}
@@ -50,22 +46,12 @@ def test_access_in_the_other_modes_ignores_any_user():
     assert deploy.access(deploy.PUBLIC, alice, deploy.team_rules(TEAM)) == deploy.Access()
 
 
-@pytest.fixture(scope="module")
-def small_pack(tmp_path_factory):
-    return fixtures.load_small_pack(tmp_path_factory.mktemp("small-pack") / "data")
-
-
 @pytest.fixture
 def team(monkeypatch, tmp_path, small_pack):
     """Team mode on the small pack, with a store holding one GTD dataset (licensed: no redistribution)."""
-    monkeypatch.setenv(DATA_DIR_ENV, small_pack.data_dir)
     monkeypatch.setenv("KZ_MODE", "team")
     var = tmp_path / "var"
-    monkeypatch.setenv("KZ_VAR_DIR", str(var))
-    rows = [gtd_row(iyear="2014", provstate="Pavlodar", city="Ekibastuz", latitude="51.72", longitude="75.32"),
-            gtd_row(iyear="2013", provstate="Zhambyl", city="Shu", latitude="43.6", longitude="73.76")]
-    preview = prepare_import(gtd_csv(*rows), "two.csv", small_pack.tables["events"], small_pack.tables["regions"])
-    dataset_id = Store(var).add(preview, "Licensed sample")
+    dataset_id = serve_with_a_stored_gtd_dataset(monkeypatch, var, small_pack, "Licensed sample")
     return small_pack, var, dataset_id
 
 

@@ -46,10 +46,6 @@ TILES = [("Incidents", "5", "attack: 4; security operation: 1"),
 SAME_POINT = "Almaty: 2 incidents at one point"
 
 
-@pytest.fixture(scope="session")
-def small_pack(tmp_path_factory):
-    """The small pack, written once per session; fixtures.load_small_pack asserts it loads without an error."""
-    return fixtures.load_small_pack(tmp_path_factory.mktemp("small-pack") / "data")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -193,37 +193,28 @@ class DuckDBStore(BaseStore):
     # ------------------------------------------------------------ writing
     def _add(self, preview, name: str, issues: pd.DataFrame, enabled: bool, allow_same_file: bool,
              step: Progress, actor: str | None) -> int:
-        with self._lock, self._connect() as con:
-            con.begin()
-            try:
-                step("begin")
-                if not allow_same_file:  # under the lock: no other write of this file can slip in between
-                    same = con.execute("SELECT dataset_id, name, imported_at FROM datasets WHERE checksum = ? "
-                                       "ORDER BY dataset_id LIMIT 1", [preview.checksum]).fetchone()
-                    if same is not None:
-                        raise duplicate_error(*same)
-                dataset_id = int(con.execute("SELECT nextval('dataset_ids')").fetchone()[0])
-                record = {"dataset_id": dataset_id, **dataset_record(name, preview, enabled, utc_now())}
-                con.execute(f"INSERT INTO datasets ({', '.join(DATASET_COLUMNS)}) "
-                            f"VALUES ({', '.join('?' for _ in DATASET_COLUMNS)})",
-                            [record[c] for c in DATASET_COLUMNS])
-                _log(con, import_change(dataset_id, name, preview, actor, record["imported_at"]))
-                step("dataset")
-                self._insert_events(con, dataset_id, preview.accepted, step)
-                step("events")
-                if len(issues):
-                    con.register("_incoming_issues", issues)
-                    con.execute(f'INSERT INTO row_issues SELECT {dataset_id}, status, "row", source_record_id, kind, '
-                                "reason FROM _incoming_issues")
-                    con.unregister("_incoming_issues")
-                step("issues")
-                con.commit()
-            except duckdb.Error as exc:
-                _rollback(con)
-                raise not_stored(exc) from exc
-            except BaseException:
-                _rollback(con)
-                raise
+        with self._write(not_stored) as con:
+            step("begin")
+            if not allow_same_file:  # under the lock: no other write of this file can slip in between
+                same = con.execute("SELECT dataset_id, name, imported_at FROM datasets WHERE checksum = ? "
+                                   "ORDER BY dataset_id LIMIT 1", [preview.checksum]).fetchone()
+                if same is not None:
+                    raise duplicate_error(*same)
+            dataset_id = int(con.execute("SELECT nextval('dataset_ids')").fetchone()[0])
+            record = {"dataset_id": dataset_id, **dataset_record(name, preview, enabled, utc_now())}
+            con.execute(f"INSERT INTO datasets ({', '.join(DATASET_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' for _ in DATASET_COLUMNS)})",
+                        [record[c] for c in DATASET_COLUMNS])
+            _log(con, import_change(dataset_id, name, preview, actor, record["imported_at"]))
+            step("dataset")
+            self._insert_events(con, dataset_id, preview.accepted, step)
+            step("events")
+            if len(issues):
+                con.register("_incoming_issues", issues)
+                con.execute(f'INSERT INTO row_issues SELECT {dataset_id}, status, "row", source_record_id, kind, '
+                            "reason FROM _incoming_issues")
+                con.unregister("_incoming_issues")
+            step("issues")
         return dataset_id
 
     @staticmethod
@@ -241,46 +232,45 @@ class DuckDBStore(BaseStore):
             step("rows")
 
     def _update(self, dataset_id: int, column: str, value: object, actor: str | None) -> None:
-        with self._lock, self._connect() as con:
-            con.begin()
-            try:
-                row = con.execute("SELECT name, enabled FROM datasets WHERE dataset_id = ?", [dataset_id]).fetchone()
-                if row is None:
-                    raise DatasetGone(dataset_id)
-                change = update_change(dataset_id, *row, column, value, actor)
-                if change is not None:  # a switch to what it is already writes nothing, so logs nothing
-                    con.execute(f"UPDATE datasets SET {column} = ? WHERE dataset_id = ?", [value, dataset_id])
-                    _log(con, change)
-                con.commit()
-            except duckdb.Error as exc:
-                _rollback(con)
-                raise self._failed(exc) from exc
-            except BaseException:
-                _rollback(con)
-                raise
+        with self._write(self._failed) as con:
+            row = con.execute("SELECT name, enabled FROM datasets WHERE dataset_id = ?", [dataset_id]).fetchone()
+            if row is None:
+                raise DatasetGone(dataset_id)
+            change = update_change(dataset_id, *row, column, value, actor)
+            if change is not None:  # a switch to what it is already writes nothing, so logs nothing
+                con.execute(f"UPDATE datasets SET {column} = ? WHERE dataset_id = ?", [value, dataset_id])
+                _log(con, change)
 
     def _delete(self, dataset_id: int, step: Progress, actor: str | None) -> None:
+        with self._write(self._failed) as con:
+            # Under the lock: a second delete finds it gone, no conflict.
+            row = con.execute("SELECT name, filename, rows_accepted FROM datasets WHERE dataset_id = ?",
+                              [dataset_id]).fetchone()
+            if row is None:
+                raise DatasetGone(dataset_id)
+            for table in ("events", "row_issues", "datasets"):
+                con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
+            _log(con, delete_change(dataset_id, *row, actor))
+            step("deleted")
+        with self._lock, self._connect() as con:
+            with suppress(duckdb.Error):  # reclaims the space; a reader's open transaction may refuse it
+                con.execute("CHECKPOINT")
+
+    @contextmanager
+    def _write(self, failure: Callable[[duckdb.Error], StoreError]) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction under the store's lock: committed if the block ends normally, else rolled back; a
+        database error is raised as ``failure(exc)``, anything else (a refusal, an interruption) as it is."""
         with self._lock, self._connect() as con:
             con.begin()
             try:
-                # Under the lock: a second delete finds it gone, no conflict.
-                row = con.execute("SELECT name, filename, rows_accepted FROM datasets WHERE dataset_id = ?",
-                                  [dataset_id]).fetchone()
-                if row is None:
-                    raise DatasetGone(dataset_id)
-                for table in ("events", "row_issues", "datasets"):
-                    con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
-                _log(con, delete_change(dataset_id, *row, actor))
-                step("deleted")
+                yield con
                 con.commit()
             except duckdb.Error as exc:
                 _rollback(con)
-                raise self._failed(exc) from exc
+                raise failure(exc) from exc
             except BaseException:
                 _rollback(con)
                 raise
-            with suppress(duckdb.Error):  # reclaims the space; a reader's open transaction may refuse it
-                con.execute("CHECKPOINT")
 
     def _failed(self, exc: duckdb.Error) -> StoreError:
         """A change the database refused (rolled back), said as the PostgreSQL store says it."""
