@@ -8,7 +8,6 @@ saying what is wrong and where.
 
 from __future__ import annotations
 
-import io
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ from components.imports.csv_reader import open_csv
 from components.imports.formats import columns_read, detect_format
 from components.imports.source import MALFORMED, ImportFileError, RawSource, norm_header, printable
 from components.imports.xlsx_reader import open_xlsx
+from components.imports.xlsx_stream import open_zip, size_text
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 200 MB
 
@@ -48,7 +48,11 @@ def read_table(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
     src = open_source(data, filename, max_bytes,
                       wanted=lambda names: [n for n in names if n and (keep is None or n in keep)],
                       require_format=False)
-    parts = src.consume(lambda frame, blank: (frame, blank))
+    try:
+        parts = src.consume(lambda frame, blank: (frame, blank))
+    except ImportFileError as exc:  # the rows are read here: a fault found in them names the file too
+        exc.set_file(filename)
+        raise
     frames = [f for f, _ in parts]
     df = pd.concat(frames) if frames else pd.DataFrame({c: pd.Series(dtype="str") for c in src.want})
     malformed = {}
@@ -120,12 +124,15 @@ def _file_kind(data: bytes) -> Msg | None:
 
 def _zip_kind(data: bytes) -> Msg | None:
     """What a ZIP file is when it is not an Excel workbook (None for a workbook, or a zip too damaged to list: the
-    workbook reader says so)."""
+    workbook reader says so). A zip whose list of parts is too long to be listed safely is refused here."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with open_zip(data) as zf:
             names = zf.namelist()
-            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, zlib.error):
+            mimetype = b""
+            if "mimetype" in names:
+                with zf.open("mimetype") as fh:  # its first bytes only: the member may be anything
+                    mimetype = fh.read(100)
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, zlib.error, RuntimeError, NotImplementedError):
         return None
     if any(n.startswith("xl/") for n in names):
         return None
@@ -141,7 +148,4 @@ def _zip_kind(data: bytes) -> Msg | None:
     return Msg("a ZIP archive")
 
 
-def _mb(n: int) -> Msg:
-    if n >= 1024 * 1024:
-        return Msg("{size} MB", size=f"{n / (1024 * 1024):.1f}")
-    return Msg("{size} KB", size=f"{n / 1024:.1f}") if n >= 1024 else Msg.n("{n} byte", "{n} bytes", n)
+_mb = size_text  # '200.0 MB', '1.5 GB'
