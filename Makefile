@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve-public serve-team store-server store-server-stop test lint lock check-data i18n chromium bench bench-export bench-import bench-scale clean help
+.PHONY: run serve-public serve-team store-server store-server-stop test lint lock check-data i18n chromium bench bench-export bench-import bench-scale bench-memory bench-load clean help
 
 help:
 	@echo "make run         start the dashboard for one analyst on http://127.0.0.1:$(PORT) (workstation mode)"
@@ -22,6 +22,8 @@ help:
 	@echo "make bench-export  print briefing-pack export times"
 	@echo "make bench-import  print import times and memory for synthetic GTD files"
 	@echo "make bench-scale   print reruns, map payload and memory at 1k..1M imported incidents"
+	@echo "make bench-memory  print one server's memory and caches over 1,000 filter changes (100k imported rows)"
+	@echo "make bench-load    print interaction times, errors and memory for K=1,5,10,25 users, one and two replicas"
 
 # Installs exactly the versions of requirements.lock (every transitive package pinned, with hashes). After editing
 # requirements.txt or requirements-dev.txt, `make lock` writes the lock again.
@@ -40,14 +42,16 @@ lock: requirements.txt requirements-dev.txt
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
+# Every mode starts the dashboard through its launcher, `python dashboard/app.py [streamlit options]`: it runs
+# `streamlit run` and builds the first page's views in the background from the start, before the first visitor.
 # Workstation (the default mode): one analyst, served on this machine only.
 run: $(STAMP)
-	KZ_MODE=workstation $(PY) -m streamlit run dashboard/app.py --server.port $(PORT) --server.address 127.0.0.1
+	KZ_MODE=workstation $(PY) dashboard/app.py --server.port $(PORT) --server.address 127.0.0.1
 
 # Public: the curated data pack, read-only, on every interface (put a TLS reverse proxy in front of it).
 HOST ?= 0.0.0.0
 serve-public: $(STAMP)
-	KZ_MODE=public $(PY) -m streamlit run dashboard/app.py --server.port $(PORT) --server.address $(HOST) \
+	KZ_MODE=public $(PY) dashboard/app.py --server.port $(PORT) --server.address $(HOST) \
 	  --client.showErrorDetails none --client.toolbarMode viewer --server.fileWatcherType none \
 	  --server.runOnSave false --server.maxUploadSize 1
 
@@ -55,7 +59,7 @@ serve-public: $(STAMP)
 # is needed to change them. STORE_URL: the shared PostgreSQL store (postgresql://...), else the local DuckDB file.
 serve-team: $(STAMP)
 	@test -f .streamlit/secrets.toml || { echo "team mode needs .streamlit/secrets.toml: copy .streamlit/secrets.example.toml and fill it in"; exit 1; }
-	KZ_MODE=team KZ_STORE_URL=$(STORE_URL) $(PY) -m streamlit run dashboard/app.py --server.port $(PORT) \
+	KZ_MODE=team KZ_STORE_URL=$(STORE_URL) $(PY) dashboard/app.py --server.port $(PORT) \
 	  --server.address $(HOST) --client.showErrorDetails none --client.toolbarMode viewer \
 	  --server.fileWatcherType none --server.runOnSave false
 
@@ -79,10 +83,16 @@ check-data: $(STAMP)
 # of the sign-in tests (tests/oidc), HAProxy for the replicas' test (deploy/haproxy.cfg).
 PG_BIN ?= $(firstword $(wildcard /usr/lib/postgresql/*/bin))
 chromium:
-	@test -x $(CHROMIUM) && command -v pdftoppm >/dev/null && test -x "$(PG_BIN)/pg_ctl" \
-	  && command -v node >/dev/null && command -v npm >/dev/null && command -v haproxy >/dev/null || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils postgresql nodejs npm haproxy; }
+	@PKGS=""; \
+	  test -x $(CHROMIUM) || PKGS="$$PKGS chromium"; \
+	  command -v pdftoppm >/dev/null || PKGS="$$PKGS poppler-utils"; \
+	  test -x "$(PG_BIN)/pg_ctl" || PKGS="$$PKGS postgresql"; \
+	  command -v node >/dev/null || PKGS="$$PKGS nodejs"; \
+	  command -v npm >/dev/null || PKGS="$$PKGS npm"; \
+	  command -v haproxy >/dev/null || PKGS="$$PKGS haproxy"; \
+	  if [ -n "$$PKGS" ]; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$PKGS; fi
 
 test: $(STAMP) chromium lint
 	$(PY) -m pytest -n 2
@@ -102,5 +112,11 @@ bench-export: $(STAMP)
 bench-import: $(STAMP)
 	$(PY) -m scripts.bench_import
 
-bench-scale: $(STAMP)
+bench-scale: $(STAMP) chromium
 	$(PY) -m scripts.bench_scale
+
+bench-memory: $(STAMP)
+	$(PY) -m scripts.bench_memory
+
+bench-load: $(STAMP) chromium
+	$(PY) -m scripts.bench_load

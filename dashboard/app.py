@@ -9,9 +9,28 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
+from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: E402
+
+if __name__ == "__main__" and get_script_run_ctx(suppress_warning=True) is None:
+    # Started as a program (`python dashboard/app.py [streamlit options]`, as `make run` does), not by Streamlit:
+    # serve this file as `streamlit run` would, with the shared views built in a background thread from the start
+    # (dashboard.data.warm_up), so the first visitor finds the first page ready instead of waiting for the data to
+    # load. Streamlit then runs this file for each visitor, with a script context, and this block is skipped.
+    import threading
+
+    from streamlit.web import cli
+
+    def _warm() -> None:  # imported in the thread too: the server starts listening meanwhile
+        from dashboard import data
+
+        data.start_warm_up()
+
+    threading.Thread(target=_warm, name="kz-warm-up-start", daemon=True).start()
+    sys.argv = ["streamlit", "run", str(Path(__file__).resolve()), *sys.argv[1:]]
+    sys.exit(cli.main())
 
 from components import deploy  # noqa: E402
-from dashboard import access, briefing_ui, frame, present  # noqa: E402
+from dashboard import access, briefing_ui, data, frame, present  # noqa: E402
 from dashboard.data import current_pack  # noqa: E402
 
 st.set_page_config(
@@ -55,6 +74,8 @@ pages = [
 # Streamlit's own menu is hidden: its links carry no query parameters, and now and then (Streamlit 1.67) the bound
 # filters were not written back into the new page's address. Our links (frame.page_links) carry the filters.
 page = st.navigation(pages, position="hidden")
+if page.url_path != "import":  # the import page says it in its own words (the store is unreachable)
+    data.store_notice(t)
 menu = st.sidebar.container()
 st.session_state["filters"] = frame.sidebar_filters(pack)
 frame.write_link(pack)

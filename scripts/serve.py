@@ -58,13 +58,27 @@ class App:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """End a server process: asked first (SIGTERM), killed after 10 s."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextlib.contextmanager
 def started_app(env: dict[str, str] | None = None, timeout: float = 60, *, port: int | None = None,
                 args: tuple[str, ...] = ()) -> Iterator[App]:
     """A dashboard served on 127.0.0.1 (with extra environment ``env`` and Streamlit options ``args``, e.g.
     ``("--secrets.files", path)``), once it answers its health check; stopped afterwards (if still running)."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+    # started as `make run` starts it: the launcher (python dashboard/app.py) runs `streamlit run` and builds the shared
+    # views in the background from the start (dashboard.data.warm_up; KZ_WARM_UP=0 in ``env`` skips it)
+    cmd = [sys.executable, "dashboard/app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            *args]
     log_dir = Path(tempfile.mkdtemp(prefix="kz-serve-"))
@@ -78,13 +92,7 @@ def started_app(env: dict[str, str] | None = None, timeout: float = 60, *, port:
             raise RuntimeError(f"streamlit did not start: {app.output()[-4000:]}")
         yield app
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         shutil.rmtree(log_dir, ignore_errors=True)
 
 

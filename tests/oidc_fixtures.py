@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.serve import free_port
+from scripts.serve import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 OIDC_DIR = ROOT / "tests" / "oidc"
@@ -98,15 +98,6 @@ def _wait_for(url: str, proc: subprocess.Popen, deadline: float, what: str, log:
         time.sleep(0.2)
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-
-
 @contextlib.contextmanager
 def running_oidc_provider(log_dir: Path, client_id: str = "kz-dashboard-test", client_secret: str | None = None,
                           timeout: float = 30) -> Iterator[OIDCProvider]:
@@ -127,7 +118,7 @@ def running_oidc_provider(log_dir: Path, client_id: str = "kz-dashboard-test", c
             raise RuntimeError(f"the OIDC provider names itself {metadata.get('issuer')!r}, not {provider.issuer!r}")
         yield provider
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 @pytest.fixture(scope="session", name="oidc_provider")
@@ -206,4 +197,4 @@ def running_streamlit(script: Path, *, secrets_file: Path, port: int, log_dir: P
         _wait_for(f"{url}/_stcore/health", proc, time.monotonic() + timeout, "streamlit", log)
         yield url
     finally:
-        _stop(proc)
+        stop(proc)

@@ -84,3 +84,30 @@ def test_a_mode_not_understood_runs_read_only_and_says_why(stored, monkeypatch, 
     assert [e.value for e in at.error] == [expected]
     assert incidents_tile(at, lang) == str(len(pack.tables["events"]))  # the stored dataset is not shown
     assert not any("import" in p for p in page_link_paths(at))
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_a_store_that_cannot_be_read_is_said_once_in_the_language_then_recovers(stored, monkeypatch, lang):
+    from components.store.base import StoreUnavailable
+    from dashboard import data
+
+    pack, _ = stored
+    monkeypatch.delenv("KZ_MODE", raising=False)
+    real = data.get_store
+
+    def unreachable(path):
+        raise StoreUnavailable(i18n.Msg("the store's server is not answering"))
+
+    monkeypatch.setattr(data, "get_store", unreachable)
+    t = i18n.load(lang)
+    notice = t("The imported datasets could not be read; only the curated data is shown.")
+    at = open_app(None, {"lang": lang})
+    assert not at.exception
+    assert [w.value for w in at.warning] == [notice]  # once, in the language chosen
+    assert incidents_tile(at, lang) == str(len(pack.tables["events"]))  # the curated data alone
+    at.switch_page("app_pages/map.py").run()
+    assert [w.value for w in at.warning] == [notice]
+    monkeypatch.setattr(data, "get_store", real)  # the store answers again
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception and not at.warning
+    assert incidents_tile(at, lang) == str(len(pack.tables["events"]) + 2)

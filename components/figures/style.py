@@ -4,6 +4,9 @@ meaning never rests on colour alone."""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
+import plotly.io as pio
+
 from components.i18n import N_
 
 OKABE_ITO = {
@@ -89,3 +92,25 @@ def plotly_layout(**overrides) -> dict:
     )
     layout.update(overrides)
     return layout
+
+
+def make_figure(data: list[dict], layout: dict) -> go.Figure:
+    """``go.Figure`` of trace dicts and a layout dict, validated once, with the layout's template (a registered
+    name) set the way plotly sets its default template: registered templates are validated already, so it is not
+    validated again (which deep-copies the whole template: 20 ms a figure, a third of building one). The figure is
+    the same as the one ``add_trace`` and ``update_layout`` make."""
+    layout = dict(layout)
+    template = layout.pop("template", None)
+    fig = go.Figure(dict(data=data, layout=layout))
+    if template is None:
+        return fig
+    inner = getattr(fig, "_layout_obj", None)  # plotly internals (7.x): if they move, validate as usual
+    if inner is None or not hasattr(inner, "_validate") or template not in pio.templates:
+        fig.update_layout(template=template)
+        return fig
+    inner._validate = False
+    try:
+        inner.template = pio.templates[template]
+    finally:
+        inner._validate = fig._validate
+    return fig

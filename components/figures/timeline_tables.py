@@ -95,6 +95,10 @@ def _policy_row(r: dict, bans: pd.DataFrame | None, lane_rank: Mapping[str, int]
     }
 
 
+EVENT_ROW_COLUMNS = ("event_id", "date", "date_precision", "date_note", "event_type", "attack_type",
+                     "attack_description", "place", "region", "killed", "disagreements", "source_ids")
+
+
 def _event_row(r: dict, lane_rank: Mapping[str, int], t: Translator = ENGLISH) -> dict:
     what = (r.get("attack_description") if not is_blank(r.get("attack_description"))
             else t.value("attack_type", r.get("attack_type")))
@@ -123,6 +127,8 @@ def timeline_table(policies: pd.DataFrame, events: pd.DataFrame | None = None, b
     groups = bans_by_policy(bans) if bans is not None else {}
     lane_rank = {lane: i for i, lane in enumerate(style.LANE_ORDER)}
     rows = [_policy_row(r, groups.get(r["policy_id"]), lane_rank, t) for r in policies.to_dict("records")]
+    if events is not None:  # the records of the columns a row reads (the incidents have dozens)
+        events = events[[c for c in EVENT_ROW_COLUMNS if c in events]]
     rows += [_event_row(r, lane_rank, t) for r in ([] if events is None else events.to_dict("records"))]
     if not rows:
         return translated_headers(pd.DataFrame(columns=TABLE_COLUMNS), t)

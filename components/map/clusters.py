@@ -171,12 +171,19 @@ def grid_cells(events: pd.DataFrame, cell_deg: float = CELL_DEG) -> pd.DataFrame
     mask = located_mask(events).to_numpy(bool)  # columns picked one by one: no copy of the whole table
     lat = events["latitude"].to_numpy(float)[mask]
     lon = events["longitude"].to_numpy(float)[mask]
-    killed = events["killed"][mask]
-    df = pd.DataFrame({"iy": np.floor(lat / cell_deg).astype("int64"), "ix": np.floor(lon / cell_deg).astype("int64"),
-                       "known": killed.notna().to_numpy(bool), "killed": killed.fillna(0).to_numpy("int64")})
-    g = df.groupby(["iy", "ix"], sort=True)
-    cells = pd.DataFrame({"incidents": g.size(), "n_known": g["known"].sum(), "killed_known": g["killed"].sum()})
-    cells = cells.reset_index()
+    killed = events["killed"]
+    known = killed.notna().to_numpy(bool)[mask]
+    total = killed.fillna(0).to_numpy("int64")[mask]
+    iy, ix = np.floor(lat / cell_deg).astype("int64"), np.floor(lon / cell_deg).astype("int64")
+    # counted with numpy on each cell's (iy, ix) pair: a groupby of two columns cost 20 ms at 200,000 incidents
+    # One integer per cell, ordered as (iy, ix): its sorted distinct values are the cells in that order.
+    x0, width = (int(ix.min()), int(ix.max() - ix.min()) + 1) if len(ix) else (0, 1)
+    keys, cell_of = np.unique(iy * width + (ix - x0), return_inverse=True)
+    n = len(keys)
+    cells = pd.DataFrame({"iy": keys // width, "ix": keys % width + x0,
+                          "incidents": np.bincount(cell_of, minlength=n).astype("int64"),
+                          "n_known": np.bincount(cell_of, weights=known, minlength=n).astype("int64"),
+                          "killed_known": np.bincount(cell_of, weights=total, minlength=n).astype("int64")})
     cells["n_unknown"] = cells["incidents"] - cells["n_known"]
     cells["south"] = cells["iy"] * cell_deg
     cells["west"] = cells["ix"] * cell_deg

@@ -5,11 +5,11 @@ victim figure reads "unknown", never 0. Pure code: no Streamlit, no I/O."""
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from components.figures import style
@@ -86,14 +86,25 @@ def region_figures(events: pd.DataFrame, regions: Collection[str],
                    region_filter: Collection[str] = ()) -> dict[str, RegionFigure]:
     """Incidents and victims killed per region (every region named, with zeros where no incident)."""
     killed = events["killed"]
-    by = pd.DataFrame({"region": events["region"].astype(object).to_numpy(),
-                       "known": killed.notna().to_numpy(bool),
-                       "killed": killed.fillna(0).to_numpy("int64")}).groupby("region", sort=False)
-    table = pd.DataFrame({"n": by.size(), "known": by["known"].sum(), "killed": by["killed"].sum()})
+    # Counted by each region's code (the categorical's, or factorised text): no copy of the column into Python
+    # strings, which cost 30 ms at 200,000 incidents.
+    column = events["region"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, names = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        codes, names = pd.factorize(column)
+    found = codes >= 0
+    codes = codes[found]
+    known = killed.notna().to_numpy(bool)[found]
+    total = killed.fillna(0).to_numpy("int64")[found]
+    counts = np.bincount(codes, minlength=len(names))
+    known_counts = np.bincount(codes, weights=known, minlength=len(names))
+    killed_sums = np.bincount(codes, weights=total, minlength=len(names))
+    table = {str(name): (int(counts[i]), int(known_counts[i]), int(killed_sums[i]))
+             for i, name in enumerate(names) if counts[i]}
     out = {}
     for region in regions:
-        n, known, total = (int(table.at[region, c]) for c in ("n", "known", "killed")) if region in table.index \
-            else (0, 0, 0)
+        n, known, total = table.get(region, (0, 0, 0))
         out[region] = RegionFigure(region=region, incidents=n, killed_known=total, n_killed_known=known,
                                    n_killed_unknown=n - known, in_filter=not region_filter or region in region_filter)
     return out
@@ -186,7 +197,9 @@ def region_layer_data(events: pd.DataFrame, boundaries: Mapping | None, shade_by
     collection = {"type": "FeatureCollection", "features": []}
     if not boundaries:
         return collection
-    features = copy.deepcopy(list(boundaries.get("features", [])))
+    # Each feature is a new dict with new properties; the geometry (the bulk: 16 polygons of thousands of points) is
+    # shared with the boundaries, which are only read (a deep copy cost 40 ms per filter).
+    features = [dict(f) for f in boundaries.get("features", [])]
     figures, classes = _shading(events, features, shade_by, region_filter)
     alpha = BASEMAP_REGION_ALPHA if basemap else 255
     for feature in features:

@@ -39,23 +39,52 @@ def incident_table(events: pd.DataFrame, limit: int = TABLE_LIMIT, point_limit: 
     map draws grid cells, that it is counted in its cell). Headers, dates, regions and categories in the
     translator's language."""
     aggregated = int(located_mask(events).sum()) > point_limit
+    # the columns the table reads (a filtered table has dozens): taken once, with the rows kept
+    used = ["event_id", "date", "date_precision", "place", "region", "attack_type", "killed", "injured",
+            "coord_precision", "latitude", "longitude"]
     if len(events) > limit:
-        events = events.loc[events["date"].nlargest(limit, keep="first").index]
+        events = events.loc[events["date"].nlargest(limit, keep="first").index, used]
+    else:
+        events = events[used]
     located = located_mask(events)
     groups = {} if aggregated else {(g["latitude"], g["longitude"]): g["n"] for g in colocated(events)}
     columns = table_columns(t)
     rows = []
-    for row, is_located in zip(events.to_dict("records"), located, strict=True):
+    # Thousands of rows share a few hundred dates and figures: each is written once, then looked up.
+    dates: dict[tuple, str] = {}
+    figures: dict[object, str] = {}
+
+    def date_of(value: object, precision: object) -> str:
+        key = (value, precision)
+        if key not in dates:
+            dates[key] = date_text(value, precision, t)
+        return dates[key]
+
+    def figure_of(value: object) -> str:
+        key = None if pd.isna(value) else int(value)
+        if key not in figures:
+            figures[key] = figure_text(value, t)
+        return figures[key]
+
+    wheres: dict[tuple, str] = {}
+
+    def where_of(row: dict) -> str:
+        key = (row["coord_precision"], groups.get((row["latitude"], row["longitude"]), 1))
+        if key not in wheres:
+            wheres[key] = _where(row, key[1], aggregated, t)
+        return wheres[key]
+
+    records = (dict(zip(used, values, strict=True)) for values in zip(*(events[c].tolist() for c in used)))
+    for row, is_located in zip(records, located, strict=True):
         values = [
             row["event_id"],
-            date_text(row["date"], row["date_precision"], t),
+            date_of(row["date"], row["date_precision"]),
             row["place"],
             t.value("region", row["region"]),
             t.value("attack_type", row["attack_type"]),
-            figure_text(row["killed"], t),
-            figure_text(row["injured"], t),
-            (_where(row, groups.get((row["latitude"], row["longitude"]), 1), aggregated, t)
-             if is_located else t("no coordinates: not on the map")),
+            figure_of(row["killed"]),
+            figure_of(row["injured"]),
+            where_of(row) if is_located else t("no coordinates: not on the map"),
         ]
         rows.append({**dict(zip(columns, values, strict=True)), "_date": row["date"]})
     table = pd.DataFrame(rows, columns=[*columns, "_date"])

@@ -54,8 +54,8 @@ class Figure:
 
 def figure(events: pd.DataFrame, column: str) -> Figure:
     values = events[column]
-    known = values.dropna()
-    return Figure(column, int(known.sum()), int(known.size), int(values.isna().sum()))
+    n_known = int(values.count())  # the sum skips the unknowns, which are counted apart (no copy of the known)
+    return Figure(column, int(values.sum()) if n_known else 0, n_known, len(values) - n_known)
 
 
 def headline(events: pd.DataFrame) -> dict[str, Figure]:
@@ -135,9 +135,11 @@ def basis_counts(events: pd.DataFrame) -> list[tuple[str, int]]:
     """(why included, incidents) in the criteria's order, only those present; and unknown basis last."""
     if "inclusion_basis" not in events:
         return []
-    counts = events["inclusion_basis"].astype("object").fillna("not recorded").value_counts()
-    order = [b for b in BASIS_ORDER if b in counts] + sorted(set(counts.index) - set(BASIS_ORDER))
-    return [(b, int(counts[b])) for b in order]
+    # counted on the column as it is (text or categorical: no copy into Python objects), blanks as 'not recorded'
+    counts = {("not recorded" if pd.isna(b) else str(b)): int(n)
+              for b, n in events["inclusion_basis"].value_counts(dropna=False).items() if n > 0}
+    order = [b for b in BASIS_ORDER if b in counts] + sorted(set(counts) - set(BASIS_ORDER))
+    return [(b, counts[b]) for b in order]
 
 
 def coverage_text(events: pd.DataFrame, t: Translator = ENGLISH) -> str:
@@ -146,7 +148,7 @@ def coverage_text(events: pd.DataFrame, t: Translator = ENGLISH) -> str:
     parts = [_basis_part(b, n, t) for b, n in basis_counts(events)]
     if not parts:
         return ""
-    doubt = int((events["doubt_terrorism"].astype("object") == "yes").sum()) if "doubt_terrorism" in events else 0
+    doubt = int(events["doubt_terrorism"].eq("yes").sum()) if "doubt_terrorism" in events else 0
     return t("Of these {n} incidents: {parts}; {doubt}.").format(
         n=t.number(len(events)), parts=", ".join(parts),
         doubt=t.n("{n} with doubt that it is terrorism", "{n} with doubt that they are terrorism", doubt))
@@ -175,13 +177,18 @@ def per_year(events: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
     """Incidents and victims per year over the whole range (years without incidents appear with 0 incidents),
     with the count of incidents whose victim figure is unknown."""
     index = pd.RangeIndex(years[0], years[1] + 1, name="year")
-    by_year = events.assign(year=events["date"].dt.year).groupby("year")
+    # grouped by the year array itself, over the three columns used (not a copy of every column with a year added)
+    year = events["date"].dt.year.rename("year")
+    counts = pd.DataFrame({"killed": events["killed"], "injured": events["injured"],
+                           "killed_unknown": events["killed"].isna(), "injured_unknown": events["injured"].isna()})
+    by_year = counts.groupby(year)
+    sums = by_year.sum(min_count=0)
     out = pd.DataFrame(index=index)
     out["incidents"] = by_year.size().reindex(index, fill_value=0).astype(int)
-    out["killed_known"] = by_year["killed"].sum(min_count=0).reindex(index, fill_value=0).astype(int)
-    out["killed_unknown"] = by_year["killed"].apply(lambda s: int(s.isna().sum())).reindex(index, fill_value=0)
-    out["injured_known"] = by_year["injured"].sum(min_count=0).reindex(index, fill_value=0).astype(int)
-    out["injured_unknown"] = by_year["injured"].apply(lambda s: int(s.isna().sum())).reindex(index, fill_value=0)
+    out["killed_known"] = sums["killed"].reindex(index, fill_value=0).astype(int)
+    out["killed_unknown"] = sums["killed_unknown"].reindex(index, fill_value=0).astype(int)
+    out["injured_known"] = sums["injured"].reindex(index, fill_value=0).astype(int)
+    out["injured_unknown"] = sums["injured_unknown"].reindex(index, fill_value=0).astype(int)
     return out.reset_index()
 
 

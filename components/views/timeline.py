@@ -113,6 +113,7 @@ def build(pack: DataPack, filters: Filters, events: pd.DataFrame) -> Timeline:
 def table(pack: DataPack, filters: Filters, events: pd.DataFrame) -> pd.DataFrame:
     """The timeline's 'View as table': every milestone and at most TABLE_INCIDENTS incidents (the most recent), its
     headers and category values in the pack's language."""
+    events = events[[c for c in tt.EVENT_ROW_COLUMNS if c in events]]  # what the rows read, not every column
     if len(events) > TABLE_INCIDENTS:
         events = events.loc[events["date"].nlargest(TABLE_INCIDENTS, keep="first").index]
     tables = pack.tables
