@@ -29,8 +29,8 @@ COURT_BAN = "po-2004-10-15-supreme-court-ban"
 
 from tests import test_view_models  # noqa: E402
 
-# the view-model tests' small pack (written once per session) and the app opened on it
-small_pack, app = test_view_models.small_pack, test_view_models.app
+# the app opened on the small pack (conftest's small_pack, written once per session), as the view-model tests open it
+app = test_view_models.app
 
 
 def events(pack, filters: Filters = ALL):
