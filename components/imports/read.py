@@ -89,7 +89,7 @@ def _is_workbook(data: bytes, filename: str, max_bytes: int) -> bool:
     if len(data) > max_bytes:
         raise ImportFileError(Msg("the file is {size}, over the import limit of {limit}; split it or export only "
                                   "the rows you need (e.g. Kazakhstan, 1991-2016)",
-                                  size=_mb(len(data)), limit=_mb(max_bytes)))
+                                  size=size_text(len(data)), limit=size_text(max_bytes)))
     if not data or data.isspace():  # (data.strip() would copy the whole file)
         raise ImportFileError(Msg("the file is empty; expected a header row and data rows"))
     kind = _file_kind(data)
@@ -147,5 +147,3 @@ def _zip_kind(data: bytes) -> Msg | None:
                    name=repr(printable(tables[0], 80)))
     return Msg("a ZIP archive")
 
-
-_mb = size_text  # '200.0 MB', '1.5 GB'

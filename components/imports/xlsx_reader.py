@@ -20,10 +20,9 @@ from components.imports import xlsx_stream
 from components.imports.formats import detect_or_none
 from components.imports.messages import Joined
 from components.imports.source import ImportFileError, RawSource, check_header, norm_header, printable
-from components.imports.xlsx_stream import Book, Formulas, Sheet, cell_text
+from components.imports.xlsx_stream import Book, Formulas, Sheet
 
 FORMULA_CELLS_LISTED = 20
-_cell_text = cell_text  # the name this module has always had
 
 
 def open_xlsx(data: bytes, wanted, require_format: bool) -> RawSource:

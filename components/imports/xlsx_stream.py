@@ -274,6 +274,24 @@ def parse_part(reader: PartReader, target) -> None:
         raise damaged(reader.name) from None
 
 
+def checked_blocks(reader: PartReader):
+    """The part's blocks, each checked by libxml2 on the way to be well-formed XML so far (a part that is not is
+    named), then an empty block at its end, once the whole part is known to be well-formed."""
+    checker = _parser()
+    while True:
+        block = reader.read()
+        try:
+            if block:
+                checker.feed(block)
+            else:
+                checker.close()
+        except etree.XMLSyntaxError:
+            raise damaged(reader.name) from None
+        yield block
+        if not block:
+            return
+
+
 _LOCAL: dict[str, str] = {}
 
 
@@ -568,17 +586,9 @@ def _plain_strings(zf: zipfile.ZipFile, part: str, budget: Budget) -> SharedStri
     """The table of strings when each item is <si><t>text</t></si> (checked well-formed as it goes); SlowPath at
     the first item written otherwise."""
     strings = SharedStrings(part)
-    checker, item, buf = _parser(), None, b""
+    item, buf = None, b""
     with PartReader(zf, part, SHARED_STRINGS_LIMIT, budget) as reader:
-        while True:
-            block = reader.read()
-            try:
-                if block:
-                    checker.feed(block)
-                else:
-                    checker.close()
-            except etree.XMLSyntaxError:
-                raise damaged(part) from None
+        for block in checked_blocks(reader):
             buf = buf + block if buf else block
             pos = 0
             if item is None:
@@ -1055,21 +1065,12 @@ def fast_chunks(book: Book, sheet: Sheet, want: list[str], positions: dict[int, 
     numbers: dict[bytes, str] = {}
     frames = _Frames(want, header_row + 1)
     cols, base = frames.cols, frames.start
-    checker = _parser()
     pattern = p = end_data = end_row = None
     last, current, row_b, skip, offset = header_row, 0, None, True, 0
     ended = False
     buf = b""
     with PartReader(book.zf, part, SHEET_LIMIT, book.budget) as reader:
-        while True:
-            block = reader.read()
-            try:
-                if block:
-                    checker.feed(block)
-                else:
-                    checker.close()
-            except etree.XMLSyntaxError:
-                raise damaged(part) from None
+        for block in checked_blocks(reader):
             if ended:
                 if not block:
                     break
