@@ -762,7 +762,7 @@ def warm_up(lang: str = i18n.DEFAULT) -> DataPack:
     perpetrator_offer(pack)
     view = overview(pack, key)  # the overview: the first page
     yearly_figure(pack, key).to_dict()
-    for table in (*view.year_tables, view.recent):
+    for table in (*view.year_tables, view.recent_table):
         arrow_of(table)
     map_view(pack, key)
     map_deck(pack, key, DEFAULT_SHADE, False)

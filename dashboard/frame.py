@@ -39,7 +39,7 @@ def language_switch() -> str:
 # A headline value, a metric's label and a pill's or segment's label wrap rather than being cut off: 'не менее 49'
 # and 'кемінде 49' are wider than 'at least 49', «Убито жертв» than 'Victims'.
 # Whatever has the keyboard's focus shows it (WCAG 2.4.7): several of Streamlit's controls draw no focus ring of
-# their own (page links, the selectbox, the multiselects, the map).
+# their own (page links, the selectbox, the multiselects, the map). A table's first column (dates) is not broken.
 PAGE_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }
@@ -49,6 +49,7 @@ PAGE_CSS = """<style>
 [data-testid="stButtonGroup"] button, [data-testid="stButtonGroup"] button * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; height: auto !important; }
 [data-testid="stButtonGroup"] > div { flex-wrap: wrap !important; }
+[data-testid="stTable"] td:first-child, [data-testid="stTable"] td:first-child * { white-space: nowrap !important; }
 </style>"""
 
 
@@ -240,3 +241,12 @@ def source_line(text: str) -> None:
     st.caption(t()("Source: {text}").format(text=escape_md(text)))
 
 
+
+
+TABLE_BOX = "_table_open"  # the end of every 'View as table' expander's key (tests open them all by it)
+
+
+def table_box(label: str, key: str):
+    """A 'View as table' expander whose content runs only while it is open: a closed one sends nothing, so the
+    page draws sooner (no data grid to load). ``with frame.table_box(...) as box: if box.open: ...``"""
+    return st.expander(label, key=key + TABLE_BOX, on_change="rerun")

@@ -84,8 +84,20 @@ def edit_table(data_dir: Path, file: str, change: Callable[[list[str], list[dict
     write_rows(path, header, rows)
 
 
-def open_app(page: str | None = None, query: Mapping[str, object] | None = None, timeout: float = 90):
-    """The dashboard in AppTest, opened at `page` (a script under dashboard/) with `query` as its URL parameters."""
+def open_tables(at):
+    """Open every 'View as table' expander of the page shown (they run their content only while open: see
+    dashboard.frame.table_box) and rerun; the AppTest, for chaining."""
+    from dashboard.frame import TABLE_BOX
+
+    for key in [k for k in at.session_state.keys() if str(k).endswith(TABLE_BOX)]:
+        at.session_state[key] = True
+    return at.run()
+
+
+def open_app(page: str | None = None, query: Mapping[str, object] | None = None, timeout: float = 90,
+             tables: bool = False):
+    """The dashboard in AppTest, opened at `page` (a script under dashboard/) with `query` as its URL parameters;
+    with `tables`, its 'View as table' expanders open."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=timeout)
@@ -94,4 +106,4 @@ def open_app(page: str | None = None, query: Mapping[str, object] | None = None,
     at.run()
     if page:
         at.switch_page(page).run()
-    return at
+    return open_tables(at) if tables else at

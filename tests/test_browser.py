@@ -252,29 +252,31 @@ def test_uploading_files_through_the_import_page(browser, tmp_path_factory):
 
 
 def test_incident_detail_shows_the_other_values_and_their_sources(browser, app_url):
-    """Select the most recent incident on the overview: its dialog lists the values other sources give, each with
-    its sources as links, and the verification record, as the data pack holds them."""
+    """Choose the most recent incident on the overview: its dialog lists the values other sources give, each with
+    its sources as links, and the verification record, as the data pack holds them. Then close it and choose the
+    same incident again: it opens again."""
+    from components.filters import Filters
     from components.pack.load import load_datapack
+    from components.views import overview
 
     pack = load_datapack(DEFAULT_DATA_DIR)
     latest = pack.tables["events"].sort_values("date").iloc[-1]
     alts = pack.tables["alternatives"]
     mine = alts[(alts["table"] == "events") & (alts["record_id"] == latest["event_id"])]
+    choice = overview.build(pack, Filters(), pack.tables["events"]).recent_choice(latest["event_id"])
     context, page = open_page(browser, app_url + "/")
     try:
-        grid = page.locator("[data-testid=stDataFrame]").last
-        grid.wait_for(state="visible", timeout=30_000)
-        grid.scroll_into_view_if_needed()
         dialog = page.locator("[role=dialog]").first
-        for attempt in range(3):  # a click that lands while the grid is redrawn selects nothing: click again
-            box = grid.bounding_box()
-            page.mouse.click(box["x"] + 12, box["y"] + 53)  # the selection box of the first row
-            try:
-                dialog.wait_for(state="visible", timeout=15_000)
-                break
-            except playwright.TimeoutError:
-                if attempt == 2:
-                    raise
+        for again in (False, True):
+            chooser = page.locator("[data-testid=stSelectbox]").filter(has_text="Open an incident's record")
+            chooser.scroll_into_view_if_needed()
+            chooser.locator("input").click()
+            page.get_by_role("option", name=choice, exact=True).click()
+            dialog.wait_for(state="visible", timeout=30_000)
+            if not again:
+                page.keyboard.press("Escape")
+                dialog.wait_for(state="detached", timeout=15_000)
+                page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
         dialog.get_by_text("Where sources disagree", exact=False).first.wait_for(timeout=30_000)
         text = dialog.inner_text()
         assert latest["place"] in text

@@ -195,7 +195,7 @@ def page(monkeypatch, packs):
     monkeypatch.setenv(DATA_DIR_ENV, english.data_dir)
 
     def run(query: dict | None = None):
-        at = open_app(PAGE, query)
+        at = open_app(PAGE, query, tables=True)
         assert not at.exception, [e.value for e in at.exception]
         return at
     return run

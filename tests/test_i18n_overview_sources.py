@@ -229,11 +229,11 @@ def test_overview_page_in_the_language(app, small_pack, lang):
     assert [c.proto.alt for c in at.get("plotly_chart")] == [view.chart_alt]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [a["text"] for a in spec["layout"]["annotations"]][:1] == [t("Policy milestones")]
-    frames = [df.value for df in at.dataframe]
-    years = next(df for df in frames if t("victims killed (known)") in df)
+    recent = at.table[0].value  # the most recent incidents, headers in the language
+    assert list(recent.columns) == [t(h) for h in overview.RECENT_TABLE_NAMES.values()]
+    assert recent[t("Region")].tolist() == [escape_md(r) for r in view.recent["region"]]  # drawn as markdown
+    years = next(df.value for df in at.dataframe if t("victims killed (known)") in df.value)
     assert years.values.tolist() == view.year_tables[0].values.tolist()
-    recent = next(df for df in frames if "attack_type" in df)  # the frame keeps its column names for its headers
-    assert recent["region"].tolist() == view.recent["region"].tolist()
 
 
 def test_overview_page_in_english_has_no_translation_note(app):

@@ -298,7 +298,7 @@ def app(monkeypatch, english):
     monkeypatch.setenv(DATA_DIR_ENV, english.data_dir)
 
     def run(page: str, lang: str):
-        at = open_app(page, {"lang": lang})
+        at = open_app(page, {"lang": lang}, tables=True)
         assert not at.exception, [e.value for e in at.exception]
         return at
     return run

@@ -14,8 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from components.map.clusters import located_mask
 from components.map.layers import TOOLTIP
+from components.map.table import TABLE_LIMIT
 from dashboard.data import DATA_DIR_ENV
-from tests.conftest import edit_table, open_app
+from tests.conftest import edit_table, open_app, open_tables
 
 PAGE = "app_pages/map.py"
 PAYLOAD = "<script>alert('x')</script>"
@@ -24,7 +25,7 @@ PAYLOAD = "<script>alert('x')</script>"
 def _open(monkeypatch, query: dict | None = None, data_dir: Path | None = None) -> AppTest:
     if data_dir is not None:
         monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
-    at = open_app(PAGE, query)
+    at = open_app(PAGE, query, tables=True)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -103,6 +104,14 @@ def test_page_states_precision_overlap_and_sources(monkeypatch, pack):
     svg = base64.b64decode(url.split(",", 1)[1]).decode()
     for words in ("Colour: attack type", "Armed Assault", "unknown", "Region: incidents", "no incident"):
         assert words in svg
+
+
+def test_the_table_is_drawn_only_when_its_expander_is_opened(pack):
+    at = open_app(PAGE)
+    assert not at.dataframe  # closed: nothing sent, the page draws without a data grid
+    at = open_tables(at)
+    assert not at.exception
+    assert len(at.dataframe[0].value) == min(len(pack.tables["events"]), TABLE_LIMIT)
 
 
 def test_table_lists_the_incidents_with_unknown_as_unknown(monkeypatch, pack):

@@ -19,7 +19,7 @@ PAGE = "app_pages/statistics.py"
 def _run(monkeypatch, data_dir: Path | None = None, **query) -> AppTest:
     if data_dir is not None:
         monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
-    return open_app(PAGE, query)
+    return open_app(PAGE, query, tables=True)
 
 
 def _plain(text: str) -> str:
@@ -39,7 +39,7 @@ def _page_text(at: AppTest) -> str:
 
 @pytest.fixture(scope="module")
 def default_page() -> AppTest:
-    return open_app(PAGE)
+    return open_app(PAGE, tables=True)
 
 
 def test_page_renders_with_its_sections(default_page):

@@ -18,7 +18,7 @@ PAGE = "app_pages/timeline.py"
 def _app(monkeypatch, data_dir: Path | None = None, years: tuple[str, str] | None = None) -> AppTest:
     if data_dir is not None:
         monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
-    return open_app(PAGE, {"years": list(years)} if years is not None else None)
+    return open_app(PAGE, {"years": list(years)} if years is not None else None, tables=True)
 
 
 def _spec(at: AppTest) -> dict:

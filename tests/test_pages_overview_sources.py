@@ -7,8 +7,10 @@ from streamlit.testing.v1 import AppTest
 
 from components.filters import Filters
 from components.pack import alternatives as alt
+from components.text import escape_md
+from components.views import overview as overview_view
 from components.views import summary
-from tests.conftest import open_app
+from tests.conftest import edit_table, open_app, open_tables
 
 
 def run(query: dict | None = None, page: str | None = None) -> AppTest:
@@ -77,12 +79,57 @@ def test_reset_filters_restores_the_default_view(pack):
     assert at.multiselect(key="region").value == []
 
 
+def test_the_most_recent_incidents_are_a_plain_table_and_a_list_that_opens_them(pack):
+    at = run()
+    view = overview_view.build(pack, Filters(), pack.tables["events"])
+    shown = at.table[0].value
+    assert list(shown.columns) == list(view.recent_table.columns) and "Date" in shown.columns
+    newest = pack.tables["events"]["date"].max().strftime("%Y-%m-%d")
+    assert shown["Date"].iloc[0] == escape_md(newest)  # newest first, as text (cells are drawn as markdown)
+    assert shown["Date"].tolist() == sorted(shown["Date"].tolist(), reverse=True)
+    assert at.selectbox(key="recent").options == [view.recent_choice(i) for i in view.recent_ids]
+    assert at.selectbox(key="recent").value is None
+
+
+@pytest.mark.parametrize("payload", ["<script>alert('x')</script>", "**bold** [l](javascript:alert(1))"])
+def test_markup_in_the_recent_incidents_stays_text(monkeypatch, pack_copy, payload):
+    from components.pack.load import load_datapack
+    from dashboard.data import DATA_DIR_ENV
+
+    latest = load_datapack(pack_copy).tables["events"].sort_values("date").iloc[-1]["event_id"]
+
+    def inject(header, rows):
+        next(r for r in rows if r["event_id"] == latest)["place"] = payload
+    edit_table(pack_copy, "events.csv", inject)
+    monkeypatch.setenv(DATA_DIR_ENV, str(pack_copy))
+    at = run()
+    assert not at.exception
+    assert at.table[0].value["Place"].iloc[0] == escape_md(payload)  # drawn as markdown: escaped, shown as typed
+    assert at.selectbox(key="recent").options[0].endswith(f", {payload} (" + latest_region(pack_copy, latest) + ")")
+
+
+def latest_region(data_dir, event_id: str) -> str:
+    from components.pack.load import load_datapack
+
+    events = load_datapack(data_dir).tables["events"]
+    return events.loc[events["event_id"] == event_id, "region"].iloc[0]
+
+
+def test_the_chart_s_view_as_table_is_drawn_when_opened(pack):
+    at = run()
+    assert not at.dataframe  # closed: nothing sent, no data grid for the browser to load
+    open_tables(at)
+    view = overview_view.build(pack, Filters(), pack.tables["events"])
+    years = next(df.value for df in at.dataframe if "victims killed (known)" in df.value)
+    assert years.values.tolist() == view.year_tables[0].values.tolist()
+
+
 def test_selecting_a_recent_incident_opens_its_detail(pack):
     at = run()
     latest = pack.tables["events"].sort_values("date").iloc[-1]
-    at.session_state["recent"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
-    at.run()
+    at.selectbox(key="recent").select(latest["event_id"]).run()
     assert not at.exception
+    assert at.selectbox(key="recent").value is None  # back to its placeholder
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert latest["event_id"] in " ".join(c.value for c in at.caption).replace("\\", "")
     alts = pack.tables["alternatives"]
@@ -91,6 +138,9 @@ def test_selecting_a_recent_incident_opens_its_detail(pack):
         assert "Where sources disagree" in text and alt.value_text(mine.iloc[0]) in text
     else:
         assert "no disagreement recorded for this incident" in text
+    # the dialog closed (no run in between) and the same incident chosen again: it opens again
+    at.selectbox(key="recent").select(latest["event_id"]).run()
+    assert latest["event_id"] in " ".join(c.value for c in at.caption).replace("\\", "")
 
 
 def test_selecting_a_milestone_opens_the_policy_detail(pack):

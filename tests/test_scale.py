@@ -186,7 +186,7 @@ def test_vectorised_overlap_groups_match_the_brute_force_ones():
 # ------------------------------------------------------------------------------------------------ map page
 def _app(monkeypatch, var_dir: Path, page: str, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("KZ_VAR_DIR", str(var_dir))
-    at = open_app(page, query, timeout=120)
+    at = open_app(page, query, timeout=120, tables=True)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

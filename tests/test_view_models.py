@@ -54,7 +54,7 @@ def app(monkeypatch, small_pack):
     monkeypatch.setenv(DATA_DIR_ENV, small_pack.data_dir)
 
     def run(page: str | None = None, query: dict | None = None) -> AppTest:
-        at = open_app(page, query)
+        at = open_app(page, query, tables=True)
         assert not at.exception, [e.value for e in at.exception]
         return at
     return run

@@ -13,6 +13,7 @@ from components.figures import yearly
 from components.filters import Filters
 from components.i18n import DEFAULT, ENGLISH, N_, Translator
 from components.pack.load import DataPack
+from components.text import escape_md
 from components.views import summary
 from components.views.sources import excluded_summary
 
@@ -25,6 +26,10 @@ YEAR_TABLE_NAMES = {"year": N_("year"), "incidents": N_("incidents"), "killed_kn
 MILESTONE_TABLE_NAMES = {"date": N_("date"), "category": N_("category"), "title": N_("title")}
 # Category columns of the recent incidents, shown by their labels in the language
 RECENT_LABELS = ("region", "attack_type", "classification")
+# The headers of the most recent incidents' table (translated where shown)
+RECENT_TABLE_NAMES = {"date": N_("Date"), "place": N_("Place"), "region": N_("Region"),
+                      "attack_type": N_("Attack type"), "killed": N_("Killed"), "injured": N_("Injured"),
+                      "classification": N_("Classification")}
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,21 @@ class Overview:
     def classification_text(self) -> str:
         """'officially terrorism: 4; disputed: 1' (classifications present only, by their labels)."""
         return "; ".join(f"{self.t.value('classification', k)}: {v}" for k, v in self.classifications)
+
+    @cached_property
+    def recent_table(self) -> pd.DataFrame:
+        """The most recent incidents as the overview's table shows them: dates as YYYY-MM-DD (unknown blank),
+        headers in the language, every cell's markup escaped (st.table draws its cells as markdown: the data's
+        words show as typed)."""
+        out = self.recent.assign(date=[d.strftime("%Y-%m-%d") if pd.notna(d) else "" for d in self.recent["date"]])
+        out = out.astype(object).where(out.notna(), "").map(escape_md)
+        return out.rename(columns={k: self.t(v) for k, v in RECENT_TABLE_NAMES.items()})
+
+    def recent_choice(self, event_id: str) -> str:
+        """An incident of the list as the 'open its record' control names it: 'YYYY-MM-DD, place (region)'."""
+        row = self.recent.iloc[self.recent_ids.index(event_id)]  # plain text: a list shows no markup
+        date = row["date"].strftime("%Y-%m-%d") if pd.notna(row["date"]) else self.t("date unknown")
+        return f"{date}, {row['place']} ({row['region']})"
 
     @cached_property  # built once per view model (the model is memoised), so its Arrow form is made once
     def year_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -153,18 +153,21 @@ label = (t("View as table (the {limit} most recent of {n} incidents)").format(li
                                                                               n=t.number(len(events)))
          if capped else t("View as table ({incidents})").format(
              incidents=t.n("{n} incident", "{n} incidents", len(events))))
-with st.expander(label):
-    table = data.map_table(pack, filters.key())
-    if capped:
-        st.caption(t("The {limit} most recent incidents of the {n} in the filter, in date order. All of them are in "
-                     "the CSV download on 'Sources and data'.").format(limit=t.number(TABLE_LIMIT),
-                                                                       n=t.number(len(events))))
-    st.caption(t("Select a row to open the incident's full record. 'unknown' means the sources give no figure."))
-    picked_rows = st.dataframe(
-        arrow_of(table), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-        key=TABLE_KEY,
-        column_order=[c for c in table.columns if c != "event_id"],
-    )
+# The table is drawn only when opened (a closed expander sends nothing: the page draws sooner)
+table, picked_rows = None, None
+with frame.table_box(label, "map") as table_box:
+    if table_box.open:
+        table = data.map_table(pack, filters.key())
+        if capped:
+            st.caption(t("The {limit} most recent incidents of the {n} in the filter, in date order. All of them "
+                         "are in the CSV download on 'Sources and data'.").format(limit=t.number(TABLE_LIMIT),
+                                                                                  n=t.number(len(events))))
+        st.caption(t("Select a row to open the incident's full record. 'unknown' means the sources give no figure."))
+        picked_rows = st.dataframe(
+            arrow_of(table), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+            key=TABLE_KEY,
+            column_order=[c for c in table.columns if c != "event_id"],
+        )
 
 # Open the record of an incident newly picked on the map or in the table (once per new pick).
 map_pick = _first(selection, LAYER_INCIDENTS)
@@ -172,7 +175,8 @@ try:
     rows = list(picked_rows["selection"]["rows"])
 except (KeyError, TypeError):
     rows = []
-table_pick = table.iloc[rows[0]]["event_id"] if rows and 0 <= rows[0] < len(table) else None
+picked_ok = table is not None and rows and 0 <= rows[0] < len(table)
+table_pick = table.iloc[rows[0]]["event_id"] if picked_ok else None
 new_on_map = _new_pick("map", map_pick.get("event_id") if map_pick else None)
 new_in_table = _new_pick("table", table_pick)
 new = new_on_map or new_in_table

@@ -8,6 +8,14 @@ from components.views import summary
 from dashboard import data, details, frame
 from dashboard.data import arrow_of, current_pack
 
+
+def _choose_recent() -> None:
+    """The incident chosen opens its record once; the list goes back to its placeholder, so the same incident can
+    be opened again after its dialog is closed."""
+    st.session_state["_recent_chosen"] = st.session_state["recent"]
+    st.session_state["recent"] = None
+
+
 pack = current_pack()
 filters = st.session_state["filters"]
 t = frame.t()
@@ -46,27 +54,28 @@ details.open_once("policy", policy_ids[0] if policy_ids else None, pack)
 st.caption(t(charts.YEARLY_NOTE))
 frame.source_line(t("incidents and policy milestones from the data pack (events and policies tables), each row "
                     "citing its own sources; see 'Sources and data'. Click a milestone for its detail."))
-with st.expander(t("View as table")):
-    year_table, milestone_table = view.year_tables
-    st.dataframe(arrow_of(year_table), hide_index=True, width="stretch")
-    st.dataframe(arrow_of(milestone_table), hide_index=True, width="stretch",
-                 column_config={t("date"): st.column_config.DateColumn(format="YYYY-MM-DD")})
+with frame.table_box(t("View as table"), "overview") as table_box:
+    if table_box.open:
+        year_table, milestone_table = view.year_tables
+        st.dataframe(arrow_of(year_table), hide_index=True, width="stretch")
+        st.dataframe(arrow_of(milestone_table), hide_index=True, width="stretch",
+                     column_config={t("date"): st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 st.subheader(t("Most recent incidents"))
 if not n_events:
     st.info(t("No incident matches these filters. Widen the years or clear a filter in the sidebar."),
             icon=":material/filter_alt_off:")
 else:
-    table = st.dataframe(
-        arrow_of(view.recent), hide_index=True, width="stretch", key="recent", on_select="rerun",
-        selection_mode="single-row",
-        column_config={"date": st.column_config.DateColumn(t("Date"), format="YYYY-MM-DD"), "place": t("Place"),
-                       "region": t("Region"), "attack_type": t("Attack type"),
-                       "classification": t("Classification"),
-                       "killed": st.column_config.TextColumn(t("Killed"), help=t("Victims, excluding perpetrators")),
-                       "injured": st.column_config.TextColumn(t("Injured"))},
-    )
-    rows = table["selection"]["rows"] if table else []
-    details.open_once("event", view.recent_ids[rows[0]] if rows else None, pack)
-    st.caption(t("Select a row to see every field, the disagreements between sources and the sources themselves."))
+    # a plain table (text a screen reader reads and a briefing's screenshot keeps), and a list to open a record
+    st.table(arrow_of(view.recent_table), hide_index=True, border="horizontal",
+             alt=t("The {n} most recent incidents of the filter: date, place, region, attack type, victims killed "
+                   "and injured, classification.").format(n=t.number(len(view.recent_ids))))
+    st.caption(t("Killed: victims, excluding perpetrators; \"unknown\" where no source gives a figure."))
+    st.selectbox(t("Open an incident's record"), view.recent_ids, index=None, key="recent",
+                 format_func=view.recent_choice, placeholder=t("Choose an incident of the list"),
+                 help=t("Every field, the disagreements between sources and the sources themselves."),
+                 on_change=_choose_recent)
+    chosen = st.session_state.pop("_recent_chosen", None)
+    if chosen:  # each choice opens the record, the same incident again included
+        details.event_dialog(pack, chosen)
 details.translation_note(t)  # the milestones' titles, the places and the coverage come from the data pack

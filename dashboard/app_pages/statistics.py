@@ -83,8 +83,9 @@ def chart(name: str, ids: tuple[str, ...], with_comparators: bool = False) -> No
     source_line(line)
     if text.reliability:
         st.caption(t("About this source: {text}").format(text=escape_md(text.reliability)))
-    with st.expander(t("View as table")):
-        show_table(table_of(ids), key=f"{name}-table", filename=f"statistics-{name}.csv")
+    with frame.table_box(t("View as table"), f"statistics-{name}") as table_box:
+        if table_box.open:  # drawn only when opened: a closed expander sends nothing
+            show_table(table_of(ids), key=f"{name}-table", filename=f"statistics-{name}.csv")
 
 
 def caveat_list(ids: tuple[str, ...]) -> str:

@@ -83,30 +83,31 @@ else:
     st.warning(t("The phases table did not load, so no phases are drawn; see 'Data pack checks'."),
                icon=":material/error:")
 
-with st.expander(t("View as table")):
-    table = data.timeline_table(pack, filters.key())
-    if n_events > TABLE_INCIDENTS:
-        st.caption(t("Every milestone and the {limit} most recent of the {n} incidents; all the incidents are in "
-                     "the CSV download on 'Sources and data'.").format(limit=t.number(TABLE_INCIDENTS),
-                                                                       n=t.number(n_events)))
-    if table.empty:
-        st.write(t("No milestone or incident in {span}.").format(span=span))
-    else:
-        st.caption(t("Dates are written only as precisely as known: 2007-05 is May 2007 (day unknown); '{approx}' "
-                     "marks an approximate date.").format(approx=t("(approx.)")))
-        st.caption(t("Select a row (click it, or Shift+Space on a cell) to open its full record."))
-        picked = st.dataframe(arrow_of(table), hide_index=True, width="stretch", key="timeline_table",
-                              on_select="rerun", selection_mode="single-row",
-                              column_config={t("Sources"): st.column_config.TextColumn(
-                                  help=t("Ids in the sources table ('Sources and data' page)"))})
-        # the table is the keyboard's way to the records the chart's markers open (once per new pick)
-        rows = list(picked["selection"]["rows"]) if picked else []
-        record = str(table.iloc[rows[0]][t("Record id")]) if rows and 0 <= rows[0] < len(table) else None
-        if record != st.session_state.get("_timeline_table_pick"):
-            st.session_state["_timeline_table_pick"] = record
-            if record is not None:
-                (details.policy_dialog if record in set(tables["policies"]["policy_id"]) else
-                 details.event_dialog)(pack, record)
+with frame.table_box(t("View as table"), "timeline") as table_box:
+    if table_box.open:  # drawn only when opened: a closed expander sends nothing
+        table = data.timeline_table(pack, filters.key())
+        if n_events > TABLE_INCIDENTS:
+            st.caption(t("Every milestone and the {limit} most recent of the {n} incidents; all the incidents are in "
+                         "the CSV download on 'Sources and data'.").format(limit=t.number(TABLE_INCIDENTS),
+                                                                           n=t.number(n_events)))
+        if table.empty:
+            st.write(t("No milestone or incident in {span}.").format(span=span))
+        else:
+            st.caption(t("Dates are written only as precisely as known: 2007-05 is May 2007 (day unknown); '{approx}' "
+                         "marks an approximate date.").format(approx=t("(approx.)")))
+            st.caption(t("Select a row (click it, or Shift+Space on a cell) to open its full record."))
+            picked = st.dataframe(arrow_of(table), hide_index=True, width="stretch", key="timeline_table",
+                                  on_select="rerun", selection_mode="single-row",
+                                  column_config={t("Sources"): st.column_config.TextColumn(
+                                      help=t("Ids in the sources table ('Sources and data' page)"))})
+            # the table is the keyboard's way to the records the chart's markers open (once per new pick)
+            rows = list(picked["selection"]["rows"]) if picked else []
+            record = str(table.iloc[rows[0]][t("Record id")]) if rows and 0 <= rows[0] < len(table) else None
+            if record != st.session_state.get("_timeline_table_pick"):
+                st.session_state["_timeline_table_pick"] = record
+                if record is not None:
+                    (details.policy_dialog if record in set(tables["policies"]["policy_id"]) else
+                     details.event_dialog)(pack, record)
 
 st.subheader(t("Banned organisations"))
 bans_status = pack.status["banned_organisations"]
