@@ -163,6 +163,16 @@ def test_recent_incidents_come_latest_first_with_unknown_written_out(small_pack)
     assert view.recent["killed"].tolist() == ["unknown", "10", "1", "7", "0"]
 
 
+def test_the_list_that_opens_a_recent_incident_names_its_date_place_and_region(small_pack):
+    ev = events(small_pack)
+    view = overview_view.build(small_pack, ALL, ev)
+    row = ev.set_index("event_id").loc[TARAZ]
+    assert view.recent_choice(TARAZ) == f"{row['date']:%Y-%m-%d}, {row['place']} ({row['region']})"
+    nameless = ev.assign(place=[None if i == TARAZ else p for i, p in zip(ev["event_id"], ev["place"])])
+    view = overview_view.build(small_pack, ALL, nameless)
+    assert view.recent_choice(TARAZ) == f"{row['date']:%Y-%m-%d}, unknown ({row['region']})"  # never 'nan'
+
+
 def test_overview_chart_alt_states_its_numbers(small_pack):
     view = overview_view.build(small_pack, ALL, events(small_pack))
     assert view.chart_alt == ("Three stacked charts over 1991-2016: 4 policy milestones by kind; 5 incidents per "

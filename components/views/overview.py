@@ -77,7 +77,9 @@ class Overview:
         """An incident of the list as the 'open its record' control names it: 'YYYY-MM-DD, place (region)'."""
         row = self.recent.iloc[self.recent_ids.index(event_id)]  # plain text: a list shows no markup
         date = row["date"].strftime("%Y-%m-%d") if pd.notna(row["date"]) else self.t("date unknown")
-        return f"{date}, {row['place']} ({row['region']})"
+        place, region = (row[c] if pd.notna(row[c]) and str(row[c]).strip() else self.t("unknown")
+                         for c in ("place", "region"))
+        return f"{date}, {place} ({region})"
 
     @cached_property  # built once per view model (the model is memoised), so its Arrow form is made once
     def year_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
