@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -109,14 +110,15 @@ def test_map_canvas_draws(browser, app_url):
     context, page = open_page(browser, f"{app_url}/map")
     try:
         page.wait_for_selector("canvas", timeout=30_000)
-        page.wait_for_timeout(2500)
         canvas = page.locator("canvas").first
         box = canvas.bounding_box()
         assert box and box["width"] > 300 and box["height"] > 300
-        png = canvas.screenshot()
-        from io import BytesIO
-        # a blank canvas compresses to almost nothing; polygons and points do not
-        assert len(BytesIO(png).getvalue()) > 8_000
+        # deck.gl paints a moment after its canvas appears: wait for the paint (a blank canvas compresses to almost
+        # nothing as a PNG; polygons and points do not), not for a fixed time
+        deadline = time.monotonic() + 60
+        while len(canvas.screenshot()) <= 8_000:
+            assert time.monotonic() < deadline, "the map's canvas stayed blank"
+            page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
     finally:
         context.close()
 
@@ -196,7 +198,8 @@ def test_payloads_show_as_visible_text(browser, xss_url):
     context, page = open_page(browser, f"{xss_url}/sources")
     try:
         page.get_by_text("c-01", exact=False).first.click()
-        page.wait_for_timeout(800)
+        page.wait_for_function("(p) => document.querySelector('[data-testid=stMain]').innerText.includes(p)",
+                               arg=XSS_PAYLOADS[1], timeout=30_000)
         body = page.inner_text("[data-testid='stMain']")
         # contradictions.csv row 1: the topic took payload 0 and value_used payload 1 (see xss_url); both show as typed
         assert XSS_PAYLOADS[0] in body and XSS_PAYLOADS[1] in body
