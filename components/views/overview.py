@@ -69,14 +69,14 @@ class Overview:
         """The most recent incidents as the overview's table shows them: dates as YYYY-MM-DD (unknown blank),
         headers in the language, every cell's markup escaped (st.table draws its cells as markdown: the data's
         words show as typed)."""
-        out = self.recent.assign(date=[d.strftime("%Y-%m-%d") if pd.notna(d) else "" for d in self.recent["date"]])
+        out = self.recent.assign(date=[_iso(d, "") for d in self.recent["date"]])
         out = out.astype(object).where(out.notna(), "").map(escape_md)
         return out.rename(columns={k: self.t(v) for k, v in RECENT_TABLE_NAMES.items()})
 
     def recent_choice(self, event_id: str) -> str:
         """An incident of the list as the 'open its record' control names it: 'YYYY-MM-DD, place (region)'."""
         row = self.recent.iloc[self.recent_ids.index(event_id)]  # plain text: a list shows no markup
-        date = row["date"].strftime("%Y-%m-%d") if pd.notna(row["date"]) else self.t("date unknown")
+        date = _iso(row["date"], self.t("date unknown"))
         place, region = (row[c] if pd.notna(row[c]) and str(row[c]).strip() else self.t("unknown")
                          for c in ("place", "region"))
         return f"{date}, {place} ({region})"
@@ -91,6 +91,11 @@ class Overview:
             milestones = milestones.assign(category=[t.value("category", c) for c in milestones["category"]])
         return (self.per_year.rename(columns={k: t(v) for k, v in YEAR_TABLE_NAMES.items()}),
                 milestones.rename(columns={k: t(v) for k, v in MILESTONE_TABLE_NAMES.items()}))
+
+
+def _iso(date, unknown: str) -> str:
+    """A date as YYYY-MM-DD, or ``unknown`` when there is none."""
+    return date.strftime("%Y-%m-%d") if pd.notna(date) else unknown
 
 
 def _recent(events: pd.DataFrame) -> pd.DataFrame:

@@ -153,7 +153,6 @@ label = (t("View as table (the {limit} most recent of {n} incidents)").format(li
                                                                               n=t.number(len(events)))
          if capped else t("View as table ({incidents})").format(
              incidents=t.n("{n} incident", "{n} incidents", len(events))))
-# The table is drawn only when opened (a closed expander sends nothing: the page draws sooner)
 table, picked_rows = None, None
 with frame.table_box(label, "map") as table_box:
     if table_box.open:
