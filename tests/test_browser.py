@@ -111,6 +111,12 @@ def test_map_canvas_draws(browser, app_url):
     try:
         page.wait_for_selector("canvas", timeout=30_000)
         canvas = page.locator("canvas").first
+        # a new canvas is 300 x 150 until deck.gl sizes it to the map's frame: wait for that size, not for a time
+        page.wait_for_function(
+            "() => { const r = document.querySelector('canvas').getBoundingClientRect();"
+            " return r.width > 300 && r.height > 300; }",
+            timeout=60_000,
+        )
         box = canvas.bounding_box()
         assert box and box["width"] > 300 and box["height"] > 300
         # deck.gl paints a moment after its canvas appears: wait for the paint (a blank canvas compresses to almost
