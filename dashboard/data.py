@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import deploy, i18n
-from components.figures import slides, yearly
+from components.figures import slides, yearly, yearly_web
 from components.figures import statistics as sc
 from components.figures import timeline as tl
 from components.filters import KEY_CLASSIFICATIONS, KEY_EVENT_TYPES, KEY_PERPETRATORS, Filters, vocabulary
@@ -563,13 +563,24 @@ def overview(pack: DataPack, key: tuple) -> overview_view.Overview:
 
 
 def yearly_figure(pack: DataPack, key: tuple) -> FrozenFigure:
-    """The overview's per-year figure for a filter, in the pack's language (make_subplots is slow)."""
+    """The per-year figure (Plotly) for a filter, in the pack's language: the overview's slide and the briefing pack
+    (the overview page draws ``yearly_spec``)."""
     return memo(_yearly_figure, pack, key)
 
 
 def _yearly_figure(pack: DataPack, key: tuple) -> FrozenFigure:
     view = overview(pack, key)
     return frozen(yearly.make_yearly_figure(view.per_year, view.milestones, pack.t))
+
+
+def yearly_spec(pack: DataPack, key: tuple) -> dict:
+    """The overview page's chart for a filter (Vega-Lite), in the pack's language; read-only."""
+    return memo(_yearly_spec, pack, key)
+
+
+def _yearly_spec(pack: DataPack, key: tuple) -> dict:
+    view = overview(pack, key)
+    return yearly_web.make_yearly_spec(view.per_year, view.milestones, pack.t)
 
 
 def map_view(pack: DataPack, key: tuple) -> map_model.MapView:
@@ -761,7 +772,7 @@ def warm_up(lang: str = i18n.DEFAULT) -> DataPack:
     key = default_filters(pack).key()
     perpetrator_offer(pack)
     view = overview(pack, key)  # the overview: the first page
-    yearly_figure(pack, key).to_dict()
+    yearly_spec(pack, key)
     for table in (*view.year_tables, view.recent_table):
         arrow_of(table)
     map_view(pack, key)

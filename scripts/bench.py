@@ -3,8 +3,8 @@
 1. Script rerun after a filter change, per page: the median of N reruns of the real page (AppTest, alternating the
    year range) against the median of N reruns of a bare Streamlit script that has the same sidebar widgets and the
    same number of elements of each kind as the page but trivial content: the framework's floor. Target: <= 1.5x.
-2. Navigation to all charts drawn, per page, in Debian's Chromium (Playwright): from page.goto until every plotly
-   chart has its SVG, every map its canvas, and Streamlit's running indicator is gone.
+2. Navigation to all charts drawn, per page, in Debian's Chromium (Playwright): from page.goto until every Plotly
+   and Vega-Lite chart has its SVG, every map its canvas, and Streamlit's running indicator is gone.
 """
 
 from __future__ import annotations

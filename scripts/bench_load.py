@@ -396,6 +396,8 @@ window.__kzDrawn = () => {
   if (document.querySelector('[data-testid=stStatusWidget], [data-testid=stSkeleton]')) return false;
   for (const c of document.querySelectorAll('[data-testid=stPlotlyChart]'))
     if (!c.querySelector('.main-svg')) return false;
+  for (const c of document.querySelectorAll('[data-testid=stVegaLiteChart]'))
+    if (!c.querySelector('svg.marks, canvas.marks')) return false;
   for (const c of document.querySelectorAll('[data-testid=stDeckGlJsonChart]'))
     if (!c.querySelector('canvas')) return false;
   return !!document.querySelector('h1, h2');

@@ -19,6 +19,8 @@ READY = """() => {
   if (!document.querySelector('h1, h2')) return false;
   const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
   if (!charts.every(c => c.querySelector('.main-svg'))) return false;
+  const vega = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
+  if (!vega.every(c => c.querySelector('svg.marks, canvas.marks'))) return false;
   return [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')].every(m => m.querySelector('canvas'));
 }"""
 PAGES = {"data": "data", "overview": "", "map": "map", "timeline": "timeline", "statistics": "statistics",

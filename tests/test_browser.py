@@ -129,6 +129,34 @@ def test_map_canvas_draws(browser, app_url):
         context.close()
 
 
+def test_overview_chart_draws_every_milestone_and_a_click_opens_it(browser, app_url):
+    from components.filters import Filters
+    from components.pack.load import load_datapack
+    from components.views import base, overview
+
+    pack = load_datapack(DEFAULT_DATA_DIR)
+    shown = overview.build(pack, Filters(), base.events_in(pack, Filters())).milestones
+    context, page = open_page(browser, f"{app_url}/")
+    try:
+        chart = page.locator("[data-testid=stVegaLiteChart]")
+        points = chart.locator("g.mark-symbol.role-mark path")  # the milestones (not the legend's symbols)
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('[data-testid=stVegaLiteChart] g.mark-symbol.role-mark path').length"
+            " === n", arg=len(shown), timeout=60_000)
+        assert page.locator("[data-testid=stPlotlyChart]").count() == 0  # the first page loads no Plotly
+        # the chart fits its column, axes included (the last year's bar is not cut off)
+        frame, drawn = chart.bounding_box(), chart.locator("svg.marks").bounding_box()
+        assert drawn["x"] + drawn["width"] <= frame["x"] + frame["width"] + 1
+        points.first.click()
+        dialog = page.get_by_role("dialog")
+        dialog.wait_for(timeout=30_000)
+        assert dialog.get_by_text("Policy milestone").count() >= 1
+        # the record opened is one of the milestones drawn (drawn in the view model's order: the first)
+        assert f"Record id: {shown.iloc[0]['policy_id']}" in dialog.inner_text()
+    finally:
+        context.close()
+
+
 def test_changing_a_filter_changes_the_url_and_the_url_restores_the_view(browser, app_url):
     context, page = open_page(browser, f"{app_url}/")
     try:
@@ -186,7 +214,7 @@ def test_script_payloads_in_every_text_field_never_run(browser, xss_url, path):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
         # hover over charts and map to raise tooltips, and open a detail where there is a table to select from
-        for target in page.locator("[data-testid='stPlotlyChart'], canvas").all()[:4]:
+        for target in page.locator("[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart'], canvas").all()[:4]:
             box = target.bounding_box()
             if box:
                 for fx in (0.3, 0.5, 0.7):

@@ -158,7 +158,7 @@ def test_the_warm_up_builds_what_the_first_page_needs():
     reused = data._MEMO.hits
     at = open_app()
     assert not at.exception
-    assert at.get("plotly_chart")  # the overview's chart was drawn
+    assert at.get("vega_lite_chart")  # the overview's chart was drawn
     assert {c.name: c.misses for c in data.CACHES} == built  # the first run built nothing
     assert data._MEMO.hits > reused  # it read the warmed views
 

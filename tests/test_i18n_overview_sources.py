@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import i18n
-from components.figures import yearly
+from components.figures import yearly, yearly_web
 from components.filters import Filters
 from components.pack.translate import localized
 from components.text import COORD_WORDS, escape_md
@@ -226,9 +226,18 @@ def test_overview_page_in_the_language(app, small_pack, lang):
     assert escape_md(view.coverage) in markdowns(at) and escape_md(view.left_out) in markdowns(at)
     assert t(yearly.YEARLY_NOTE) in captions(at)
     assert t(dialogs.TRANSLATION_NOTE) in captions(at)
-    assert [c.proto.alt for c in at.get("plotly_chart")] == [view.chart_alt]
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert [a["text"] for a in spec["layout"]["annotations"]][:1] == [t("Policy milestones")]
+    assert [c.proto.alt for c in at.get("vega_lite_chart")] == [view.chart_alt]
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert [row["title"]["text"] for row in spec["vconcat"]] == [
+        t("Policy milestones"), t("Incidents per year"), t("Victims killed per year (excluding perpetrators)")]
+    tips = [tip["title"] for row in spec["vconcat"][1:] for tip in row["layer"][0]["encoding"]["tooltip"]]
+    assert tips == [t(yearly_web.TIP_YEAR), t(yearly_web.TIP_INCIDENTS), t(yearly_web.TIP_YEAR),
+                    t(yearly_web.TIP_KILLED), t(yearly_web.TIP_NO_FIGURE)]
+    milestones = spec["vconcat"][0]["data"]["values"]
+    first = view.milestones.iloc[0]
+    assert (milestones[0]["title"], milestones[0]["date"], milestones[0]["category"]) == (
+        first["title"], yearly.hover_date(first["date"], first["date_precision"], t),
+        t.value("category", first["category"]))
     recent = at.table[0].value  # the most recent incidents, headers in the language
     assert list(recent.columns) == [t(h) for h in overview.RECENT_TABLE_NAMES.values()]
     assert recent[t("Region")].tolist() == [escape_md(r) for r in view.recent["region"]]  # drawn as markdown
@@ -331,8 +340,7 @@ def test_policy_dialog_with_its_bans_in_the_language(app, small_pack, lang):
     pack = localized(small_pack, lang)
     t = pack.t
     at = app(None, {"lang": lang})
-    at.session_state["overview_chart"] = {"selection": {"points": [{"customdata": [COURT_BAN]}],
-                                                        "point_indices": [0], "box": [], "lasso": []}}
+    at.session_state["overview_chart"] = {"selection": {"milestone": [{"policy_id": COURT_BAN}]}}
     at.run()
     assert not at.exception
     dialog = at.get("dialog")[0]

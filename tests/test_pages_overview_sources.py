@@ -146,8 +146,7 @@ def test_selecting_a_recent_incident_opens_its_detail(pack):
 def test_selecting_a_milestone_opens_the_policy_detail(pack):
     at = run()
     policy = pack.tables["policies"].query("category == 'court ban'").iloc[0]
-    at.session_state["overview_chart"] = {"selection": {"points": [{"customdata": [policy["policy_id"]]}],
-                                                        "point_indices": [0], "box": [], "lasso": []}}
+    at.session_state["overview_chart"] = {"selection": {"milestone": [{"policy_id": policy["policy_id"]}]}}
     at.run()
     assert not at.exception
     assert policy["policy_id"] in " ".join(c.value for c in at.caption).replace("\\", "")

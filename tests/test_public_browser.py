@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "Leakville"  # the imported rows' city and summary: must appear nowhere
 # Each page with an element drawn late in its run: waited for, so that every control is there when they are counted
-PAGES = {"?present=true": "stPlotlyChart", "": "stPlotlyChart", "overview": "stPlotlyChart", "map": "stDeckGlJsonChart", "timeline": "stPlotlyChart",
+PAGES = {"?present=true": "stPlotlyChart", "": "stVegaLiteChart", "overview": "stVegaLiteChart", "map": "stDeckGlJsonChart", "timeline": "stPlotlyChart",
          "statistics": "stPlotlyChart", "sources": "stDownloadButton", "data": "stDataFrame"}
 # Every button and switch of the page, then of the sidebar (the presentation switch, which hides the sidebar, is
 # tried through its own link); not the charts' and data grids' own toolbars (zoom, search, columns, full screen),

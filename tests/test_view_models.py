@@ -438,7 +438,7 @@ def assert_overview_agrees(app, pack, filters: Filters, query: dict, expected: l
     for at in (page, present):
         assert [(m.label, m.value) for m in at.metric] == [(label, value) for label, value, _ in expected]
         assert all(note in captions(at) for _, _, note in expected[1:])
-        assert chart_alts(at) == [view.chart_alt]
+    assert chart_alts(page, "vega_lite_chart") == chart_alts(present) == [view.chart_alt]
     said = [c for c in captions(page) if "ources disagree" in c]  # said only where sources disagree
     assert len(said) == (1 if view.disputed else 0)
     assert all(c.startswith(escape_md(view.disputed_sentence)) for c in said)

@@ -22,9 +22,15 @@ def milestones(policies: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
     return rows.sort_values("date")
 
 
-def _precisions(rows: pd.DataFrame) -> list:
+def precisions(rows: pd.DataFrame) -> list:
     """Each row's date precision (day where the rows do not say)."""
     return rows["date_precision"].tolist() if "date_precision" in rows else ["day"] * len(rows)
+
+
+def milestone_x(dates: pd.Series) -> np.ndarray:
+    """Where each milestone sits on the year axis: its year's bar is centred on the year, so a date sits at its
+    share of the year from half a year before (1 January) to half a year after (31 December)."""
+    return (dates.dt.year + (dates.dt.day_of_year - 1) / 366 - 0.5).to_numpy()
 
 
 def yearly_label(incidents: int, known: int, unknown: int) -> str:
@@ -41,7 +47,7 @@ YEARLY_NOTE = N_("≥ marks a year where some incidents have no victim figure (t
                  "a year where none has. Hover a bar for the count.")
 
 
-def _hover_date(day: pd.Timestamp, precision: object, t: Translator) -> str:
+def hover_date(day: pd.Timestamp, precision: object, t: Translator) -> str:
     """A milestone's date in its hover: '15 Oct 2004' (English, as it always read); in Kazakh and Russian as precise
     as it is known, months by their names in the language."""
     if t.lang == DEFAULT:
@@ -72,11 +78,11 @@ def make_yearly_figure(per_year: pd.DataFrame, policy_rows: pd.DataFrame, t: Tra
     present = set(policy_rows.get("lane", []))
     if present:  # one pass over the milestones, then a trace per lane (a boolean selection per lane cost 4 ms each)
         dates = policy_rows["date"]
-        x_all = (dates.dt.year + (dates.dt.day_of_year - 1) / 366 - 0.5).to_numpy()
+        x_all = milestone_x(dates)
         lane_of = policy_rows["lane"].to_numpy()
         ids = policy_rows[["policy_id"]].to_numpy()
-        hover = [f"{escape_plotly(title)}<br>{_hover_date(d, p, t)} · {escape_plotly(t.value('category', c))}"
-                 for title, d, p, c in zip(policy_rows["title"], dates, _precisions(policy_rows),
+        hover = [f"{escape_plotly(title)}<br>{hover_date(d, p, t)} · {escape_plotly(t.value('category', c))}"
+                 for title, d, p, c in zip(policy_rows["title"], dates, precisions(policy_rows),
                                            policy_rows["category"])]
     for lane in [lane for lane in style.LANE_ORDER if lane in present]:
         rows = np.flatnonzero(lane_of == lane)

@@ -4,6 +4,7 @@ and the most recent incidents."""
 import streamlit as st
 
 from components.figures import yearly as charts
+from components.figures import yearly_web as charts_web
 from components.views import summary
 from dashboard import data, details, frame
 from dashboard.data import arrow_of, current_pack
@@ -43,14 +44,11 @@ with st.expander(t("What the incident table covers, and what it leaves out")):
                  "incident's detail says which criteria it meets."))
 
 st.subheader(t("Incidents and victims per year, with policy milestones"))
-fig = data.yearly_figure(pack, filters.key())
-state = st.plotly_chart(
-    fig, key="overview_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False},
-    alt=view.chart_alt,
-)
-points = (state or {}).get("selection", {}).get("points", []) if state else []
-policy_ids = [p["customdata"][0] for p in points if isinstance(p.get("customdata"), list) and p["customdata"]]
-details.open_once("policy", policy_ids[0] if policy_ids else None, pack)
+# Vega-Lite, not Plotly, on the first page every visitor opens: Plotly's script was the largest part of its first
+# render (components/figures/yearly_web.py)
+state = st.vega_lite_chart(data.yearly_spec(pack, filters.key()), key="overview_chart", on_select="rerun",
+                           selection_mode=[charts_web.SELECTION], alt=view.chart_alt, width="stretch")
+details.open_once("policy", charts_web.selected_policy(state), pack)
 st.caption(t(charts.YEARLY_NOTE))
 frame.source_line(t("incidents and policy milestones from the data pack (events and policies tables), each row "
                     "citing its own sources; see 'Sources and data'. Click a milestone for its detail."))
