@@ -33,6 +33,14 @@ def milestone_x(dates: pd.Series) -> np.ndarray:
     return (dates.dt.year + (dates.dt.day_of_year - 1) / 366 - 0.5).to_numpy()
 
 
+HEADROOM = {"incidents": 1.25, "killed": 1.3}  # room above the highest bar for its label (both renderings)
+
+
+def year_step(lo: int, hi: int) -> int:
+    """The year axis' label step: every year over up to 12 years, every other year over more."""
+    return 1 if hi - lo <= 12 else 2
+
+
 def yearly_label(incidents: int, known: int, unknown: int) -> str:
     """Bar label of a year's victims: '' (no incident), '7' (all known), '≥7' (some unknown), '?' (none known)."""
     if not incidents:
@@ -111,10 +119,10 @@ def make_yearly_figure(per_year: pd.DataFrame, policy_rows: pd.DataFrame, t: Tra
     ))
     lo, hi = int(per_year["year"].min()), int(per_year["year"].max())
     for axis in ("xaxis", "xaxis2", "xaxis3"):
-        layout[axis].update(range=[lo - 0.6, hi + 0.6], dtick=1 if hi - lo <= 12 else 2, tickangle=0)
+        layout[axis].update(range=[lo - 0.6, hi + 0.6], dtick=year_step(lo, hi), tickangle=0)
     layout["yaxis"].update(showticklabels=False, showgrid=False)
-    ymax2 = max(int(per_year["incidents"].max()), 1) * 1.25
-    ymax3 = max(int(per_year["killed_known"].max()), 1) * 1.3
+    ymax2 = max(int(per_year["incidents"].max()), 1) * HEADROOM["incidents"]
+    ymax3 = max(int(per_year["killed_known"].max()), 1) * HEADROOM["killed"]
     layout["yaxis2"].update(rangemode="tozero", range=[0, ymax2])
     layout["yaxis3"].update(rangemode="tozero", range=[0, ymax3])
     layout.update(style.plotly_layout(height=600, bargap=0.25, uniformtext=dict(minsize=13, mode="show"),

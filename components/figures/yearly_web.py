@@ -12,12 +12,11 @@ from __future__ import annotations
 import pandas as pd
 
 from components.figures import style
-from components.figures.yearly import hover_date, milestone_x, precisions, yearly_label
+from components.figures.yearly import HEADROOM, hover_date, milestone_x, precisions, year_step, yearly_label
 from components.i18n import ENGLISH, N_, Translator
 
 SELECTION = "milestone"  # the point selection: a click on a milestone selects its policy_id
 ROW_HEIGHTS = (110, 200, 200)  # pixels: the milestones' strip, incidents, victims killed (600 with titles and gaps)
-HEADROOM = {"incidents": 1.25, "killed": 1.3}  # room above the highest bar for its label, as in the Plotly figure
 
 # Plotly's marker symbols (style.LANE_SYMBOLS) in Vega-Lite's words; an SVG path where Vega-Lite has no such shape
 SHAPES = {
@@ -34,8 +33,8 @@ TIP_NO_FIGURE = N_("Incidents with no victim figure")
 
 
 def year_ticks(lo: int, hi: int) -> list[int]:
-    """The year axis' labels: every year over up to 12 years, every other year over more (as the Plotly figure)."""
-    return list(range(lo, hi + 1, 1 if hi - lo <= 12 else 2))
+    """The year axis' labels, at the Plotly figure's step (``yearly.year_step``)."""
+    return list(range(lo, hi + 1, year_step(lo, hi)))
 
 
 def milestone_rows(policy_rows: pd.DataFrame, t: Translator) -> list[dict]:
