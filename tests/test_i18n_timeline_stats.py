@@ -265,6 +265,10 @@ def test_age_and_fighters_charts_in_the_language(pack):
     assert age.layout.xaxis.title.text == t("Share of terrorists, as reported")
     notes = [a.text for a in age.layout.annotations if a.y == sc.AGE_ROW_2029]
     assert notes[0].startswith(f"<b>{t('not reported')}</b>")
+    # the arithmetic and its verdict on lines of their own: on one line the ru and kk words overflowed the frame
+    heading, arithmetic, verdict = notes[0].split("<br>")
+    assert arithmetic.count("−") == 2 and arithmetic.endswith(":")
+    assert verdict and verdict in t("{total} − {under_20} − {aged_30_39} leaves {left}%: implausible")
     total = next(trace for trace in age.data if trace.meta == "age-total")
     assert list(total.text) == [t("{n}% (reported total)").format(n="90")]
     fighters = sc.make_foreign_fighters_figure(stats, sources, t=t)

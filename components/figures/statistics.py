@@ -379,15 +379,17 @@ def _add_not_reported_row(fig: go.Figure, u20: Mapping | None, b3039: Mapping | 
                           total: Mapping | None, t: Translator = ENGLISH) -> None:
     """The 20-29 row: an empty dashed grey frame with words; no bar, no number of its own. With all three rows, the
     words show what the total leaves for it."""
-    fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=100, y0=0.62, y1=1.38,
+    fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=100, y0=0.52, y1=1.48,
                   line=dict(color=MISSING_COLOUR, width=2, dash="dash"), fillcolor="rgba(153,153,153,0.08)",
                   layer="below")
     implied = ""
     if total is not None and u20 is not None and b3039 is not None:
         left = total["value"] - u20["value"] - b3039["value"]
-        implied = "<br>" + t("{total} − {under_20} − {aged_30_39} leaves {left}%: implausible").format(
+        sentence = t("{total} − {under_20} − {aged_30_39} leaves {left}%: implausible").format(
             total=number_text(total["value"], t=t), under_20=number_text(u20["value"], t=t),
             aged_30_39=number_text(b3039["value"], t=t), left=number_text(left, t=t))
+        # the verdict on a line of its own: on one line the Russian and Kazakh words are wider than the frame
+        implied = "<br>" + ":<br>".join(part.strip() for part in sentence.rsplit(":", 1))
     fig.add_annotation(x=50, y=AGE_ROW_2029, xref="x", yref="y", showarrow=False, align="center",
                        text=f"<b>{t('not reported')}</b>{implied}", font=dict(size=BASE_FONT_SIZE, color="#222222"))
 
