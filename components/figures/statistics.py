@@ -379,7 +379,7 @@ def _add_not_reported_row(fig: go.Figure, u20: Mapping | None, b3039: Mapping | 
                           total: Mapping | None, t: Translator = ENGLISH) -> None:
     """The 20-29 row: an empty dashed grey frame with words; no bar, no number of its own. With all three rows, the
     words show what the total leaves for it."""
-    fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=100, y0=0.52, y1=1.48,
+    fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=100, y0=0.46, y1=1.54,
                   line=dict(color=MISSING_COLOUR, width=2, dash="dash"), fillcolor="rgba(153,153,153,0.08)",
                   layer="below")
     implied = ""
@@ -391,7 +391,8 @@ def _add_not_reported_row(fig: go.Figure, u20: Mapping | None, b3039: Mapping | 
         # the verdict on a line of its own: on one line the Russian and Kazakh words are wider than the frame
         implied = "<br>" + ":<br>".join(part.strip() for part in sentence.rsplit(":", 1))
     fig.add_annotation(x=50, y=AGE_ROW_2029, xref="x", yref="y", showarrow=False, align="center",
-                       text=f"<b>{t('not reported')}</b>{implied}", font=dict(size=BASE_FONT_SIZE, color="#222222"))
+                       text=f"<b>{t('not reported')}</b>{implied}",  # three lines: they fit the slide's lower rows
+                       font=dict(size=BASE_FONT_SIZE - 2, color="#222222"))
 
 
 def _row_label(fig: go.Figure, y: float, text: str) -> None:
