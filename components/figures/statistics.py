@@ -392,7 +392,7 @@ def _add_not_reported_row(fig: go.Figure, u20: Mapping | None, b3039: Mapping | 
         implied = "<br>" + ":<br>".join(part.strip() for part in sentence.rsplit(":", 1))
     fig.add_annotation(x=50, y=AGE_ROW_2029, xref="x", yref="y", showarrow=False, align="center",
                        text=f"<b>{t('not reported')}</b>{implied}",  # three lines: they fit the slide's lower rows
-                       font=dict(size=BASE_FONT_SIZE - 2, color="#222222"))
+                       font=dict(size=BASE_FONT_SIZE - 1, color="#222222"))
 
 
 def _row_label(fig: go.Figure, y: float, text: str) -> None:
