@@ -67,6 +67,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 from scripts import serve  # noqa: E402
 from scripts.load_client import DONE, STREAM, LoadError, Session  # noqa: E402
+from scripts.screenshots import READY  # noqa: E402
 
 USERS = (1, 5, 10, 25)
 TOPOLOGIES = {"one": 1, "two": 2}
@@ -389,20 +390,7 @@ async def warm(server_urls: list[str], pages: tuple[str, ...], timeout: float) -
 
 # ------------------------------------------------------------------------------------------ Chromium users
 # Whether the page has drawn the last run: the script idle, no status widget or skeleton left, every chart drawn.
-CHROMIUM_DRAWN = """
-window.__kzDrawn = () => {
-  const app = document.querySelector('[data-testid=stApp]');
-  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
-  if (document.querySelector('[data-testid=stStatusWidget], [data-testid=stSkeleton]')) return false;
-  for (const c of document.querySelectorAll('[data-testid=stPlotlyChart]'))
-    if (!c.querySelector('.main-svg')) return false;
-  for (const c of document.querySelectorAll('[data-testid=stVegaLiteChart]'))
-    if (!c.querySelector('svg.marks, canvas.marks')) return false;
-  for (const c of document.querySelectorAll('[data-testid=stDeckGlJsonChart]'))
-    if (!c.querySelector('canvas')) return false;
-  return !!document.querySelector('h1, h2');
-};
-"""
+CHROMIUM_DRAWN = f"window.__kzDrawn = {READY};"  # the check the screenshots and bench-scale wait for
 NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 

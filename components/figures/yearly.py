@@ -34,6 +34,12 @@ def milestone_x(dates: pd.Series) -> np.ndarray:
 
 
 HEADROOM = {"incidents": 1.25, "killed": 1.3}  # room above the highest bar for its label (both renderings)
+BARGAP = 0.25  # the share of a year left between two bars (both renderings)
+
+
+def year_range(lo: int, hi: int) -> list[float]:
+    """The year axis' extent: a little more than half a year beyond the first and the last bar."""
+    return [lo - 0.6, hi + 0.6]
 
 
 def year_step(lo: int, hi: int) -> int:
@@ -119,13 +125,13 @@ def make_yearly_figure(per_year: pd.DataFrame, policy_rows: pd.DataFrame, t: Tra
     ))
     lo, hi = int(per_year["year"].min()), int(per_year["year"].max())
     for axis in ("xaxis", "xaxis2", "xaxis3"):
-        layout[axis].update(range=[lo - 0.6, hi + 0.6], dtick=year_step(lo, hi), tickangle=0)
+        layout[axis].update(range=year_range(lo, hi), dtick=year_step(lo, hi), tickangle=0)
     layout["yaxis"].update(showticklabels=False, showgrid=False)
     ymax2 = max(int(per_year["incidents"].max()), 1) * HEADROOM["incidents"]
     ymax3 = max(int(per_year["killed_known"].max()), 1) * HEADROOM["killed"]
     layout["yaxis2"].update(rangemode="tozero", range=[0, ymax2])
     layout["yaxis3"].update(rangemode="tozero", range=[0, ymax3])
-    layout.update(style.plotly_layout(height=600, bargap=0.25, uniformtext=dict(minsize=13, mode="show"),
+    layout.update(style.plotly_layout(height=600, bargap=BARGAP, uniformtext=dict(minsize=13, mode="show"),
                                       margin=dict(l=10, r=10, t=40, b=10),
                                       legend=dict(orientation="h", yanchor="top", y=-0.08, x=0)))
     for note in layout.get("annotations", []):

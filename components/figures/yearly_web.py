@@ -12,10 +12,20 @@ from __future__ import annotations
 import pandas as pd
 
 from components.figures import style
-from components.figures.yearly import HEADROOM, hover_date, milestone_x, precisions, year_step, yearly_label
+from components.figures.yearly import (
+    BARGAP,
+    HEADROOM,
+    hover_date,
+    milestone_x,
+    precisions,
+    year_range,
+    year_step,
+    yearly_label,
+)
 from components.i18n import ENGLISH, N_, Translator
 
 SELECTION = "milestone"  # the point selection: a click on a milestone selects its policy_id
+HALF_BAR = (1 - BARGAP) / 2  # a bar's half-width in years, as Plotly draws it with the same gap
 ROW_HEIGHTS = (110, 200, 200)  # pixels: the milestones' strip, incidents, victims killed (600 with titles and gaps)
 
 # Plotly's marker symbols (style.LANE_SYMBOLS) in Vega-Lite's words; an SVG path where Vega-Lite has no such shape
@@ -64,7 +74,7 @@ def _title(text: str) -> dict:
 def make_yearly_spec(per_year: pd.DataFrame, policy_rows: pd.DataFrame, t: Translator = ENGLISH) -> dict:
     """The Vega-Lite spec of the overview's chart for ``st.vega_lite_chart(..., selection_mode=[SELECTION])``."""
     lo, hi = int(per_year["year"].min()), int(per_year["year"].max())
-    x_scale = {"domain": [lo - 0.6, hi + 0.6], "nice": False, "zero": False}
+    x_scale = {"domain": year_range(lo, hi), "nice": False, "zero": False}
     x_axis = {"title": None, "values": year_ticks(lo, hi), "format": "d", "labelAngle": 0, "grid": False,
               "labelFontSize": 13}
     present = set(policy_rows.get("lane", []))
@@ -95,8 +105,8 @@ def make_yearly_spec(per_year: pd.DataFrame, policy_rows: pd.DataFrame, t: Trans
              "axis": {"labelFontSize": 13, "tickMinStep": 1, "format": "d"}}
         return {
             "title": _title(title), "data": {"values": years}, "height": ROW_HEIGHTS[1],
-            "transform": [{"calculate": "datum.year - 0.375", "as": "from"},
-                          {"calculate": "datum.year + 0.375", "as": "to"}],
+            "transform": [{"calculate": f"datum.year - {HALF_BAR}", "as": "from"},
+                          {"calculate": f"datum.year + {HALF_BAR}", "as": "to"}],
             "layer": [
                 {"mark": {"type": "bar", "color": colour},
                  "encoding": {"x": {"field": "from", "type": "quantitative", "scale": x_scale, "axis": x_axis},
