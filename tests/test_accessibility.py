@@ -154,6 +154,8 @@ def test_the_keyboard_alone_filters_by_region_and_opens_an_incident(browser, app
         page.wait_for_selector("[data-testid=stExpander] [data-testid=stDataFrameResizable] canvas", timeout=30_000)
         _focus_on(page, "stDataFrameResizable")
         _open_row_by_keyboard(page)
+        # the dialog's content arrives part by part: wait for the record's fields, not only its heading
+        page.get_by_role("dialog").filter(has_text=label).wait_for(timeout=30_000)
         assert label in page.get_by_role("dialog").inner_text()
         page.keyboard.press("Escape")
         page.get_by_role("dialog").wait_for(state="detached", timeout=15_000)
@@ -171,6 +173,9 @@ def test_the_keyboard_opens_a_milestone_from_the_timeline_table(browser, app_url
         page.wait_for_selector("[data-testid=stExpander] [data-testid=stDataFrameResizable] canvas", timeout=30_000)
         _focus_on(page, "stDataFrameResizable")
         _open_row_by_keyboard(page)
+        # the dialog's content arrives part by part: its last line is the record's id
+        record_id = i18n.load("kk")("Record id: {id}").split("{id}")[0].strip()
+        page.get_by_role("dialog").filter(has_text=record_id).wait_for(timeout=30_000)
         shown = page.get_by_role("dialog").inner_text()
     finally:
         context.close()
