@@ -119,6 +119,9 @@ def test_public_every_control_changes_nothing_and_downloads_nothing_imported(bro
                     label = control.get_attribute("aria-label") or control.inner_text() or f"#{i}"
                     control.click(timeout=10_000)
                     tried += 1
+                    if "Prepare briefing pack" in label:  # its run takes seconds, and may not have begun yet
+                        page.locator(f"[data-testid={area}] [data-testid=stDownloadButton]").filter(
+                            has_text="PDF handout").wait_for(timeout=120_000)
                     wait_ready(page)
                     assert_clean(page, f"{path or '/'}: after {label!r}", store_dir)
                     if page.locator("[role=dialog]").count():
